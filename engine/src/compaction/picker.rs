@@ -1,0 +1,93 @@
+//! Choosing a compaction: size- and count-triggered (automatic) or by key range (manual).
+
+use crate::sync::Runtime;
+use crate::version::{FileMeta, VersionRef, NUM_LEVELS};
+
+/// One compaction: `inputs[0]` from `level`, `inputs[1]` from `level + 1`, read through the
+/// pinned `version` (LevelDB's `input_version_`).
+#[derive(Debug)]
+pub(crate) struct Compaction<R: Runtime, X: Send + 'static> {
+    pub(crate) level: usize,
+    pub(crate) inputs: [Vec<FileMeta>; 2],
+    pub(crate) version: VersionRef<R, X>,
+}
+
+impl<R: Runtime, X: Send + 'static> Compaction<R, X> {
+    /// One file with nothing to merge below it: move it down by editing the MANIFEST only.
+    pub(crate) fn is_trivial_move(&self) -> bool {
+        self.inputs[0].len() == 1 && self.inputs[1].is_empty()
+    }
+
+    /// Numbers of every input file.
+    pub(crate) fn input_numbers(&self) -> Vec<u64> {
+        self.inputs.iter().flatten().map(|f| f.number).collect()
+    }
+
+    /// True if no level below the output level holds `user` (so a tombstone can go).
+    pub(crate) fn is_base_level_for(&self, user: &[u8]) -> bool {
+        (self.level + 2..NUM_LEVELS).all(|l| self.version.file_for(l, user).is_none())
+    }
+}
+
+/// The automatic compaction `version` needs, if any. `pointer` is where the last
+/// size-triggered compaction of each level ended; it is advanced here.
+pub(crate) fn pick<R: Runtime, X: Send + 'static>(
+    version: VersionRef<R, X>,
+    pointer: &mut [Option<Vec<u8>>],
+) -> Option<Compaction<R, X>> {
+    let (level, score) = version.compaction;
+    if score < 1.0 {
+        return None;
+    }
+    let inputs0 = if level == 0 {
+        version.files(0).to_vec()
+    } else {
+        let files = version.files(level);
+        let after = pointer[level].as_deref();
+        let f = files.iter().find(|f| after.is_none_or(|p| f.largest.user.as_slice() > p)).or(files.first())?;
+        pointer[level] = Some(f.largest.user.clone());
+        vec![f.clone()]
+    };
+    Some(with_next_level(version, level, inputs0))
+}
+
+/// A compaction of every file of `level` that overlaps `[lo, hi]`, if there is one.
+pub(crate) fn pick_range<R: Runtime, X: Send + 'static>(
+    version: VersionRef<R, X>,
+    level: usize,
+    lo: Option<&[u8]>,
+    hi: Option<&[u8]>,
+) -> Option<Compaction<R, X>> {
+    assert!(level + 1 < NUM_LEVELS, "the last level has nowhere to go");
+    let mut inputs0 = version.overlapping(level, lo, hi);
+    if level == 0 {
+        // L0 files overlap each other: grow the range until it covers every L0 file that
+        // meets it, so no older entry for a key is left above a newer one.
+        loop {
+            let (a, b) = range(&inputs0)?;
+            let grown = version.overlapping(0, Some(&a), Some(&b));
+            if grown.len() == inputs0.len() {
+                break;
+            }
+            inputs0 = grown;
+        }
+    }
+    (!inputs0.is_empty()).then(|| with_next_level(version, level, inputs0))
+}
+
+fn with_next_level<R: Runtime, X: Send + 'static>(
+    version: VersionRef<R, X>,
+    level: usize,
+    inputs0: Vec<FileMeta>,
+) -> Compaction<R, X> {
+    let (lo, hi) = range(&inputs0).expect("a compaction has inputs");
+    let inputs1 = version.overlapping(level + 1, Some(&lo), Some(&hi));
+    Compaction { level, inputs: [inputs0, inputs1], version }
+}
+
+/// The user-key range `[smallest, largest]` covered by `files`.
+fn range(files: &[FileMeta]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let lo = files.iter().map(|f| &f.smallest.user).min()?;
+    let hi = files.iter().map(|f| &f.largest.user).max()?;
+    Some((lo.clone(), hi.clone()))
+}

@@ -1,0 +1,92 @@
+//! `DbIter`: the user-facing iterator. Merges the pinned memtables and tables, hides entries
+//! newer than its sequence, keeps the newest entry per user key and skips tombstones.
+
+use super::read::{start_key, ReadView};
+use crate::error::Result;
+use crate::iter::{InternalIter, MemIter, MergingIter};
+use crate::key::Kind;
+use crate::sync::Runtime;
+use std::ops::Bound;
+
+/// Iterates `(key, value)` pairs in key order at one sequence. Holds its Version (and so its
+/// files) until dropped.
+pub struct DbIter<R: Runtime = crate::sync::Std> {
+    view: ReadView<R>,
+    merge: MergingIter,
+    lo_excluded: Option<Vec<u8>>,
+    hi: Bound<Vec<u8>>,
+    last_user: Option<Vec<u8>>,
+    done: bool,
+}
+
+impl<R: Runtime> DbIter<R> {
+    pub(crate) fn new(view: ReadView<R>, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Self {
+        let start = match lo {
+            Bound::Included(k) | Bound::Excluded(k) => start_key(k),
+            Bound::Unbounded => start_key(&[]),
+        };
+        let mut children: Vec<Box<dyn InternalIter>> = vec![Box::new(MemIter::<R>::new(view.mem.clone(), start.clone()))];
+        if let Some(imm) = &view.imm {
+            children.push(Box::new(MemIter::<R>::new(imm.clone(), start.clone())));
+        }
+        children.extend(view.version.iterators(&start));
+        let lo_excluded = match lo {
+            Bound::Excluded(k) => Some(k.to_vec()),
+            _ => None,
+        };
+        DbIter { view, merge: MergingIter::new(children), lo_excluded, hi: hi.map(<[u8]>::to_vec), last_user: None, done: false }
+    }
+
+    /// The sequence number this iterator reads at.
+    pub fn sequence(&self) -> u64 {
+        self.view.seq
+    }
+
+    /// The id of the Version it pinned.
+    pub fn version_id(&self) -> u64 {
+        self.view.version.id
+    }
+
+    fn step(&mut self) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        while let Some(e) = self.merge.next_entry()? {
+            if e.key.seq > self.view.seq || self.last_user.as_ref() == Some(&e.key.user) {
+                continue;
+            }
+            self.last_user = Some(e.key.user.clone());
+            if self.lo_excluded.as_ref() == Some(&e.key.user) {
+                continue;
+            }
+            let past_end = match &self.hi {
+                Bound::Included(h) => e.key.user > *h,
+                Bound::Excluded(h) => e.key.user >= *h,
+                Bound::Unbounded => false,
+            };
+            if past_end {
+                return Ok(None);
+            }
+            if e.key.kind == Kind::Put {
+                return Ok(Some((e.key.user, e.value)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl<R: Runtime> Iterator for DbIter<R> {
+    type Item = Result<(Vec<u8>, Vec<u8>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let r = self.step().transpose();
+        self.done = !matches!(r, Some(Ok(_)));
+        r
+    }
+}
+
+impl<R: Runtime> std::fmt::Debug for DbIter<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DbIter(seq {}, version {})", self.view.seq, self.view.version.id)
+    }
+}

@@ -1,0 +1,126 @@
+//! `Db`: the public database handle, and the state it keeps under the Version set's lock.
+//!
+//! Locks, in acquisition order: `writer` (serializes writers, owns the WAL), `bg_work`
+//! (serializes flushes and compactions), the MANIFEST lock inside `log_and_apply`, and the
+//! state lock (the Version set's, which also guards [`DbState`]). A thread never takes an
+//! earlier lock while holding a later one, and never drops a Version reference while holding
+//! the state lock.
+
+mod background;
+mod compaction;
+mod iter;
+mod open;
+mod options;
+mod read;
+mod stats;
+mod write;
+
+pub use iter::DbIter;
+pub use options::{Background, Options};
+pub use read::Snapshot;
+pub use stats::{LevelStats, Stats};
+
+use crate::memtable::Memtable;
+use crate::sync::{Mutex, Runtime, Std};
+use crate::version::VersionSet;
+use crate::wal::LogWriter;
+use std::collections::BTreeMap;
+
+/// What one call of [`Db::step_background`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Work {
+    /// Nothing was needed.
+    Idle,
+    /// The immutable memtable was flushed to L0.
+    Flushed,
+    /// One compaction ran (or one file was moved down a level).
+    Compacted,
+}
+
+/// The DB's state under the Version set's state lock.
+#[derive(Debug)]
+pub(crate) struct DbState<R: Runtime> {
+    /// The memtable receiving writes.
+    pub(crate) mem: R::Arc<Memtable<R>>,
+    /// The memtable being flushed, if any. Cleared in the critical section that installs the
+    /// Version holding its L0 table (L9).
+    pub(crate) imm: Option<R::Arc<Memtable<R>>>,
+    /// The WAL of `mem`.
+    pub(crate) wal_number: u64,
+    /// Live snapshots: sequence -> count.
+    pub(crate) snapshots: BTreeMap<u64, usize>,
+    /// Where the next size-triggered compaction of each level starts (LevelDB's compact pointer).
+    pub(crate) compact_pointer: Vec<Option<Vec<u8>>>,
+    /// Set by `close`.
+    pub(crate) shutting_down: bool,
+}
+
+pub(crate) type Vs<R> = VersionSet<R, DbState<R>>;
+
+/// Proof that the caller holds the `bg_work` lock.
+#[derive(Debug)]
+pub(crate) struct BgWork;
+
+/// Everything shared by the handle, its iterators, snapshots and the background thread.
+#[derive(Debug)]
+pub(crate) struct DbInner<R: Runtime> {
+    pub(crate) vs: Vs<R>,
+    pub(crate) opts: Options,
+    /// The WAL writer; `None` once closed. Holding it serializes writers.
+    pub(crate) writer: Mutex<R, Option<LogWriter>>,
+    pub(crate) bg_work: Mutex<R, BgWork>,
+}
+
+/// An LSM database. `Db` is `Db<Std>`; models use `Db<Loom>` or `Db<Shuttle>`.
+///
+/// Share it between threads by reference or inside an `Arc`. Dropping it closes it.
+pub struct Db<R: Runtime = Std> {
+    pub(crate) inner: R::Arc<DbInner<R>>,
+    bg_thread: Mutex<R, Option<crate::sync::JoinHandle<R, ()>>>,
+}
+
+impl<R: Runtime> std::fmt::Debug for Db<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Db<{}>({})", R::NAME, self.inner.vs.dir().display())
+    }
+}
+
+impl<R: Runtime> Db<R> {
+    /// The Version set (for harnesses and stats).
+    pub fn versions(&self) -> &VersionSet<R, impl Send + 'static> {
+        &self.inner.vs
+    }
+
+    /// Stops the background thread and closes the WAL. Reads through existing iterators and
+    /// snapshots keep working; new operations fail with `Error::Closed`.
+    pub fn close(self) -> crate::Result<()> {
+        self.shutdown()
+    }
+
+    fn shutdown(&self) -> crate::Result<()> {
+        {
+            let mut st = self.inner.vs.lock();
+            st.ext.shutting_down = true;
+        }
+        self.inner.vs.notify_all();
+        if let Some(h) = self.bg_thread.lock().take() {
+            if let Err(panic) = h.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        let wal = self.inner.writer.lock().take();
+        match wal {
+            Some(mut w) => w.sync(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<R: Runtime> Drop for Db<R> {
+    fn drop(&mut self) {
+        if !crate::sync::panicking() {
+            // An error syncing the WAL at drop has no one to report to; `close` reports it.
+            let _ = self.shutdown();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! `Options`: the knobs of an open database, with LevelDB's defaults.
+
+use crate::version::KernelOptions;
+
+/// Who runs flushes and compactions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Background {
+    /// A background thread of the runtime does the work as soon as it is needed (LevelDB).
+    Thread,
+    /// The caller does: [`crate::Db::step_background`] runs one unit of work. Writers flush a
+    /// full memtable inline when the previous one is still unflushed. Models use this mode to
+    /// own the compactor thread; it is also the deterministic mode for single-threaded tests.
+    Manual,
+}
+
+/// Database options.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Create the directory and an empty database if missing (default true).
+    pub create_if_missing: bool,
+    /// Fail if the database already exists (default false).
+    pub error_if_exists: bool,
+    /// Memtable size that triggers a switch to a new memtable and a flush (default 4 MiB).
+    pub write_buffer_size: u64,
+    /// Target uncompressed size of a table's data block (default 4 KiB).
+    pub block_size: usize,
+    /// Target size of a compaction output file (default 2 MiB).
+    pub target_file_size: u64,
+    /// L0 file count that triggers a compaction (default 4).
+    pub l0_compaction_trigger: usize,
+    /// L0 file count at which writers wait for compaction (default 12; `Thread` mode only).
+    pub l0_stop_writes_trigger: usize,
+    /// Target size of L1 (default 10 MiB); each deeper level is 10x larger.
+    pub max_bytes_for_level_base: u64,
+    /// Tables kept open (default 500).
+    pub max_open_files: usize,
+    /// Sync the WAL on every write (default false, as in LevelDB).
+    pub sync_writes: bool,
+    /// Who runs background work (default [`Background::Thread`]).
+    pub background: Background,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            create_if_missing: true,
+            error_if_exists: false,
+            write_buffer_size: 4 << 20,
+            block_size: 4 << 10,
+            target_file_size: 2 << 20,
+            l0_compaction_trigger: 4,
+            l0_stop_writes_trigger: 12,
+            max_bytes_for_level_base: 10 << 20,
+            max_open_files: 500,
+            sync_writes: false,
+            background: Background::Thread,
+        }
+    }
+}
+
+impl Options {
+    /// Tiny sizes that make flushes and compactions happen after a handful of writes; used by
+    /// tests and models so that a short workload exercises every path.
+    pub fn tiny() -> Self {
+        Options {
+            write_buffer_size: 1 << 10,
+            block_size: 256,
+            target_file_size: 2 << 10,
+            l0_compaction_trigger: 2,
+            max_bytes_for_level_base: 8 << 10,
+            max_open_files: 64,
+            background: Background::Manual,
+            ..Options::default()
+        }
+    }
+
+    pub(crate) fn kernel(&self) -> KernelOptions {
+        KernelOptions {
+            l0_compaction_trigger: self.l0_compaction_trigger,
+            max_bytes_for_level_base: self.max_bytes_for_level_base,
+            table_cache_capacity: self.max_open_files.max(1),
+        }
+    }
+
+    pub(crate) fn validate(&self) -> crate::Result<()> {
+        let bad = |what: &str| Err(crate::Error::InvalidArgument(what.to_string()));
+        if self.write_buffer_size == 0 || self.block_size == 0 || self.target_file_size == 0 {
+            return bad("sizes must be positive");
+        }
+        if self.l0_compaction_trigger < 1 || self.l0_stop_writes_trigger < self.l0_compaction_trigger {
+            return bad("need 1 <= l0_compaction_trigger <= l0_stop_writes_trigger");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,130 @@
+//! The read path: pin `(sequence, mem, imm, version)` in one critical section (L3), then look
+//! up without the lock. Snapshots register their sequence so compaction keeps what they see.
+
+use super::{Db, DbInner, DbIter};
+use crate::error::{Error, Result};
+use crate::key::InternalKey;
+use crate::memtable::{Lookup, Memtable};
+use crate::sync::Runtime;
+use crate::version::VersionRef;
+use std::ops::Bound;
+
+/// A consistent read view. Dropping it releases the pins.
+pub(crate) struct ReadView<R: Runtime> {
+    pub(crate) seq: u64,
+    pub(crate) mem: R::Arc<Memtable<R>>,
+    pub(crate) imm: Option<R::Arc<Memtable<R>>>,
+    pub(crate) version: VersionRef<R, super::DbState<R>>,
+}
+
+impl<R: Runtime> DbInner<R> {
+    /// Pins the read view at `snapshot`, or at the last published sequence.
+    pub(crate) fn pin(&self, snapshot: Option<u64>) -> Result<ReadView<R>> {
+        let st = self.vs.lock();
+        if st.ext.shutting_down {
+            return Err(Error::Closed);
+        }
+        Ok(ReadView {
+            seq: snapshot.unwrap_or_else(|| st.last_sequence()),
+            mem: st.ext.mem.clone(),
+            imm: st.ext.imm.clone(),
+            version: self.vs.pin_current(&st),
+        })
+    }
+
+    pub(crate) fn get(&self, key: &[u8], snapshot: Option<u64>) -> Result<Option<Vec<u8>>> {
+        let view = self.pin(snapshot)?;
+        let mut found = view.mem.get(key, view.seq);
+        if found == Lookup::Absent {
+            if let Some(imm) = &view.imm {
+                found = imm.get(key, view.seq);
+            }
+        }
+        if found == Lookup::Absent {
+            found = view.version.get(key, view.seq)?;
+        }
+        Ok(match found {
+            Lookup::Value(v) => Some(v),
+            Lookup::Deleted | Lookup::Absent => None,
+        })
+    }
+
+    pub(crate) fn iter(&self, snapshot: Option<u64>, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Result<DbIter<R>> {
+        Ok(DbIter::new(self.pin(snapshot)?, lo, hi))
+    }
+}
+
+impl<R: Runtime> Db<R> {
+    /// The newest value of `key`, or `None` if absent or deleted.
+    pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.inner.get(key, None)
+    }
+
+    /// The value of `key` as of `snapshot`.
+    pub fn get_at(&self, snapshot: &Snapshot<R>, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.inner.get(key, Some(snapshot.seq))
+    }
+
+    /// An iterator over every live key in order, as of now. It pins its view (and keeps the
+    /// view's files on disk) until dropped.
+    pub fn iter(&self) -> Result<DbIter<R>> {
+        self.inner.iter(None, Bound::Unbounded, Bound::Unbounded)
+    }
+
+    /// An iterator over keys in `range`, as of now.
+    pub fn scan(&self, range: impl std::ops::RangeBounds<Vec<u8>>) -> Result<DbIter<R>> {
+        self.inner.iter(None, bound(range.start_bound()), bound(range.end_bound()))
+    }
+
+    /// An iterator over keys in `range`, as of `snapshot`.
+    pub fn scan_at(&self, snapshot: &Snapshot<R>, range: impl std::ops::RangeBounds<Vec<u8>>) -> Result<DbIter<R>> {
+        self.inner.iter(Some(snapshot.seq), bound(range.start_bound()), bound(range.end_bound()))
+    }
+
+    /// Takes a snapshot of the current state. Compaction keeps every entry it can see.
+    pub fn snapshot(&self) -> Snapshot<R> {
+        let mut st = self.inner.vs.lock();
+        let seq = st.last_sequence();
+        *st.ext.snapshots.entry(seq).or_insert(0) += 1;
+        Snapshot { inner: self.inner.clone(), seq }
+    }
+}
+
+fn bound(b: Bound<&Vec<u8>>) -> Bound<&[u8]> {
+    b.map(Vec::as_slice)
+}
+
+/// A point-in-time view of the database, released on drop.
+pub struct Snapshot<R: Runtime = crate::sync::Std> {
+    inner: R::Arc<DbInner<R>>,
+    seq: u64,
+}
+
+impl<R: Runtime> Snapshot<R> {
+    /// The sequence number this snapshot reads at.
+    pub fn sequence(&self) -> u64 {
+        self.seq
+    }
+}
+
+impl<R: Runtime> Drop for Snapshot<R> {
+    fn drop(&mut self) {
+        let mut st = self.inner.vs.lock();
+        let n = st.ext.snapshots.get_mut(&self.seq).expect("a live snapshot is registered");
+        *n -= 1;
+        if *n == 0 {
+            st.ext.snapshots.remove(&self.seq);
+        }
+    }
+}
+
+impl<R: Runtime> std::fmt::Debug for Snapshot<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Snapshot({})", self.seq)
+    }
+}
+
+/// Seeks below every entry of `user`.
+pub(crate) fn start_key(user: &[u8]) -> InternalKey {
+    InternalKey::seek_target(user, crate::key::MAX_SEQUENCE)
+}

@@ -1,0 +1,114 @@
+//! The write path: WAL append, memtable insert, then publish the sequence (L11).
+
+use super::{Background, Db, DbInner};
+use crate::error::{Error, Result};
+use crate::events::{Event, FileKind};
+use crate::filename;
+use crate::key::{InternalKey, MAX_SEQUENCE};
+use crate::memtable::Memtable;
+use crate::sync::Runtime;
+use crate::wal::{LogWriter, WriteBatch};
+
+impl<R: Runtime> Db<R> {
+    /// Sets `key` to `value`.
+    pub fn put(&self, key: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) -> Result<()> {
+        let mut b = WriteBatch::new();
+        b.put(key, value);
+        self.write(b)
+    }
+
+    /// Deletes `key`.
+    pub fn delete(&self, key: impl Into<Vec<u8>>) -> Result<()> {
+        let mut b = WriteBatch::new();
+        b.delete(key);
+        self.write(b)
+    }
+
+    /// Applies a batch atomically: readers see all of it or none of it.
+    pub fn write(&self, batch: WriteBatch) -> Result<()> {
+        self.inner.write(batch)
+    }
+}
+
+impl<R: Runtime> DbInner<R> {
+    pub(crate) fn write(&self, batch: WriteBatch) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut wal = self.writer.lock();
+        if wal.is_none() {
+            return Err(Error::Closed);
+        }
+        self.make_room_for_write(&mut wal, false)?;
+        let (first, mem) = {
+            let st = self.vs.lock();
+            if let Some(e) = st.bg_error() {
+                return Err(Error::Background(e.to_string()));
+            }
+            (st.last_sequence() + 1, st.ext.mem.clone())
+        };
+        let last = first + batch.len() as u64 - 1;
+        assert!(last <= MAX_SEQUENCE, "sequence numbers exhausted");
+        let w = wal.as_mut().ok_or(Error::Closed)?;
+        let logged = w.add_record(&batch.encode(first)).and_then(|()| if self.opts.sync_writes { w.sync() } else { Ok(()) });
+        if let Err(e) = logged {
+            // The WAL may hold part of the record: nothing more may be written to it.
+            let mut st = self.vs.lock();
+            self.vs.record_bg_error(&mut st, e.to_string());
+            return Err(e);
+        }
+        for (i, (kind, key, value)) in batch.ops.into_iter().enumerate() {
+            mem.insert(InternalKey::new(key, first + i as u64, kind), value);
+        }
+        // Publish only now that the whole batch is in the memtable (L11).
+        self.vs.lock().set_last_sequence(last);
+        Ok(())
+    }
+
+    /// Ensures `mem` has room, switching to a new memtable and WAL when it is full (or when
+    /// `force` is set and it is not empty). Requires: `wal` is the locked writer.
+    pub(crate) fn make_room_for_write(&self, wal: &mut Option<LogWriter>, force: bool) -> Result<()> {
+        loop {
+            let mut st = self.vs.lock();
+            if let Some(e) = st.bg_error() {
+                return Err(Error::Background(e.to_string()));
+            }
+            let threaded = self.opts.background == Background::Thread;
+            if threaded && st.current().files(0).len() >= self.opts.l0_stop_writes_trigger && !st.ext.shutting_down {
+                drop(self.vs.wait(st));
+                continue;
+            }
+            let full = st.ext.mem.approximate_bytes() >= self.opts.write_buffer_size;
+            if !(full || force && !st.ext.mem.is_empty()) {
+                return Ok(());
+            }
+            if st.ext.imm.is_some() {
+                if threaded && !st.ext.shutting_down {
+                    drop(self.vs.wait(st));
+                } else {
+                    drop(st);
+                    let mut bg = self.bg_work.lock();
+                    self.flush_imm(&mut bg)?;
+                }
+                continue;
+            }
+            let number = st.new_file_number();
+            drop(st);
+            let path = filename::path(self.vs.dir(), FileKind::Log, number);
+            let new_wal = LogWriter::create(&*self.vs.env().fs, &path)?;
+            self.vs.env().emit(|| Event::FileCreated { kind: FileKind::Log, number });
+            if let Some(old) = wal.as_mut() {
+                // The old WAL is complete; make it durable before its memtable is frozen.
+                old.sync()?;
+            }
+            *wal = Some(new_wal);
+            let mut st = self.vs.lock();
+            let mem = std::mem::replace(&mut st.ext.mem, R::arc_new(Memtable::new()));
+            st.ext.imm = Some(mem);
+            st.ext.wal_number = number;
+            drop(st);
+            self.vs.notify_all();
+            return Ok(());
+        }
+    }
+}

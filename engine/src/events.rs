@@ -1,0 +1,95 @@
+//! Typed events for the harness: version installs, refs and unrefs, file creation and deletion,
+//! table opens and reads by pinned version, flush and compaction boundaries.
+//!
+//! With no observer installed, emitting is one `Option` check and the event is never built.
+
+use std::fmt;
+
+/// What kind of file an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    /// A write-ahead log, `NNNNNN.log`.
+    Log,
+    /// A table, `NNNNNN.sst`.
+    Table,
+    /// A MANIFEST, `MANIFEST-NNNNNN`.
+    Manifest,
+    /// A temporary file, `NNNNNN.dbtmp`.
+    Temp,
+}
+
+/// One thing that happened inside the engine. Field names follow the variant docs.
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A Version became `current`; `files` are `(level, number)` pairs.
+    VersionInstalled { id: u64, files: Vec<(usize, u64)> },
+    /// A reference was taken; `refs` is the count after.
+    VersionRef { id: u64, refs: u64 },
+    /// A reference was released; `refs` is the count after.
+    VersionUnref { id: u64, refs: u64 },
+    /// The last reference went and the Version left the live set.
+    VersionDropped { id: u64 },
+    /// A file was created.
+    FileCreated { kind: FileKind, number: u64 },
+    /// A file was deleted by GC.
+    FileDeleted { kind: FileKind, number: u64 },
+    /// A table was opened (lazily) by a reader holding Version `version`.
+    TableOpened { number: u64, version: u64 },
+    /// A table was read by a reader holding Version `version`.
+    TableRead { number: u64, version: u64 },
+    /// A memtable flush started.
+    FlushBegin { memtable_bytes: u64 },
+    /// A flush ended; `table` is the new L0 file, if the memtable was not empty.
+    FlushEnd { table: Option<u64> },
+    /// A compaction from `level` to `level + 1` started.
+    CompactionBegin { level: usize, inputs: Vec<u64>, trivial_move: bool },
+    /// It ended, installing `outputs`.
+    CompactionEnd { level: usize, outputs: Vec<u64> },
+    /// A background error latched.
+    BackgroundError { message: String },
+}
+
+/// Receives events. Called on the acting thread, sometimes with the state lock held: an
+/// observer must not call back into the engine.
+pub trait Observer: Send + Sync {
+    /// Handles one event.
+    fn on_event(&self, event: &Event);
+}
+
+/// The engine's environment: its filesystem and optional observer.
+pub struct Env {
+    /// Where every file operation goes.
+    pub fs: Box<dyn crate::fs::Fs>,
+    /// Who hears about events.
+    pub observer: Option<Box<dyn Observer>>,
+}
+
+impl Env {
+    /// Real files, no observer.
+    pub fn os() -> Self {
+        Env { fs: Box::new(crate::fs::OsFs), observer: None }
+    }
+    /// The given filesystem, no observer.
+    pub fn with_fs(fs: impl crate::fs::Fs + 'static) -> Self {
+        Env { fs: Box::new(fs), observer: None }
+    }
+    /// Adds an observer.
+    pub fn observed_by(mut self, observer: impl Observer + 'static) -> Self {
+        self.observer = Some(Box::new(observer));
+        self
+    }
+    /// Emits an event built by `f`, if anyone listens.
+    #[inline]
+    pub(crate) fn emit(&self, f: impl FnOnce() -> Event) {
+        if let Some(o) = &self.observer {
+            o.on_event(&f());
+        }
+    }
+}
+
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Env({:?}, observer: {})", self.fs, self.observer.is_some())
+    }
+}

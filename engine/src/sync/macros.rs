@@ -1,0 +1,78 @@
+//! One macro that implements [`super::Runtime`] for a primitive family shaped like `std::sync`.
+//!
+//! `std`, loom and shuttle expose the same names and signatures for everything the facade needs,
+//! so the three implementations differ only in the module paths they read from.
+
+/// Implements `Runtime` for `$ty` from a `std::sync`-shaped module, its `atomic` module,
+/// a `thread` module and an `Arc` type, each given as a path.
+macro_rules! impl_runtime {
+    (
+        $ty:ty, $name:literal,
+        sync = $($sync:ident)::+, atomic = $($atomic:ident)::+,
+        thread = $($thread:ident)::+, arc = $($arc:ident)::+
+    ) => {
+        impl $crate::sync::Runtime for $ty {
+            const NAME: &'static str = $name;
+            type RawMutex<T: Send> = $($sync)::+::Mutex<T>;
+            type Guard<'a, T: Send + 'a> = $($sync)::+::MutexGuard<'a, T>;
+            type RawCondvar = $($sync)::+::Condvar;
+            type RawAtomicU64 = $($atomic)::+::AtomicU64;
+            type Arc<T: Send + Sync + 'static> = $($arc)::+<T>;
+            type JoinHandle<T: Send + 'static> = $($thread)::+::JoinHandle<T>;
+
+            fn mutex_new<T: Send>(value: T) -> Self::RawMutex<T> {
+                $($sync)::+::Mutex::new(value)
+            }
+            fn mutex_lock<T: Send>(m: &Self::RawMutex<T>) -> Self::Guard<'_, T> {
+                m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+            }
+            fn condvar_new() -> Self::RawCondvar {
+                $($sync)::+::Condvar::new()
+            }
+            fn condvar_wait<'a, T: Send>(cv: &Self::RawCondvar, g: Self::Guard<'a, T>) -> Self::Guard<'a, T> {
+                cv.wait(g).unwrap_or_else(std::sync::PoisonError::into_inner)
+            }
+            fn condvar_notify_all(cv: &Self::RawCondvar) {
+                cv.notify_all()
+            }
+            fn atomic_new(value: u64) -> Self::RawAtomicU64 {
+                $($atomic)::+::AtomicU64::new(value)
+            }
+            fn atomic_load(a: &Self::RawAtomicU64, order: $crate::sync::Ordering) -> u64 {
+                a.load(order)
+            }
+            fn atomic_store(a: &Self::RawAtomicU64, value: u64, order: $crate::sync::Ordering) {
+                a.store(value, order)
+            }
+            fn atomic_fetch_add(a: &Self::RawAtomicU64, value: u64, order: $crate::sync::Ordering) -> u64 {
+                a.fetch_add(value, order)
+            }
+            fn atomic_fetch_sub(a: &Self::RawAtomicU64, value: u64, order: $crate::sync::Ordering) -> u64 {
+                a.fetch_sub(value, order)
+            }
+            fn fence(order: $crate::sync::Ordering) {
+                $($atomic)::+::fence(order)
+            }
+            fn arc_new<T: Send + Sync + 'static>(value: T) -> Self::Arc<T> {
+                $($arc)::+::new(value)
+            }
+            fn arc_ptr_eq<T: Send + Sync + 'static>(a: &Self::Arc<T>, b: &Self::Arc<T>) -> bool {
+                $($arc)::+::ptr_eq(a, b)
+            }
+            fn spawn<T: Send + 'static>(name: &str, f: impl FnOnce() -> T + Send + 'static) -> Self::JoinHandle<T> {
+                $($thread)::+::Builder::new()
+                    .name(name.to_string())
+                    .spawn(f)
+                    .unwrap_or_else(|e| panic!("cannot spawn thread {name}: {e}"))
+            }
+            fn join<T: Send + 'static>(h: Self::JoinHandle<T>) -> std::thread::Result<T> {
+                h.join()
+            }
+            fn yield_now() {
+                $($thread)::+::yield_now()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_runtime;

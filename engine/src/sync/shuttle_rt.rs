@@ -1,0 +1,15 @@
+//! The shuttle runtime: randomized (random, PCT) and bounded-exhaustive (DFS) scheduling.
+//!
+//! Only usable inside a shuttle runner. Every atomic runs as SeqCst and `Arc` is `std`'s (its
+//! clones are not scheduling points), so shuttle finds interleaving bugs, never ordering bugs.
+
+use super::macros::impl_runtime;
+
+/// shuttle's primitives; `R::Arc` is `std::sync::Arc`, as in shuttle itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shuttle;
+
+impl_runtime!(
+    Shuttle, "shuttle",
+    sync = shuttle::sync, atomic = shuttle::sync::atomic, thread = shuttle::thread, arc = std::sync::Arc
+);

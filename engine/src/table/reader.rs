@@ -1,0 +1,139 @@
+//! `Table`: an open table file (footer and sparse index in memory), and `TableIter`.
+
+use super::block::{decode_entries, verify};
+use super::{FOOTER_LEN, MAGIC};
+use crate::coding::Reader;
+use crate::error::{Error, IoContext, Result};
+use crate::fs::{Fs, RandomAccessFile};
+use crate::key::{Entry, InternalKey};
+use crate::sync::Runtime;
+use std::path::{Path, PathBuf};
+
+/// One data block's place in the file, keyed by its last internal key.
+#[derive(Debug)]
+struct IndexEntry {
+    last: InternalKey,
+    offset: u64,
+    size: u32,
+}
+
+/// An open table. Immutable; shared by readers as `R::Arc<Table>`.
+pub(crate) struct Table {
+    path: PathBuf,
+    file: Box<dyn RandomAccessFile>,
+    index: Vec<IndexEntry>,
+}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Table({}, {} blocks)", self.path.display(), self.index.len())
+    }
+}
+
+impl Table {
+    /// Opens a table, checking the footer and the index block.
+    pub(crate) fn open(fs: &dyn Fs, path: &Path) -> Result<Table> {
+        let file = fs.open(path).at(path)?;
+        let size = file.size();
+        if size < FOOTER_LEN as u64 {
+            return Err(Error::corruption(path, 0, format!("file of {size} bytes is too short for a table")));
+        }
+        let footer_at = size - FOOTER_LEN as u64;
+        let footer = file.read_at(footer_at, FOOTER_LEN).at(path)?;
+        let bad = |reason: &str| Error::corruption(path, footer_at, reason.to_string());
+        let mut r = Reader::new(&footer);
+        let (index_offset, index_size, _entries, magic, crc) =
+            match (r.fixed64(), r.fixed64(), r.fixed64(), r.fixed64(), r.fixed32()) {
+                (Some(a), Some(b), Some(c), Some(d), Some(e)) => (a, b, c, d, e),
+                _ => return Err(bad("truncated footer")),
+            };
+        if magic != MAGIC {
+            return Err(bad("bad magic number: not a table"));
+        }
+        if crc32c::crc32c(&footer[..32]) != crc {
+            return Err(bad("footer checksum mismatch"));
+        }
+        if index_offset.checked_add(index_size) != Some(footer_at) {
+            return Err(bad("index block does not end at the footer"));
+        }
+        let raw = file.read_at(index_offset, index_size as usize).at(path)?;
+        let body = verify(&raw).map_err(|e| Error::corruption(path, index_offset, e))?;
+        let index = decode_index(body, index_offset).map_err(|e| Error::corruption(path, index_offset, e))?;
+        Ok(Table { path: path.to_path_buf(), file, index })
+    }
+
+    /// Reads and decodes data block `i`.
+    fn read_block(&self, i: usize) -> Result<Vec<Entry>> {
+        let h = &self.index[i];
+        let raw = self.file.read_at(h.offset, h.size as usize).at(&self.path)?;
+        let body = verify(&raw).map_err(|e| Error::corruption(&self.path, h.offset, e))?;
+        decode_entries(body).map_err(|e| Error::corruption(&self.path, h.offset, e))
+    }
+
+    /// The first block that can hold keys `>= target`.
+    fn block_for(&self, target: &InternalKey) -> usize {
+        self.index.partition_point(|h| &h.last < target)
+    }
+
+    /// The first entry `>= target` if it has the same user key: the newest version of
+    /// `target.user` at or below `target.seq`.
+    pub(crate) fn get(&self, target: &InternalKey) -> Result<Option<Entry>> {
+        let i = self.block_for(target);
+        if i == self.index.len() {
+            return Ok(None);
+        }
+        let entries = self.read_block(i)?;
+        let pos = entries.partition_point(|e| &e.key < target);
+        Ok(entries.into_iter().nth(pos).filter(|e| e.key.user == target.user))
+    }
+}
+
+fn decode_index(body: &[u8], at: u64) -> std::result::Result<Vec<IndexEntry>, String> {
+    let mut r = Reader::new(body);
+    let mut index = Vec::new();
+    while !r.is_empty() {
+        let entry = (|| {
+            let last = InternalKey::decode(r.bytes()?)?;
+            Some(IndexEntry { last, offset: r.fixed64()?, size: r.fixed32()? })
+        })();
+        let entry = entry.ok_or_else(|| format!("malformed index entry at index offset {}", r.pos()))?;
+        if entry.offset.checked_add(u64::from(entry.size)).is_none_or(|end| end > at) {
+            return Err("index points past the data blocks".into());
+        }
+        index.push(entry);
+    }
+    Ok(index)
+}
+
+/// Iterates one table from a start key, one block in memory at a time.
+pub(crate) struct TableIter<R: Runtime> {
+    table: R::Arc<Table>,
+    next_block: usize,
+    block: std::vec::IntoIter<Entry>,
+    start: InternalKey,
+}
+
+impl<R: Runtime> TableIter<R> {
+    /// Positions at the first entry `>= start`.
+    pub(crate) fn new(table: R::Arc<Table>, start: InternalKey) -> Self {
+        let next_block = table.block_for(&start);
+        TableIter { table, next_block, block: Vec::new().into_iter(), start }
+    }
+
+    /// The next entry, or `None` at the end of the table.
+    pub(crate) fn next_entry(&mut self) -> Result<Option<Entry>> {
+        loop {
+            if let Some(e) = self.block.next() {
+                if e.key >= self.start {
+                    return Ok(Some(e));
+                }
+                continue;
+            }
+            if self.next_block >= self.table.index.len() {
+                return Ok(None);
+            }
+            self.block = self.table.read_block(self.next_block)?.into_iter();
+            self.next_block += 1;
+        }
+    }
+}

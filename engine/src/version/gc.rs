@@ -1,0 +1,87 @@
+//! Obsolete-file GC: delete a file only if no live Version lists it and it is not pending.
+//!
+//! Collection runs under the state lock and computes the live set and the directory listing in
+//! the same critical section (L6); the unlinks run with the lock released. A file being unlinked
+//! is recorded in `purging`, so a second GC pass that lists it meanwhile leaves it alone (the fix
+//! for RocksDB #3573). Nothing is collected after a background error (L8).
+
+use super::set::{Locked, Shared};
+use crate::events::{Event, FileKind};
+use crate::filename;
+use crate::sync::Runtime;
+use std::collections::BTreeSet;
+
+impl<R: Runtime, X: Send + 'static> Shared<R, X> {
+    /// The files to delete now, marked as being purged.
+    /// Requires: state lock held (`st` is its guard).
+    pub(crate) fn collect_obsolete(&self, st: &mut Locked<R, X>) -> Vec<(FileKind, u64)> {
+        if st.bg_error.is_some() {
+            return Vec::new();
+        }
+        let mut live: BTreeSet<u64> = st.pending_outputs.clone();
+        for v in st.live.values() {
+            live.extend(v.levels().iter().flatten().map(|f| f.number));
+        }
+        debug_assert!(st.live.contains_key(&st.current.id), "current is always live");
+        // Listed while still holding the lock that computed `live` (L6).
+        let Ok(names) = self.env.fs.list(&self.dir) else {
+            return Vec::new();
+        };
+        let mut doomed = Vec::new();
+        for name in names {
+            let Some((kind, number)) = filename::parse(&name) else { continue };
+            let keep = match kind {
+                FileKind::Log => number >= st.log_number || number == st.prev_log_number,
+                FileKind::Manifest => number >= st.manifest_number,
+                FileKind::Table | FileKind::Temp => live.contains(&number),
+            };
+            if !keep && st.purging.insert((kind, number)) {
+                doomed.push((kind, number));
+            }
+        }
+        doomed
+    }
+
+    /// Unlinks collected files. Requires: state lock not held.
+    pub(crate) fn purge(&self, doomed: Vec<(FileKind, u64)>) {
+        if doomed.is_empty() {
+            return;
+        }
+        for &(kind, number) in &doomed {
+            if kind == FileKind::Table {
+                self.tables.evict(number);
+            }
+            // An unlink error leaves a stray file that the next pass retries; like LevelDB, GC
+            // does not fail the operation that triggered it.
+            if self.env.fs.remove(&filename::path(&self.dir, kind, number)).is_ok() {
+                self.env.emit(|| Event::FileDeleted { kind, number });
+            }
+        }
+        let mut st = self.lock();
+        for d in &doomed {
+            st.purging.remove(d);
+        }
+    }
+
+    /// One GC pass. Requires: state lock not held.
+    pub(crate) fn remove_obsolete_files(&self) {
+        let doomed = {
+            let mut st = self.lock();
+            self.collect_obsolete(&mut st)
+        };
+        self.purge(doomed);
+    }
+
+    /// Called by the thread that dropped a Version's last reference: unregisters it and runs
+    /// GC, since its files may now be obsolete. Requires: state lock not held.
+    pub(crate) fn version_died(&self, id: u64) {
+        let doomed = {
+            let mut st = self.lock();
+            let v = st.live.remove(&id).unwrap_or_else(|| panic!("dead Version {id} was not live"));
+            assert!(!R::arc_ptr_eq(&v, &st.current), "the current Version {id} lost its last reference");
+            self.env.emit(|| Event::VersionDropped { id });
+            self.collect_obsolete(&mut st)
+        };
+        self.purge(doomed);
+    }
+}

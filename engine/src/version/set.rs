@@ -1,0 +1,364 @@
+//! `VersionSet`: `current`, the live Versions, pending outputs, file numbers and the MANIFEST.
+//!
+//! Concurrency model (LevelDB's, made explicit): everything in [`Locked`] is guarded by one state
+//! lock; Versions are immutable and read without it. The set is generic over `X`, extra state
+//! the embedding engine keeps under the same lock (the DB's memtables and snapshots), so a
+//! reader can pin `(sequence, mem, imm, current)` in one critical section (L3) and a flush can
+//! clear `imm` in the critical section that installs its table (L9). With `X = ()` the set is a
+//! self-contained kernel that models can explore without a memtable or WAL.
+//!
+//! Lock order: `manifest` before `state`. No code drops a [`VersionRef`] while holding `state`.
+
+use super::{apply_edit, Version, VersionEdit, VersionRef, NUM_LEVELS};
+use crate::error::{Error, Result};
+use crate::events::{Env, Event, FileKind};
+use crate::manifest;
+use crate::sync::{Condvar, Mutex, Runtime};
+use crate::table::TableCache;
+use crate::wal::LogWriter;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Sizing knobs the kernel needs (compaction scores, table cache).
+#[derive(Clone, Debug)]
+pub struct KernelOptions {
+    /// L0 file count that triggers a compaction.
+    pub l0_compaction_trigger: usize,
+    /// Target size of L1; each deeper level is 10x larger.
+    pub max_bytes_for_level_base: u64,
+    /// Open tables kept in the table cache.
+    pub table_cache_capacity: usize,
+}
+
+impl Default for KernelOptions {
+    fn default() -> Self {
+        KernelOptions { l0_compaction_trigger: 4, max_bytes_for_level_base: 10 << 20, table_cache_capacity: 500 }
+    }
+}
+
+impl KernelOptions {
+    /// Target bytes for `level >= 1`.
+    pub fn max_bytes_for_level(&self, level: usize) -> u64 {
+        assert!(level >= 1, "L0 is sized by file count");
+        (1..level).fold(self.max_bytes_for_level_base, |b, _| b.saturating_mul(10))
+    }
+}
+
+/// State guarded by the state lock. Fields are the kernel's; `ext` is the embedder's.
+pub struct Locked<R: Runtime, X> {
+    pub(crate) current: R::Arc<Version<R>>,
+    /// Every Version with a reference, by id; `current` included.
+    pub(crate) live: BTreeMap<u64, R::Arc<Version<R>>>,
+    /// Numbers of files being written that no Version lists yet (L7).
+    pub(crate) pending_outputs: BTreeSet<u64>,
+    /// Files a GC pass is unlinking right now.
+    pub(crate) purging: BTreeSet<(FileKind, u64)>,
+    pub(crate) next_file_number: u64,
+    pub(crate) last_sequence: u64,
+    pub(crate) log_number: u64,
+    pub(crate) prev_log_number: u64,
+    pub(crate) manifest_number: u64,
+    next_version_id: u64,
+    /// Set once by the first failed background write; stops GC and writes (L8).
+    pub(crate) bg_error: Option<String>,
+    /// The embedder's state.
+    pub ext: X,
+}
+
+impl<R: Runtime, X> std::fmt::Debug for Locked<R, X> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Locked")
+            .field("current", &self.current.id)
+            .field("live", &self.live.keys().collect::<Vec<_>>())
+            .field("pending_outputs", &self.pending_outputs)
+            .field("next_file_number", &self.next_file_number)
+            .field("last_sequence", &self.last_sequence)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Runtime, X> Locked<R, X> {
+    /// A fresh file number (L10: never reused).
+    pub fn new_file_number(&mut self) -> u64 {
+        let n = self.next_file_number;
+        self.next_file_number += 1;
+        n
+    }
+    /// Registers a file number as a pending output. Requires: before the file is created (L7).
+    pub fn add_pending_output(&mut self, number: u64) {
+        assert!(self.pending_outputs.insert(number), "file {number} is already a pending output");
+    }
+    /// Releases a pending output. Requires: the file is listed by `current`, or its job failed.
+    pub fn remove_pending_output(&mut self, number: u64) {
+        assert!(self.pending_outputs.remove(&number), "file {number} was not a pending output");
+    }
+    /// The last sequence number visible to new readers.
+    pub fn last_sequence(&self) -> u64 {
+        self.last_sequence
+    }
+    /// Publishes writes up to `seq`. Requires: they are all in the memtable (L11).
+    pub fn set_last_sequence(&mut self, seq: u64) {
+        assert!(seq >= self.last_sequence, "last sequence moved backwards: {} -> {seq}", self.last_sequence);
+        self.last_sequence = seq;
+    }
+    /// The current Version (borrowed; pin it with [`VersionSet::pin_current`]).
+    pub fn current(&self) -> &Version<R> {
+        &self.current
+    }
+    /// The latched background error, if any.
+    pub fn bg_error(&self) -> Option<&str> {
+        self.bg_error.as_deref()
+    }
+    /// WALs older than this are obsolete.
+    pub fn log_number(&self) -> u64 {
+        self.log_number
+    }
+}
+
+pub(crate) struct Shared<R: Runtime, X: Send + 'static> {
+    pub(crate) dir: PathBuf,
+    pub(crate) env: Env,
+    pub(crate) tables: TableCache<R>,
+    pub(crate) opts: KernelOptions,
+    state: Mutex<R, Locked<R, X>>,
+    /// Serializes `log_and_apply` (L5) and owns the open MANIFEST.
+    manifest: Mutex<R, Option<LogWriter>>,
+    /// Signalled when background work may be needed or has finished; waits on `state`.
+    pub(crate) cv: Condvar<R>,
+}
+
+impl<R: Runtime, X: Send + 'static> Shared<R, X> {
+    pub(crate) fn lock(&self) -> R::Guard<'_, Locked<R, X>> {
+        self.state.lock()
+    }
+}
+
+/// The Version set: a cheap, cloneable handle to the shared kernel.
+pub struct VersionSet<R: Runtime, X: Send + 'static = ()> {
+    shared: R::Arc<Shared<R, X>>,
+}
+
+impl<R: Runtime, X: Send + 'static> Clone for VersionSet<R, X> {
+    fn clone(&self) -> Self {
+        VersionSet { shared: self.shared.clone() }
+    }
+}
+
+impl<R: Runtime, X: Send + 'static> std::fmt::Debug for VersionSet<R, X> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "VersionSet({})", self.shared.dir.display())
+    }
+}
+
+impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
+    /// Opens the set in `dir`: recovers from `CURRENT` and its MANIFEST if present, else starts
+    /// empty. Writes nothing; the first [`VersionSet::log_and_apply`] starts a new MANIFEST.
+    /// Returns the set and whether it was recovered.
+    pub fn open(dir: &Path, env: Env, opts: KernelOptions, ext: X) -> Result<(Self, bool)> {
+        let recovered = manifest::recover(&*env.fs, dir)?;
+        let found = recovered.is_some();
+        let r = recovered.unwrap_or_default();
+        let score = compaction_score(&r.levels, &opts);
+        let current = R::arc_new(Version::new(1, r.levels, score));
+        let live = BTreeMap::from([(1, current.clone())]);
+        let state = Locked {
+            current,
+            live,
+            pending_outputs: BTreeSet::new(),
+            purging: BTreeSet::new(),
+            next_file_number: r.next_file_number.max(2),
+            last_sequence: r.last_sequence,
+            log_number: r.log_number,
+            prev_log_number: r.prev_log_number,
+            manifest_number: r.manifest_number,
+            next_version_id: 2,
+            bg_error: None,
+            ext,
+        };
+        let tables = TableCache::new(opts.table_cache_capacity);
+        let shared = Shared {
+            dir: dir.to_path_buf(),
+            env,
+            tables,
+            opts,
+            state: Mutex::new(state),
+            manifest: Mutex::new(None),
+            cv: Condvar::new(),
+        };
+        Ok((VersionSet { shared: R::arc_new(shared) }, found))
+    }
+
+    /// Locks the state.
+    pub fn lock(&self) -> R::Guard<'_, Locked<R, X>> {
+        self.shared.lock()
+    }
+
+    /// A new reference to `current`. Requires: `st` is this set's locked state.
+    pub fn pin_current(&self, st: &Locked<R, X>) -> VersionRef<R, X> {
+        VersionRef::acquire(self.shared.clone(), st.current.clone())
+    }
+
+    /// The database directory.
+    pub fn dir(&self) -> &Path {
+        &self.shared.dir
+    }
+
+    /// The environment (filesystem and observer).
+    pub fn env(&self) -> &Env {
+        &self.shared.env
+    }
+
+    /// The sizing options.
+    pub fn options(&self) -> &KernelOptions {
+        &self.shared.opts
+    }
+
+    /// Waits on the background condition variable. Requires: `g` is this set's state guard.
+    pub fn wait<'a>(&self, g: R::Guard<'a, Locked<R, X>>) -> R::Guard<'a, Locked<R, X>> {
+        self.shared.cv.wait(g)
+    }
+
+    /// Wakes every waiter on the background condition variable.
+    pub fn notify_all(&self) {
+        self.shared.cv.notify_all()
+    }
+
+    /// Applies `edit` to `current`, makes it durable in the MANIFEST, then installs the result
+    /// as `current` and runs `on_install` in that same critical section. On failure the
+    /// background error latches and `current` is unchanged.
+    ///
+    /// Requires: the state lock is not held. At most one call runs at a time (L5: enforced by
+    /// the manifest lock). The state lock is released only for MANIFEST I/O.
+    pub fn log_and_apply(&self, mut edit: VersionEdit, on_install: impl FnOnce(&mut Locked<R, X>)) -> Result<()> {
+        let mut manifest = self.shared.manifest.lock();
+        let (levels, new_manifest, snapshot) = {
+            let mut st = self.shared.lock();
+            if let Some(e) = &st.bg_error {
+                return Err(Error::Background(e.clone()));
+            }
+            let new_manifest = manifest.is_none().then(|| {
+                let n = st.new_file_number();
+                st.add_pending_output(n); // protects MANIFEST-n and n.dbtmp from GC
+                n
+            });
+            edit.log_number.get_or_insert(st.log_number);
+            edit.prev_log_number.get_or_insert(st.prev_log_number);
+            edit.next_file_number = Some(st.next_file_number);
+            edit.last_sequence = Some(st.last_sequence);
+            if let Some(l) = edit.log_number {
+                assert!(l >= st.log_number, "log number moved backwards: {} -> {l}", st.log_number);
+            }
+            let levels = apply_edit(st.current.levels(), &edit).unwrap_or_else(|e| panic!("log_and_apply: {e}"));
+            let snapshot = new_manifest.map(|_| manifest::snapshot_edit(st.current.levels(), &edit));
+            (levels, new_manifest, snapshot)
+        };
+
+        // Unlocked: MANIFEST I/O. Durability before visibility (L4).
+        let io = self.write_manifest(&mut manifest, &edit, new_manifest, snapshot.as_ref());
+
+        let mut st = self.shared.lock();
+        if let Some(n) = new_manifest {
+            st.remove_pending_output(n);
+        }
+        if let Err(e) = io {
+            let msg = e.to_string();
+            st.bg_error.get_or_insert_with(|| msg.clone());
+            self.shared.env.emit(|| Event::BackgroundError { message: msg });
+            *manifest = None;
+            drop(st);
+            self.shared.cv.notify_all();
+            return Err(e);
+        }
+        let id = st.next_version_id;
+        st.next_version_id += 1;
+        let score = compaction_score(&levels, &self.shared.opts);
+        let v = R::arc_new(Version::new(id, levels, score));
+        st.live.insert(id, v.clone());
+        let old = std::mem::replace(&mut st.current, v);
+        if let Some(n) = new_manifest {
+            st.manifest_number = n;
+        }
+        st.log_number = edit.log_number.expect("filled above");
+        st.prev_log_number = edit.prev_log_number.expect("filled above");
+        on_install(&mut st);
+        self.shared.env.emit(|| Event::VersionInstalled { id, files: st.current.all_files() });
+        drop(st);
+        drop(manifest);
+        self.shared.cv.notify_all();
+        // `current`'s reference on the old Version; may run GC on this thread.
+        drop(VersionRef::<R, X>::adopt(self.shared.clone(), old));
+        Ok(())
+    }
+
+    fn write_manifest(
+        &self,
+        manifest: &mut Option<LogWriter>,
+        edit: &VersionEdit,
+        new_manifest: Option<u64>,
+        snapshot: Option<&VersionEdit>,
+    ) -> Result<()> {
+        let (fs, dir) = (&*self.shared.env.fs, &self.shared.dir);
+        if let (Some(n), Some(snap)) = (new_manifest, snapshot) {
+            let mut w = LogWriter::create(fs, &crate::filename::path(dir, FileKind::Manifest, n))?;
+            self.shared.env.emit(|| Event::FileCreated { kind: FileKind::Manifest, number: n });
+            w.add_record(&snap.encode())?;
+            *manifest = Some(w);
+        }
+        let w = manifest.as_mut().expect("a MANIFEST is open");
+        w.add_record(&edit.encode())?;
+        w.sync()?;
+        if let Some(n) = new_manifest {
+            manifest::set_current_file(fs, dir, n)?;
+        }
+        Ok(())
+    }
+
+    /// Runs one obsolete-file GC pass. Requires: the state lock is not held.
+    pub fn remove_obsolete_files(&self) {
+        self.shared.remove_obsolete_files()
+    }
+
+    /// Latches a background error (L8). Requires: `st` is this set's state guard.
+    pub fn record_bg_error(&self, st: &mut Locked<R, X>, message: String) {
+        if st.bg_error.is_none() {
+            self.shared.env.emit(|| Event::BackgroundError { message: message.clone() });
+            st.bg_error = Some(message);
+        }
+        self.shared.cv.notify_all();
+    }
+
+    /// Live Versions `(id, refs)`, pending outputs, and the current Version's id.
+    pub fn ledger(&self) -> Ledger {
+        let st = self.shared.lock();
+        Ledger {
+            current: st.current.id,
+            live: st.live.values().map(|v| (v.id, v.refs.load(crate::sync::Ordering::Relaxed))).collect(),
+            pending_outputs: st.pending_outputs.iter().copied().collect(),
+        }
+    }
+}
+
+/// A snapshot of the kernel's bookkeeping, for stats and quiescence checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ledger {
+    /// Id of `current`.
+    pub current: u64,
+    /// Live Versions as `(id, refs)`.
+    pub live: Vec<(u64, u64)>,
+    /// Pending output numbers.
+    pub pending_outputs: Vec<u64>,
+}
+
+/// The level most in need of compaction and its score: L0 by file count against the trigger,
+/// deeper levels by bytes against their target.
+pub(crate) fn compaction_score(levels: &[Vec<super::FileMeta>], opts: &KernelOptions) -> (usize, f64) {
+    let mut best = (0, levels[0].len() as f64 / opts.l0_compaction_trigger as f64);
+    for (level, files) in levels.iter().enumerate().take(NUM_LEVELS - 1).skip(1) {
+        let bytes: u64 = files.iter().map(|f| f.size).sum();
+        let score = bytes as f64 / opts.max_bytes_for_level(level) as f64;
+        if score > best.1 {
+            best = (level, score);
+        }
+    }
+    best
+}

@@ -1,0 +1,12 @@
+//! The write-ahead log and the record format it shares with the MANIFEST.
+//!
+//! A log is a sequence of records `crc32c(len ++ payload): u32 | len: u32 | payload`, all
+//! little-endian. Recovery reads records in order; a record cut off by the end of the file is an
+//! unfinished, unsynced write and ends the log, while a checksum mismatch is corruption and stops
+//! recovery with an error naming the file and offset (nothing is deleted).
+
+mod batch;
+mod log;
+
+pub use batch::WriteBatch;
+pub(crate) use log::{read_log, LogWriter};

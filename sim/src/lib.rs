@@ -1,0 +1,1 @@
+//! lsmcheck harness library.

@@ -1,0 +1,2 @@
+//! The lsmcheck binary.
+fn main() {}
