@@ -111,12 +111,13 @@ fn recover_wals<R: Runtime>(inner: &DbInner<R>, logs: &[u64], batches: Vec<(u64,
     };
     let mut mem = R::arc_new(Memtable::<R>::new());
     for (first_seq, batch) in batches {
+        // Every record of a WAL at or above `log_number` is missing from the tables, whatever
+        // its sequence: a later edit (say, a compaction's) may already have persisted a
+        // `last_sequence` that covers it.
         for (i, (kind, key, value)) in batch.ops.into_iter().enumerate() {
             let seq = first_seq + i as u64;
-            if seq > max_seq {
-                mem.insert(InternalKey::new(key, seq, kind), value);
-                max_seq = seq;
-            }
+            mem.insert(InternalKey::new(key, seq, kind), value);
+            max_seq = max_seq.max(seq);
         }
         if mem.approximate_bytes() >= inner.opts.write_buffer_size {
             tables.extend(inner.write_level0(&mem)?);

@@ -4,7 +4,9 @@
 //! create, open, read and remove (and the engine never caches a directory listing or bypasses
 //! this trait), so it can fail a run on a read of a deleted file.
 
+mod mem;
 mod os;
+pub use mem::MemFs;
 pub use os::OsFs;
 
 use std::fmt;
