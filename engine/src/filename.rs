@@ -4,10 +4,10 @@ use crate::events::FileKind;
 use std::path::{Path, PathBuf};
 
 /// The name of `CURRENT`, which names the active MANIFEST.
-pub(crate) const CURRENT: &str = "CURRENT";
+pub const CURRENT: &str = "CURRENT";
 
 /// The path of file `number` of `kind` in `dir`.
-pub(crate) fn path(dir: &Path, kind: FileKind, number: u64) -> PathBuf {
+pub fn path(dir: &Path, kind: FileKind, number: u64) -> PathBuf {
     dir.join(match kind {
         FileKind::Log => format!("{number:06}.log"),
         FileKind::Table => format!("{number:06}.sst"),
@@ -17,7 +17,7 @@ pub(crate) fn path(dir: &Path, kind: FileKind, number: u64) -> PathBuf {
 }
 
 /// Parses a directory entry; `None` for `CURRENT` and for names the engine does not own.
-pub(crate) fn parse(name: &str) -> Option<(FileKind, u64)> {
+pub fn parse(name: &str) -> Option<(FileKind, u64)> {
     if let Some(n) = name.strip_prefix("MANIFEST-") {
         return n.parse().ok().map(|n| (FileKind::Manifest, n));
     }

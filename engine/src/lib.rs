@@ -9,7 +9,7 @@
 mod coding;
 pub mod error;
 pub mod events;
-mod filename;
+pub mod filename;
 pub mod fs;
 mod iter;
 pub mod key;
