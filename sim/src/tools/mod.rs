@@ -1,0 +1,3 @@
+//! Command-line tools over a database directory.
+
+pub mod db;
