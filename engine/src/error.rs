@@ -45,11 +45,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: io::Error) -> Self {
-        Error::Io { path: path.to_path_buf(), source }
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
     /// Corruption in `path` at `offset`.
     pub fn corruption(path: &Path, offset: u64, reason: impl Into<String>) -> Self {
-        Error::Corruption { path: path.to_path_buf(), offset, reason: reason.into() }
+        Error::Corruption {
+            path: path.to_path_buf(),
+            offset,
+            reason: reason.into(),
+        }
     }
 }
 

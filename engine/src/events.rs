@@ -43,7 +43,11 @@ pub enum Event {
     /// A flush ended; `table` is the new L0 file, if the memtable was not empty.
     FlushEnd { table: Option<u64> },
     /// A compaction from `level` to `level + 1` started.
-    CompactionBegin { level: usize, inputs: Vec<u64>, trivial_move: bool },
+    CompactionBegin {
+        level: usize,
+        inputs: Vec<u64>,
+        trivial_move: bool,
+    },
     /// It ended, installing `outputs`.
     CompactionEnd { level: usize, outputs: Vec<u64> },
     /// A background error latched.
@@ -68,11 +72,17 @@ pub struct Env {
 impl Env {
     /// Real files, no observer.
     pub fn os() -> Self {
-        Env { fs: Box::new(crate::fs::OsFs), observer: None }
+        Env {
+            fs: Box::new(crate::fs::OsFs),
+            observer: None,
+        }
     }
     /// The given filesystem, no observer.
     pub fn with_fs(fs: impl crate::fs::Fs + 'static) -> Self {
-        Env { fs: Box::new(fs), observer: None }
+        Env {
+            fs: Box::new(fs),
+            observer: None,
+        }
     }
     /// Adds an observer.
     pub fn observed_by(mut self, observer: impl Observer + 'static) -> Self {

@@ -34,7 +34,11 @@ impl InternalKey {
     /// A key. Panics if `seq` exceeds [`MAX_SEQUENCE`] (a programming error).
     pub fn new(user: impl Into<Vec<u8>>, seq: u64, kind: Kind) -> Self {
         assert!(seq <= MAX_SEQUENCE, "sequence {seq} overflows 56 bits");
-        InternalKey { user: user.into(), seq, kind }
+        InternalKey {
+            user: user.into(),
+            seq,
+            kind,
+        }
     }
 
     /// The smallest internal key for `user` visible at `seq`: seeking to it lands on the newest
@@ -65,7 +69,11 @@ impl InternalKey {
             1 => Kind::Put,
             _ => return None,
         };
-        Some(InternalKey { user: b[..split].to_vec(), seq: trailer >> 8, kind })
+        Some(InternalKey {
+            user: b[..split].to_vec(),
+            seq: trailer >> 8,
+            kind,
+        })
     }
 }
 

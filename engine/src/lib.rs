@@ -7,14 +7,14 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod coding;
+mod compaction;
+mod db;
 pub mod error;
 pub mod events;
 pub mod filename;
 pub mod fs;
 mod iter;
 pub mod key;
-mod compaction;
-mod db;
 mod manifest;
 pub mod memtable;
 pub mod sync;
@@ -22,7 +22,7 @@ mod table;
 pub mod version;
 mod wal;
 
+pub use db::{Background, Db, DbIter, LevelStats, Options, Snapshot, Stats, Work};
 pub use error::{Error, Result};
 pub use events::{Env, Event, FileKind, Observer};
-pub use db::{Background, Db, DbIter, LevelStats, Options, Snapshot, Stats, Work};
 pub use wal::WriteBatch;

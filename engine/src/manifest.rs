@@ -79,14 +79,25 @@ pub(crate) fn recover(fs: &dyn Fs, dir: &Path) -> Result<Option<Recovered>> {
         .and_then(|s| s.strip_suffix('\n'))
         .ok_or_else(|| Error::corruption(&current, 0, "CURRENT is not one line of text"))?;
     let Some((FileKind::Manifest, manifest_number)) = filename::parse(name) else {
-        return Err(Error::corruption(&current, 0, format!("CURRENT names {name:?}, not a MANIFEST")));
+        return Err(Error::corruption(
+            &current,
+            0,
+            format!("CURRENT names {name:?}, not a MANIFEST"),
+        ));
     };
     let path = dir.join(name);
     if !fs.exists(&path) {
-        return Err(Error::corruption(&current, 0, format!("CURRENT names {name}, which does not exist")));
+        return Err(Error::corruption(
+            &current,
+            0,
+            format!("CURRENT names {name}, which does not exist"),
+        ));
     }
     let log = read_log(fs, &path)?;
-    let mut r = Recovered { manifest_number, ..Recovered::default() };
+    let mut r = Recovered {
+        manifest_number,
+        ..Recovered::default()
+    };
     let (mut next_file, mut last_seq, mut log_number) = (None, None, None);
     for (offset, rec) in &log.records {
         let edit = VersionEdit::decode(rec).map_err(|e| Error::corruption(&path, *offset, e))?;
@@ -100,9 +111,20 @@ pub(crate) fn recover(fs: &dyn Fs, dir: &Path) -> Result<Option<Recovered>> {
     r.next_file_number = next_file.ok_or_else(|| missing("next file number"))?;
     r.last_sequence = last_seq.ok_or_else(|| missing("last sequence"))?;
     r.log_number = log_number.ok_or_else(|| missing("log number"))?;
-    let max_used = r.levels.iter().flatten().map(|f| f.number).chain([manifest_number]).max().unwrap_or(0);
+    let max_used = r
+        .levels
+        .iter()
+        .flatten()
+        .map(|f| f.number)
+        .chain([manifest_number])
+        .max()
+        .unwrap_or(0);
     if r.next_file_number <= max_used {
-        return Err(Error::corruption(&path, 0, format!("next file number {} is already used", r.next_file_number)));
+        return Err(Error::corruption(
+            &path,
+            0,
+            format!("next file number {} is already used", r.next_file_number),
+        ));
     }
     Ok(Some(r))
 }

@@ -33,7 +33,10 @@ pub enum Lookup {
 impl<R: Runtime> Memtable<R> {
     /// An empty memtable.
     pub fn new() -> Self {
-        Memtable { map: Mutex::new(BTreeMap::new()), bytes: AtomicU64::new(0) }
+        Memtable {
+            map: Mutex::new(BTreeMap::new()),
+            bytes: AtomicU64::new(0),
+        }
     }
 
     /// Inserts one entry. Requires: the DB writer lock (sequences are assigned in order).
@@ -77,7 +80,10 @@ impl<R: Runtime> Memtable<R> {
         };
         map.range((lower, Bound::Unbounded))
             .take(max)
-            .map(|(k, v)| Entry { key: k.clone(), value: v.clone() })
+            .map(|(k, v)| Entry {
+                key: k.clone(),
+                value: v.clone(),
+            })
             .collect()
     }
 }

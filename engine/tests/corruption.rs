@@ -45,7 +45,10 @@ fn populated() -> tempfile::TempDir {
 }
 
 fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    files_with(dir, |_| true).into_iter().map(|p| (p.clone(), fs::read(&p).expect("read"))).collect()
+    files_with(dir, |_| true)
+        .into_iter()
+        .map(|p| (p.clone(), fs::read(&p).expect("read")))
+        .collect()
 }
 
 #[test]
@@ -54,7 +57,11 @@ fn a_flipped_table_byte_is_a_corruption_error_on_read() {
     let table = files_with(dir.path(), |n| n.ends_with(".sst")).remove(0);
     flip(&table, 10);
     let db = Db::open(dir.path(), manual()).expect("open does not read tables");
-    let err = db.iter().expect("iter").find_map(Result::err).expect("the scan reports the damage");
+    let err = db
+        .iter()
+        .expect("iter")
+        .find_map(Result::err)
+        .expect("the scan reports the damage");
     match err {
         Error::Corruption { path, offset, .. } => {
             assert_eq!(path, table);
@@ -72,7 +79,10 @@ fn a_truncated_table_is_a_corruption_error() {
     truncate(&table, len - 10);
     let db = Db::open(dir.path(), manual()).expect("open");
     let err = db.get(b"k001").expect_err("footer is damaged");
-    assert!(matches!(err, Error::Corruption { ref path, .. } if *path == table), "{err}");
+    assert!(
+        matches!(err, Error::Corruption { ref path, .. } if *path == table),
+        "{err}"
+    );
     assert!(err.to_string().contains(".sst"), "names the file: {err}");
 }
 
@@ -83,8 +93,15 @@ fn a_damaged_wal_stops_open_and_nothing_is_lost() {
     flip(&wal, 12);
     let before = snapshot_dir(dir.path());
     let err = Db::open(dir.path(), manual()).expect_err("checksum mismatch");
-    assert!(matches!(err, Error::Corruption { ref path, offset: 0, .. } if *path == wal), "{err}");
-    assert_eq!(snapshot_dir(dir.path()), before, "a failed open writes and deletes nothing");
+    assert!(
+        matches!(err, Error::Corruption { ref path, offset: 0, .. } if *path == wal),
+        "{err}"
+    );
+    assert_eq!(
+        snapshot_dir(dir.path()),
+        before,
+        "a failed open writes and deletes nothing"
+    );
 }
 
 #[test]
@@ -106,10 +123,15 @@ fn a_wal_cut_mid_record_drops_only_the_unfinished_record() {
 #[test]
 fn a_damaged_manifest_or_current_stops_open() {
     let dir = populated();
-    let manifest = files_with(dir.path(), |n| n.starts_with("MANIFEST-")).pop().expect("a manifest");
+    let manifest = files_with(dir.path(), |n| n.starts_with("MANIFEST-"))
+        .pop()
+        .expect("a manifest");
     flip(&manifest, 9);
     let err = Db::open(dir.path(), manual()).expect_err("manifest damaged");
-    assert!(matches!(err, Error::Corruption { ref path, .. } if *path == manifest), "{err}");
+    assert!(
+        matches!(err, Error::Corruption { ref path, .. } if *path == manifest),
+        "{err}"
+    );
 
     let dir = populated();
     fs::write(dir.path().join("CURRENT"), "garbage").expect("write");

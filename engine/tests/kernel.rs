@@ -4,11 +4,11 @@
 //! quiescence the disk must hold exactly the files of `current`.
 
 use engine::events::{Env, FileKind};
+use engine::filename;
 use engine::fs::MemFs;
 use engine::key::{InternalKey, Kind};
 use engine::sync::{arc, spawn, Runtime, Std};
 use engine::version::{FileMeta, KernelOptions, VersionEdit, VersionSet};
-use engine::filename;
 use std::path::Path;
 
 const DIR: &str = "/db";
@@ -25,7 +25,12 @@ fn new_table<R: Runtime>(vs: &VersionSet<R>) -> FileMeta {
     let mut f = vs.env().fs.create(&path).expect("create");
     f.append(b"table").expect("append");
     let k = |s: &str| InternalKey::new(s.as_bytes().to_vec(), 1, Kind::Put);
-    FileMeta { number, size: 5, smallest: k("a"), largest: k("z") }
+    FileMeta {
+        number,
+        size: 5,
+        smallest: k("a"),
+        largest: k("z"),
+    }
 }
 
 fn install<R: Runtime>(vs: &VersionSet<R>, level: usize, add: FileMeta, delete: &[(usize, u64)]) {
@@ -35,12 +40,18 @@ fn install<R: Runtime>(vs: &VersionSet<R>, level: usize, add: FileMeta, delete: 
     }
     let n = add.number;
     edit.add_file(level, add);
-    vs.log_and_apply(edit, |st| st.remove_pending_output(n)).expect("install");
+    vs.log_and_apply(edit, |st| st.remove_pending_output(n))
+        .expect("install");
 }
 
 fn tables_on_disk<R: Runtime>(vs: &VersionSet<R>) -> Vec<u64> {
     let names = vs.env().fs.list(Path::new(DIR)).expect("list");
-    names.iter().filter_map(|n| filename::parse(n)).filter(|(k, _)| *k == FileKind::Table).map(|(_, n)| n).collect()
+    names
+        .iter()
+        .filter_map(|n| filename::parse(n))
+        .filter(|(k, _)| *k == FileKind::Table)
+        .map(|(_, n)| n)
+        .collect()
 }
 
 fn reader_vs_compactor<R: Runtime>() {
@@ -60,7 +71,11 @@ fn reader_vs_compactor<R: Runtime>() {
             };
             for (_, number) in v.all_files() {
                 let path = filename::path(Path::new(DIR), FileKind::Table, number);
-                let f = vs.env().fs.open(&path).unwrap_or_else(|e| panic!("reader of v{} lost file {number}: {e}", v.id));
+                let f = vs
+                    .env()
+                    .fs
+                    .open(&path)
+                    .unwrap_or_else(|e| panic!("reader of v{} lost file {number}: {e}", v.id));
                 assert_eq!(f.read_at(0, 5).expect("read"), b"table");
             }
         })
@@ -79,9 +94,17 @@ fn reader_vs_compactor<R: Runtime>() {
     compactor.join().expect("compactor");
 
     let current: Vec<u64> = vs.lock().current().all_files().into_iter().map(|(_, n)| n).collect();
-    assert_eq!(tables_on_disk(&vs), current, "quiescent: disk holds exactly the files of current");
+    assert_eq!(
+        tables_on_disk(&vs),
+        current,
+        "quiescent: disk holds exactly the files of current"
+    );
     let ledger = vs.ledger();
-    assert_eq!(ledger.live, vec![(ledger.current, 1)], "only current is live, with its own reference");
+    assert_eq!(
+        ledger.live,
+        vec![(ledger.current, 1)],
+        "only current is live, with its own reference"
+    );
     assert!(ledger.pending_outputs.is_empty());
 }
 
@@ -107,4 +130,13 @@ fn kernel_under_loom() {
 fn kernel_under_shuttle_random_and_pct() {
     shuttle::check_random(reader_vs_compactor::<engine::sync::Shuttle>, 300);
     shuttle::check_pct(reader_vs_compactor::<engine::sync::Shuttle>, 300, 3);
+}
+
+/// The slow tier (`RUSTFLAGS="--cfg loom"`): the same model explored with no preemption bound.
+#[cfg(all(loom, feature = "loom"))]
+#[test]
+fn kernel_under_loom_exhaustive() {
+    let mut b = loom::model::Builder::new();
+    b.max_branches = 100_000;
+    b.check(reader_vs_compactor::<engine::sync::Loom>);
 }

@@ -21,7 +21,12 @@ fn tables_on_disk(dir: &Path) -> Vec<u64> {
 }
 
 fn table_numbers(db: &Db) -> Vec<u64> {
-    let mut v: Vec<u64> = db.stats().levels.iter().flat_map(|l| l.files.iter().map(|f| f.0)).collect();
+    let mut v: Vec<u64> = db
+        .stats()
+        .levels
+        .iter()
+        .flat_map(|l| l.files.iter().map(|f| f.0))
+        .collect();
     v.sort_unstable();
     v
 }
@@ -49,15 +54,24 @@ fn an_iterator_keeps_its_view_and_files_across_compaction_and_releases_them_on_d
     }
     db.compact_range(None, None).expect("compact");
     let after = table_numbers(&db);
-    assert!(pinned.iter().all(|n| !after.contains(n)), "compaction replaced every pinned table");
+    assert!(
+        pinned.iter().all(|n| !after.contains(n)),
+        "compaction replaced every pinned table"
+    );
     let on_disk = tables_on_disk(dir.path());
-    assert!(pinned.iter().all(|n| on_disk.contains(n)), "pinned tables {pinned:?} must stay on disk: {on_disk:?}");
+    assert!(
+        pinned.iter().all(|n| on_disk.contains(n)),
+        "pinned tables {pinned:?} must stay on disk: {on_disk:?}"
+    );
 
     let seen: BTreeMap<Vec<u8>, Vec<u8>> = it.map(|r| r.expect("item")).collect();
     assert_eq!(seen, before, "the iterator sees exactly the pre-compaction state");
     // The iterator is consumed and dropped: the old Version dies and its files go.
     let on_disk = tables_on_disk(dir.path());
-    assert!(pinned.iter().all(|n| !on_disk.contains(n)), "unpinned tables deleted: {on_disk:?}");
+    assert!(
+        pinned.iter().all(|n| !on_disk.contains(n)),
+        "unpinned tables deleted: {on_disk:?}"
+    );
     assert_eq!(on_disk, after, "disk holds exactly the files of current");
     assert_eq!(db.stats().live_versions.len(), 1, "only current is live");
 }
@@ -80,7 +94,10 @@ fn compaction_reduces_level0_and_keeps_every_value() {
     let s = db.stats();
     assert!(s.levels[0].files.len() < l0_before, "{s}");
     for i in 0..60u32 {
-        assert_eq!(db.get(format!("k{i:03}").as_bytes()).expect("get"), Some(format!("v5-{i}").into_bytes()));
+        assert_eq!(
+            db.get(format!("k{i:03}").as_bytes()).expect("get"),
+            Some(format!("v5-{i}").into_bytes())
+        );
     }
 }
 
@@ -97,7 +114,11 @@ fn writes_survive_reopen_from_the_wal_without_a_flush() {
     let db = Db::open(dir.path(), manual()).expect("reopen");
     assert_eq!(db.get(b"a").expect("get"), None);
     assert_eq!(db.get(b"b").expect("get"), Some(b"2".to_vec()));
-    assert_eq!(db.stats().levels[0].files.len(), 1, "recovery writes the WAL to an L0 table");
+    assert_eq!(
+        db.stats().levels[0].files.len(),
+        1,
+        "recovery writes the WAL to an L0 table"
+    );
     drop(db);
     let db = Db::open(dir.path(), manual()).expect("reopen twice");
     assert_eq!(db.get(b"b").expect("get"), Some(b"2".to_vec()));
@@ -131,9 +152,15 @@ fn background_thread_compacts_while_readers_and_writers_run() {
     reader.join().expect("reader");
     db.flush().expect("flush");
     for i in 2500..3000u32 {
-        assert_eq!(db.get(format!("k{:04}", i % 500).as_bytes()).expect("get"), Some(format!("v{i}").into_bytes()));
+        assert_eq!(
+            db.get(format!("k{:04}", i % 500).as_bytes()).expect("get"),
+            Some(format!("v{i}").into_bytes())
+        );
     }
     let s = db.stats();
-    assert!(s.levels.iter().skip(1).any(|l| !l.files.is_empty()), "compaction ran: {s}");
+    assert!(
+        s.levels.iter().skip(1).any(|l| !l.files.is_empty()),
+        "compaction ran: {s}"
+    );
     assert!(s.background_error.is_none());
 }

@@ -85,8 +85,15 @@ fn run(ops: Vec<Op>) {
             }
             Op::Get(k) => assert_eq!(db.get(&key(k)).expect("get"), model.get(&key(k)).cloned(), "get {k}"),
             Op::Scan(a, b) => {
-                let got: Vec<_> = db.scan(key(a)..key(b)).expect("scan").map(|r| r.expect("scan item")).collect();
-                let want: Vec<_> = model.range(key(a)..key(b)).map(|(k, v)| (k.clone(), v.clone())).collect();
+                let got: Vec<_> = db
+                    .scan(key(a)..key(b))
+                    .expect("scan")
+                    .map(|r| r.expect("scan item"))
+                    .collect();
+                let want: Vec<_> = model
+                    .range(key(a)..key(b))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 assert_eq!(got, want, "scan {a}..{b}");
             }
             Op::TakeSnapshot => snapshots.push((db.snapshot(), model.clone())),

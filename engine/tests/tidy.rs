@@ -21,7 +21,10 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 /// Lines of `src` that bypass the sync facade (comments excluded).
@@ -37,7 +40,10 @@ fn facade_bypasses(src: &str) -> Vec<String> {
 
 #[test]
 fn the_checker_flags_a_bypass() {
-    assert_eq!(facade_bypasses("use std::sync::Mutex;\n// std::sync in a comment\nlet x = 1;"), vec!["use std::sync::Mutex;"]);
+    assert_eq!(
+        facade_bypasses("use std::sync::Mutex;\n// std::sync in a comment\nlet x = 1;"),
+        vec!["use std::sync::Mutex;"]
+    );
     assert!(facade_bypasses("use crate::sync::Mutex;").is_empty());
 }
 
@@ -53,13 +59,24 @@ fn engine_uses_only_its_sync_facade() {
             bad.push(format!("{}: {line}", f.display()));
         }
     }
-    assert!(bad.is_empty(), "engine code outside src/sync/ bypasses the facade:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "engine code outside src/sync/ bypasses the facade:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
 fn every_source_file_has_a_doc_line_and_a_sane_size() {
     let mut files = Vec::new();
-    for dir in ["engine/src", "engine/tests", "sim/src", "sim/tests", "models/src", "models/tests"] {
+    for dir in [
+        "engine/src",
+        "engine/tests",
+        "sim/src",
+        "sim/tests",
+        "models/src",
+        "models/tests",
+    ] {
         rust_files(&workspace().join(dir), &mut files);
     }
     let mut bad = Vec::new();

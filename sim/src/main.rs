@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "lsmcheck", version, about = "An LSM engine and the harness that checks its Version lifecycle")]
+#[command(
+    name = "lsmcheck",
+    version,
+    about = "An LSM engine and the harness that checks its Version lifecycle"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -78,14 +82,22 @@ fn main() -> ExitCode {
         DbOp::Get { key } => db::get(&dir, key),
         DbOp::Delete { key } => db::delete(&dir, key),
         DbOp::Scan { from, to, limit } => db::scan(&dir, from.as_deref(), to.as_deref(), *limit),
-        DbOp::Load { keys, seed, value_size, verify } => db::load(&dir, *keys, *seed, *value_size, *verify),
+        DbOp::Load {
+            keys,
+            seed,
+            value_size,
+            verify,
+        } => db::load(&dir, *keys, *seed, *value_size, *verify),
         DbOp::Stats => db::stats(&dir),
         DbOp::Compact { from, to } => db::compact(&dir, from.as_deref(), to.as_deref()),
     };
     match result {
         Ok(out) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&out.json).expect("JSON values serialize"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&out.json).expect("JSON values serialize")
+                );
             } else if out.code == 0 {
                 println!("{}", out.text);
             } else {

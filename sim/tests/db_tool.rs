@@ -20,20 +20,31 @@ fn json(out: &Output) -> Value {
 }
 
 fn files_per_level(stats: &Value) -> Vec<usize> {
-    stats["levels"].as_array().expect("levels").iter().map(|l| l["files"].as_array().expect("files").len()).collect()
+    stats["levels"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .map(|l| l["files"].as_array().expect("files").len())
+        .collect()
 }
 
 #[test]
 fn load_stats_get_compact_on_real_files() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("db");
-    let load = json(&lsmcheck(&dir, &["load", "--keys", "120000", "--seed", "7", "--verify", "--json"]));
+    let load = json(&lsmcheck(
+        &dir,
+        &["load", "--keys", "120000", "--seed", "7", "--verify", "--json"],
+    ));
     assert_eq!(load["writes"], 120000);
     assert!(load["verified_keys"].as_u64().expect("count") > 70000);
 
     let stats = json(&lsmcheck(&dir, &["stats", "--json"]));
     let levels = files_per_level(&stats);
-    assert!(levels.iter().filter(|&&n| n > 0).count() >= 2, "at least two levels hold files: {levels:?}");
+    assert!(
+        levels.iter().filter(|&&n| n > 0).count() >= 2,
+        "at least two levels hold files: {levels:?}"
+    );
     assert!(levels[0] > 0, "the reopen wrote the WAL to L0: {levels:?}");
     assert_eq!(stats["live_versions"].as_array().expect("versions").len(), 1);
 
@@ -61,7 +72,10 @@ fn exit_codes_name_what_went_wrong() {
     let nowhere = tmp.path().join("nowhere");
     let err = lsmcheck(&nowhere, &["stats"]);
     assert_eq!(err.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&err.stderr).contains("nowhere"), "names the directory");
+    assert!(
+        String::from_utf8_lossy(&err.stderr).contains("nowhere"),
+        "names the directory"
+    );
 
     std::fs::write(dir.join("CURRENT"), "junk").expect("damage CURRENT");
     let corrupt = lsmcheck(&dir, &["get", "k"]);

@@ -20,7 +20,11 @@ pub(crate) struct ShadowFilter {
 
 impl ShadowFilter {
     pub(crate) fn new(smallest_snapshot: u64) -> Self {
-        ShadowFilter { smallest_snapshot, current_user: None, last_sequence_for_key: u64::MAX }
+        ShadowFilter {
+            smallest_snapshot,
+            current_user: None,
+            last_sequence_for_key: u64::MAX,
+        }
     }
 
     /// True if `key` is the first entry seen for its user key.
@@ -34,7 +38,10 @@ impl ShadowFilter {
             self.current_user = Some(key.user.clone());
             self.last_sequence_for_key = u64::MAX;
         }
-        assert!(key.seq < self.last_sequence_for_key, "compaction input out of order at {key:?}");
+        assert!(
+            key.seq < self.last_sequence_for_key,
+            "compaction input out of order at {key:?}"
+        );
         let drop = self.last_sequence_for_key <= self.smallest_snapshot
             || (key.kind == Kind::Delete && key.seq <= self.smallest_snapshot && is_base_level());
         self.last_sequence_for_key = key.seq;

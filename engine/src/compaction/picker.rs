@@ -44,7 +44,10 @@ pub(crate) fn pick<R: Runtime, X: Send + 'static>(
     } else {
         let files = version.files(level);
         let after = pointer[level].as_deref();
-        let f = files.iter().find(|f| after.is_none_or(|p| f.largest.user.as_slice() > p)).or(files.first())?;
+        let f = files
+            .iter()
+            .find(|f| after.is_none_or(|p| f.largest.user.as_slice() > p))
+            .or(files.first())?;
         pointer[level] = Some(f.largest.user.clone());
         vec![f.clone()]
     };
@@ -82,7 +85,11 @@ fn with_next_level<R: Runtime, X: Send + 'static>(
 ) -> Compaction<R, X> {
     let (lo, hi) = range(&inputs0).expect("a compaction has inputs");
     let inputs1 = version.overlapping(level + 1, Some(&lo), Some(&hi));
-    Compaction { level, inputs: [inputs0, inputs1], version }
+    Compaction {
+        level,
+        inputs: [inputs0, inputs1],
+        version,
+    }
 }
 
 /// The user-key range `[smallest, largest]` covered by `files`.

@@ -5,8 +5,8 @@ use super::{Background, BgWork, Db, DbInner, Work};
 use crate::compaction::picker;
 use crate::error::{Error, Result};
 use crate::events::Event;
-use crate::version::{VersionEdit, NUM_LEVELS};
 use crate::sync::Runtime;
+use crate::version::{VersionEdit, NUM_LEVELS};
 
 impl<R: Runtime> DbInner<R> {
     /// The background thread: sleep until work is needed, do one step, repeat until closed.
@@ -69,7 +69,9 @@ impl<R: Runtime> DbInner<R> {
             }
         };
         let env = self.vs.env();
-        env.emit(|| Event::FlushBegin { memtable_bytes: imm.approximate_bytes() });
+        env.emit(|| Event::FlushBegin {
+            memtable_bytes: imm.approximate_bytes(),
+        });
         let table = self.write_level0(&imm)?;
         let mut edit = VersionEdit::default();
         if let Some(t) = &table {
@@ -90,7 +92,9 @@ impl<R: Runtime> DbInner<R> {
             }
             return Err(e);
         }
-        env.emit(|| Event::FlushEnd { table: table.as_ref().map(|t| t.number) });
+        env.emit(|| Event::FlushEnd {
+            table: table.as_ref().map(|t| t.number),
+        });
         self.vs.remove_obsolete_files();
         Ok(true)
     }
@@ -145,7 +149,10 @@ impl<R: Runtime> Db<R> {
         let mut bg = self.inner.bg_work.lock();
         let deepest = {
             let st = self.inner.vs.lock();
-            (1..NUM_LEVELS).rev().find(|&l| !st.current().files(l).is_empty()).unwrap_or(1)
+            (1..NUM_LEVELS)
+                .rev()
+                .find(|&l| !st.current().files(l).is_empty())
+                .unwrap_or(1)
         };
         for level in 0..deepest {
             let version = {
@@ -153,7 +160,9 @@ impl<R: Runtime> Db<R> {
                 self.inner.vs.pin_current(&st)
             };
             // One compaction takes every file of `level` that overlaps the range.
-            let Some(c) = picker::pick_range(version, level, lo, hi) else { continue };
+            let Some(c) = picker::pick_range(version, level, lo, hi) else {
+                continue;
+            };
             if let Err(e) = self.inner.run_compaction(&mut bg, c) {
                 let mut st = self.inner.vs.lock();
                 self.inner.vs.record_bg_error(&mut st, e.to_string());

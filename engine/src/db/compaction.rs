@@ -18,7 +18,11 @@ impl<R: Runtime> DbInner<R> {
     pub(crate) fn run_compaction(&self, bg: &mut BgWork, c: Compaction<R, DbState<R>>) -> Result<()> {
         let (level, trivial) = (c.level, c.is_trivial_move());
         let env = self.vs.env();
-        env.emit(|| Event::CompactionBegin { level, inputs: c.input_numbers(), trivial_move: trivial });
+        env.emit(|| Event::CompactionBegin {
+            level,
+            inputs: c.input_numbers(),
+            trivial_move: trivial,
+        });
         let mut edit = VersionEdit::default();
         for (i, files) in c.inputs.iter().enumerate() {
             for f in files {
@@ -28,7 +32,10 @@ impl<R: Runtime> DbInner<R> {
         if trivial {
             edit.add_file(level + 1, c.inputs[0][0].clone());
             self.vs.log_and_apply(edit, |_| {})?;
-            env.emit(|| Event::CompactionEnd { level, outputs: vec![c.inputs[0][0].number] });
+            env.emit(|| Event::CompactionEnd {
+                level,
+                outputs: vec![c.inputs[0][0].number],
+            });
             return Ok(());
         }
         let mut outputs: Vec<u64> = Vec::new();
@@ -50,7 +57,10 @@ impl<R: Runtime> DbInner<R> {
             }
             return result;
         }
-        env.emit(|| Event::CompactionEnd { level, outputs: outputs.clone() });
+        env.emit(|| Event::CompactionEnd {
+            level,
+            outputs: outputs.clone(),
+        });
         drop(c); // releases the input Version (LevelDB's ReleaseInputs)
         self.vs.remove_obsolete_files();
         Ok(())
@@ -58,10 +68,20 @@ impl<R: Runtime> DbInner<R> {
 
     /// Writes the merged, filtered inputs of `c` to new tables. Every output number is pushed
     /// to `outputs` when it becomes a pending output, before its file is created (L7).
-    fn merge_inputs(&self, bg: &mut BgWork, c: &Compaction<R, DbState<R>>, outputs: &mut Vec<u64>) -> Result<Vec<FileMeta>> {
+    fn merge_inputs(
+        &self,
+        bg: &mut BgWork,
+        c: &Compaction<R, DbState<R>>,
+        outputs: &mut Vec<u64>,
+    ) -> Result<Vec<FileMeta>> {
         let smallest_snapshot = {
             let st = self.vs.lock();
-            st.ext.snapshots.keys().next().copied().unwrap_or_else(|| st.last_sequence())
+            st.ext
+                .snapshots
+                .keys()
+                .next()
+                .copied()
+                .unwrap_or_else(|| st.last_sequence())
         };
         let start = InternalKey::seek_target(&[], crate::key::MAX_SEQUENCE);
         let children: Vec<Box<dyn InternalIter>> = c
@@ -80,7 +100,7 @@ impl<R: Runtime> DbInner<R> {
         let mut seen = 0u64;
         while let Some(e) = merged.next_entry()? {
             seen += 1;
-            if seen % 256 == 0 && self.vs.lock().ext.imm.is_some() {
+            if seen.is_multiple_of(256) && self.vs.lock().ext.imm.is_some() {
                 // Keep writers moving: flush the full memtable in the middle of a long compaction.
                 // Its GC pass must spare our outputs, which are pending.
                 self.flush_imm(bg)?;
@@ -89,7 +109,11 @@ impl<R: Runtime> DbInner<R> {
             if filter.should_drop(&e.key, || c.is_base_level_for(&e.key.user)) {
                 continue;
             }
-            if boundary && out.as_ref().is_some_and(|(_, b)| b.approximate_size() >= self.opts.target_file_size) {
+            if boundary
+                && out
+                    .as_ref()
+                    .is_some_and(|(_, b)| b.approximate_size() >= self.opts.target_file_size)
+            {
                 let (n, b) = out.take().expect("checked above");
                 files.push(finish(n, b)?);
             }
@@ -116,12 +140,20 @@ impl<R: Runtime> DbInner<R> {
         outputs.push(number);
         let path = filename::path(self.vs.dir(), FileKind::Table, number);
         let b = TableBuilder::create(&*self.vs.env().fs, &path, self.opts.block_size)?;
-        self.vs.env().emit(|| Event::FileCreated { kind: FileKind::Table, number });
+        self.vs.env().emit(|| Event::FileCreated {
+            kind: FileKind::Table,
+            number,
+        });
         Ok((number, b))
     }
 }
 
 fn finish(number: u64, b: TableBuilder) -> Result<FileMeta> {
     let t = b.finish()?;
-    Ok(FileMeta { number, size: t.size, smallest: t.smallest, largest: t.largest })
+    Ok(FileMeta {
+        number,
+        size: t.size,
+        smallest: t.smallest,
+        largest: t.largest,
+    })
 }

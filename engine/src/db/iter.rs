@@ -25,7 +25,8 @@ impl<R: Runtime> DbIter<R> {
             Bound::Included(k) | Bound::Excluded(k) => start_key(k),
             Bound::Unbounded => start_key(&[]),
         };
-        let mut children: Vec<Box<dyn InternalIter>> = vec![Box::new(MemIter::<R>::new(view.mem.clone(), start.clone()))];
+        let mut children: Vec<Box<dyn InternalIter>> =
+            vec![Box::new(MemIter::<R>::new(view.mem.clone(), start.clone()))];
         if let Some(imm) = &view.imm {
             children.push(Box::new(MemIter::<R>::new(imm.clone(), start.clone())));
         }
@@ -34,7 +35,14 @@ impl<R: Runtime> DbIter<R> {
             Bound::Excluded(k) => Some(k.to_vec()),
             _ => None,
         };
-        DbIter { view, merge: MergingIter::new(children), lo_excluded, hi: hi.map(<[u8]>::to_vec), last_user: None, done: false }
+        DbIter {
+            view,
+            merge: MergingIter::new(children),
+            lo_excluded,
+            hi: hi.map(<[u8]>::to_vec),
+            last_user: None,
+            done: false,
+        }
     }
 
     /// The sequence number this iterator reads at.

@@ -30,7 +30,10 @@ impl<R: Runtime> Db<R> {
         opts.validate()?;
         if !env.fs.exists(dir) {
             if !opts.create_if_missing {
-                return Err(Error::InvalidArgument(format!("database directory {} does not exist", dir.display())));
+                return Err(Error::InvalidArgument(format!(
+                    "database directory {} does not exist",
+                    dir.display()
+                )));
             }
             env.fs.create_dir_all(dir).at(dir)?;
         }
@@ -45,7 +48,10 @@ impl<R: Runtime> Db<R> {
         };
         let (vs, found) = VersionSet::open(dir, env, opts.kernel(), state)?;
         if found && opts.error_if_exists {
-            return Err(Error::InvalidArgument(format!("database {} already exists", dir.display())));
+            return Err(Error::InvalidArgument(format!(
+                "database {} already exists",
+                dir.display()
+            )));
         }
         if !found && names.iter().any(|n| filename::parse(n).is_some()) {
             return Err(Error::corruption(
@@ -68,7 +74,10 @@ impl<R: Runtime> Db<R> {
             let inner = inner.clone();
             crate::sync::spawn::<R, ()>("lsm-background", move || inner.background_main())
         });
-        Ok(Db { inner, bg_thread: Mutex::new(bg_thread) })
+        Ok(Db {
+            inner,
+            bg_thread: Mutex::new(bg_thread),
+        })
     }
 }
 
@@ -91,7 +100,8 @@ fn read_wals<R: Runtime>(vs: &super::Vs<R>, logs: &[u64]) -> Result<Vec<(u64, Wr
     for &n in logs {
         let path = filename::path(vs.dir(), FileKind::Log, n);
         for (offset, rec) in read_log(&*vs.env().fs, &path)?.records {
-            let batch = WriteBatch::decode(&rec).ok_or_else(|| Error::corruption(&path, offset, "malformed write batch"))?;
+            let batch =
+                WriteBatch::decode(&rec).ok_or_else(|| Error::corruption(&path, offset, "malformed write batch"))?;
             batches.push(batch);
         }
     }
@@ -131,7 +141,10 @@ fn recover_wals<R: Runtime>(inner: &DbInner<R>, logs: &[u64], batches: Vec<(u64,
     let wal_number = vs.lock().new_file_number();
     let wal_path = filename::path(vs.dir(), FileKind::Log, wal_number);
     let wal = LogWriter::create(&*vs.env().fs, &wal_path)?;
-    vs.env().emit(|| Event::FileCreated { kind: FileKind::Log, number: wal_number });
+    vs.env().emit(|| Event::FileCreated {
+        kind: FileKind::Log,
+        number: wal_number,
+    });
     edit.log_number = Some(wal_number);
     edit.prev_log_number = Some(0);
     vs.lock().set_last_sequence(max_seq);
@@ -172,11 +185,19 @@ impl<R: Runtime> DbInner<R> {
         let vs = &self.vs;
         let path = filename::path(vs.dir(), FileKind::Table, number);
         let mut b = crate::table::TableBuilder::create(&*vs.env().fs, &path, self.opts.block_size)?;
-        vs.env().emit(|| Event::FileCreated { kind: FileKind::Table, number });
+        vs.env().emit(|| Event::FileCreated {
+            kind: FileKind::Table,
+            number,
+        });
         while let Some(e) = it.next_entry()? {
             b.add(&e.key, &e.value)?;
         }
         let t = b.finish()?;
-        Ok(FileMeta { number, size: t.size, smallest: t.smallest, largest: t.largest })
+        Ok(FileMeta {
+            number,
+            size: t.size,
+            smallest: t.smallest,
+            largest: t.largest,
+        })
     }
 }

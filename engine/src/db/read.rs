@@ -73,12 +73,14 @@ impl<R: Runtime> Db<R> {
 
     /// An iterator over keys in `range`, as of now.
     pub fn scan(&self, range: impl std::ops::RangeBounds<Vec<u8>>) -> Result<DbIter<R>> {
-        self.inner.iter(None, bound(range.start_bound()), bound(range.end_bound()))
+        self.inner
+            .iter(None, bound(range.start_bound()), bound(range.end_bound()))
     }
 
     /// An iterator over keys in `range`, as of `snapshot`.
     pub fn scan_at(&self, snapshot: &Snapshot<R>, range: impl std::ops::RangeBounds<Vec<u8>>) -> Result<DbIter<R>> {
-        self.inner.iter(Some(snapshot.seq), bound(range.start_bound()), bound(range.end_bound()))
+        self.inner
+            .iter(Some(snapshot.seq), bound(range.start_bound()), bound(range.end_bound()))
     }
 
     /// Takes a snapshot of the current state. Compaction keeps every entry it can see.
@@ -86,7 +88,10 @@ impl<R: Runtime> Db<R> {
         let mut st = self.inner.vs.lock();
         let seq = st.last_sequence();
         *st.ext.snapshots.entry(seq).or_insert(0) += 1;
-        Snapshot { inner: self.inner.clone(), seq }
+        Snapshot {
+            inner: self.inner.clone(),
+            seq,
+        }
     }
 }
 
@@ -110,7 +115,11 @@ impl<R: Runtime> Snapshot<R> {
 impl<R: Runtime> Drop for Snapshot<R> {
     fn drop(&mut self) {
         let mut st = self.inner.vs.lock();
-        let n = st.ext.snapshots.get_mut(&self.seq).expect("a live snapshot is registered");
+        let n = st
+            .ext
+            .snapshots
+            .get_mut(&self.seq)
+            .expect("a live snapshot is registered");
         *n -= 1;
         if *n == 0 {
             st.ext.snapshots.remove(&self.seq);

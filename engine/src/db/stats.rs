@@ -47,12 +47,18 @@ impl<R: Runtime> Db<R> {
             .current()
             .levels()
             .iter()
-            .map(|fs| LevelStats { files: fs.iter().map(|f| (f.number, f.size)).collect() })
+            .map(|fs| LevelStats {
+                files: fs.iter().map(|f| (f.number, f.size)).collect(),
+            })
             .collect();
         Stats {
             levels,
             current_version: st.current().id,
-            live_versions: st.live.values().map(|v| (v.id, v.refs.load(crate::sync::Ordering::Relaxed))).collect(),
+            live_versions: st
+                .live
+                .values()
+                .map(|v| (v.id, v.refs.load(crate::sync::Ordering::Relaxed)))
+                .collect(),
             pending_outputs: st.pending_outputs.iter().copied().collect(),
             last_sequence: st.last_sequence(),
             memtable_bytes: st.ext.mem.approximate_bytes(),
@@ -72,12 +78,21 @@ impl fmt::Display for Stats {
             let list: Vec<String> = s.files.iter().map(|(n, b)| format!("{n}:{b}")).collect();
             writeln!(f, "L{l} files: {}", list.join(" "))?;
         }
-        let versions: Vec<String> = self.live_versions.iter().map(|(id, r)| format!("v{id}(refs={r})")).collect();
+        let versions: Vec<String> = self
+            .live_versions
+            .iter()
+            .map(|(id, r)| format!("v{id}(refs={r})"))
+            .collect();
         writeln!(f, "current version: v{}", self.current_version)?;
         writeln!(f, "live versions: {}", versions.join(" "))?;
         writeln!(f, "pending outputs: {:?}", self.pending_outputs)?;
         writeln!(f, "last sequence: {}", self.last_sequence)?;
-        write!(f, "memtable: {} bytes, immutable memtable: {}", self.memtable_bytes, if self.has_imm { "yes" } else { "no" })?;
+        write!(
+            f,
+            "memtable: {} bytes, immutable memtable: {}",
+            self.memtable_bytes,
+            if self.has_imm { "yes" } else { "no" }
+        )?;
         if let Some(e) = &self.background_error {
             write!(f, "\nbackground error: {e}")?;
         }

@@ -50,7 +50,9 @@ impl<R: Runtime> DbInner<R> {
         let last = first + batch.len() as u64 - 1;
         assert!(last <= MAX_SEQUENCE, "sequence numbers exhausted");
         let w = wal.as_mut().ok_or(Error::Closed)?;
-        let logged = w.add_record(&batch.encode(first)).and_then(|()| if self.opts.sync_writes { w.sync() } else { Ok(()) });
+        let logged = w
+            .add_record(&batch.encode(first))
+            .and_then(|()| if self.opts.sync_writes { w.sync() } else { Ok(()) });
         if let Err(e) = logged {
             // The WAL may hold part of the record: nothing more may be written to it.
             let mut st = self.vs.lock();
@@ -96,7 +98,10 @@ impl<R: Runtime> DbInner<R> {
             drop(st);
             let path = filename::path(self.vs.dir(), FileKind::Log, number);
             let new_wal = LogWriter::create(&*self.vs.env().fs, &path)?;
-            self.vs.env().emit(|| Event::FileCreated { kind: FileKind::Log, number });
+            self.vs.env().emit(|| Event::FileCreated {
+                kind: FileKind::Log,
+                number,
+            });
             if let Some(old) = wal.as_mut() {
                 // The old WAL is complete; make it durable before its memtable is frozen.
                 old.sync()?;

@@ -25,14 +25,27 @@ pub struct MemFs<R: Runtime> {
 impl<R: Runtime> MemFs<R> {
     /// An empty filesystem.
     pub fn new() -> Self {
-        MemFs { tree: Mutex::new(Tree { files: BTreeMap::new(), dirs: BTreeSet::new() }) }
+        MemFs {
+            tree: Mutex::new(Tree {
+                files: BTreeMap::new(),
+                dirs: BTreeSet::new(),
+            }),
+        }
     }
 
     /// Overwrites byte `offset` of `path` with `f(byte)`: for corruption tests.
     pub fn corrupt(&self, path: &Path, offset: usize, f: impl FnOnce(u8) -> u8) -> io::Result<()> {
-        let data = self.tree.lock().files.get(path).cloned().ok_or_else(|| not_found(path))?;
+        let data = self
+            .tree
+            .lock()
+            .files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| not_found(path))?;
         let mut d = data.lock();
-        let b = d.get_mut(offset).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "offset past end"))?;
+        let b = d
+            .get_mut(offset)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "offset past end"))?;
         *b = f(*b);
         Ok(())
     }
@@ -72,7 +85,9 @@ impl<R: Runtime> RandomAccessFile for MemRandom<R> {
     fn read_at(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
         let d = self.0.lock();
         let start = usize::try_from(offset).map_err(|_| io::Error::from(io::ErrorKind::UnexpectedEof))?;
-        d.get(start..start.saturating_add(len)).map(<[u8]>::to_vec).ok_or_else(|| io::ErrorKind::UnexpectedEof.into())
+        d.get(start..start.saturating_add(len))
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| io::ErrorKind::UnexpectedEof.into())
     }
     fn size(&self) -> u64 {
         self.0.lock().len() as u64
@@ -86,7 +101,13 @@ impl<R: Runtime> Fs for MemFs<R> {
         Ok(Box::new(MemWritable::<R>(data)))
     }
     fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>> {
-        let data = self.tree.lock().files.get(path).cloned().ok_or_else(|| not_found(path))?;
+        let data = self
+            .tree
+            .lock()
+            .files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| not_found(path))?;
         Ok(Box::new(MemRandom::<R>(data)))
     }
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
@@ -96,12 +117,19 @@ impl<R: Runtime> Fs for MemFs<R> {
         Ok(())
     }
     fn remove(&self, path: &Path) -> io::Result<()> {
-        self.tree.lock().files.remove(path).map(drop).ok_or_else(|| not_found(path))
+        self.tree
+            .lock()
+            .files
+            .remove(path)
+            .map(drop)
+            .ok_or_else(|| not_found(path))
     }
     fn list(&self, dir: &Path) -> io::Result<Vec<String>> {
         let t = self.tree.lock();
         let names = t.files.keys().filter(|p| p.parent() == Some(dir));
-        Ok(names.filter_map(|p| p.file_name()?.to_str().map(str::to_string)).collect())
+        Ok(names
+            .filter_map(|p| p.file_name()?.to_str().map(str::to_string))
+            .collect())
     }
     fn exists(&self, path: &Path) -> bool {
         let t = self.tree.lock();

@@ -48,7 +48,10 @@ impl RandomAccessFile for OsRandom {
 
 impl Fs for OsFs {
     fn create(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
-        Ok(Box::new(OsWritable(BufWriter::with_capacity(64 << 10, File::create(path)?))))
+        Ok(Box::new(OsWritable(BufWriter::with_capacity(
+            64 << 10,
+            File::create(path)?,
+        ))))
     }
     fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>> {
         let file = File::open(path)?;

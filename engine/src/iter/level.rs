@@ -36,7 +36,13 @@ pub(crate) struct LevelIter<R: Runtime, O: TableOpener<R>> {
 impl<R: Runtime, O: TableOpener<R>> LevelIter<R, O> {
     pub(crate) fn new(opener: O, files: Vec<FileMeta>, start: InternalKey) -> Self {
         let next_file = files.partition_point(|f| f.largest < start);
-        LevelIter { opener, files, next_file, current: None, start }
+        LevelIter {
+            opener,
+            files,
+            next_file,
+            current: None,
+            start,
+        }
     }
 }
 

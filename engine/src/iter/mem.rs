@@ -21,7 +21,13 @@ pub(crate) struct MemIter<R: Runtime> {
 
 impl<R: Runtime> MemIter<R> {
     pub(crate) fn new(mem: R::Arc<Memtable<R>>, start: InternalKey) -> Self {
-        MemIter { mem, start, last: None, buf: VecDeque::new(), done: false }
+        MemIter {
+            mem,
+            start,
+            last: None,
+            buf: VecDeque::new(),
+            done: false,
+        }
     }
 }
 

@@ -19,7 +19,12 @@ impl MergingIter {
     /// A merge of `children`, newest source first.
     pub(crate) fn new(children: Vec<Box<dyn InternalIter>>) -> Self {
         let heads = vec![None; children.len()];
-        MergingIter { children, heads, heap: BinaryHeap::new(), primed: false }
+        MergingIter {
+            children,
+            heads,
+            heap: BinaryHeap::new(),
+            primed: false,
+        }
     }
 
     fn refill(&mut self, i: usize) -> Result<()> {

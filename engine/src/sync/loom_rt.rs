@@ -10,6 +10,10 @@ use super::macros::impl_runtime;
 pub struct Loom;
 
 impl_runtime!(
-    Loom, "loom",
-    sync = loom::sync, atomic = loom::sync::atomic, thread = loom::thread, arc = loom::sync::Arc
+    Loom,
+    "loom",
+    sync = loom::sync,
+    atomic = loom::sync::atomic,
+    thread = loom::thread,
+    arc = loom::sync::Arc
 );

@@ -98,10 +98,7 @@ pub fn arc<R: Runtime, T: Send + Sync + 'static>(value: T) -> R::Arc<T> {
 }
 
 /// Spawns a named thread on runtime `R`.
-pub fn spawn<R: Runtime, T: Send + 'static>(
-    name: &str,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> JoinHandle<R, T> {
+pub fn spawn<R: Runtime, T: Send + 'static>(name: &str, f: impl FnOnce() -> T + Send + 'static) -> JoinHandle<R, T> {
     JoinHandle(R::spawn(name, f))
 }
 

@@ -10,6 +10,10 @@ use super::macros::impl_runtime;
 pub struct Shuttle;
 
 impl_runtime!(
-    Shuttle, "shuttle",
-    sync = shuttle::sync, atomic = shuttle::sync::atomic, thread = shuttle::thread, arc = std::sync::Arc
+    Shuttle,
+    "shuttle",
+    sync = shuttle::sync,
+    atomic = shuttle::sync::atomic,
+    thread = shuttle::thread,
+    arc = std::sync::Arc
 );

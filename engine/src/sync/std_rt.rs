@@ -7,6 +7,10 @@ use super::macros::impl_runtime;
 pub struct Std;
 
 impl_runtime!(
-    Std, "std",
-    sync = std::sync, atomic = std::sync::atomic, thread = std::thread, arc = std::sync::Arc
+    Std,
+    "std",
+    sync = std::sync,
+    atomic = std::sync::atomic,
+    thread = std::thread,
+    arc = std::sync::Arc
 );

@@ -36,7 +36,13 @@ impl<R: Runtime> std::fmt::Debug for TableCache<R> {
 impl<R: Runtime> TableCache<R> {
     pub(crate) fn new(capacity: usize) -> Self {
         assert!(capacity > 0, "table cache capacity must be positive");
-        TableCache { inner: Mutex::new(Inner { tables: HashMap::new(), clock: 0 }), capacity }
+        TableCache {
+            inner: Mutex::new(Inner {
+                tables: HashMap::new(),
+                clock: 0,
+            }),
+            capacity,
+        }
     }
 
     /// The open table for `number`, opening `path` if needed. Returns whether it was opened now.
@@ -56,7 +62,13 @@ impl<R: Runtime> TableCache<R> {
                 inner.tables.remove(&n);
             }
         }
-        inner.tables.insert(number, Slot { table: table.clone(), used: now });
+        inner.tables.insert(
+            number,
+            Slot {
+                table: table.clone(),
+                used: now,
+            },
+        );
         Ok((table, true))
     }
 

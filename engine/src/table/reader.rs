@@ -36,7 +36,11 @@ impl Table {
         let file = fs.open(path).at(path)?;
         let size = file.size();
         if size < FOOTER_LEN as u64 {
-            return Err(Error::corruption(path, 0, format!("file of {size} bytes is too short for a table")));
+            return Err(Error::corruption(
+                path,
+                0,
+                format!("file of {size} bytes is too short for a table"),
+            ));
         }
         let footer_at = size - FOOTER_LEN as u64;
         let footer = file.read_at(footer_at, FOOTER_LEN).at(path)?;
@@ -59,7 +63,11 @@ impl Table {
         let raw = file.read_at(index_offset, index_size as usize).at(path)?;
         let body = verify(&raw).map_err(|e| Error::corruption(path, index_offset, e))?;
         let index = decode_index(body, index_offset).map_err(|e| Error::corruption(path, index_offset, e))?;
-        Ok(Table { path: path.to_path_buf(), file, index })
+        Ok(Table {
+            path: path.to_path_buf(),
+            file,
+            index,
+        })
     }
 
     /// Reads and decodes data block `i`.
@@ -94,10 +102,18 @@ fn decode_index(body: &[u8], at: u64) -> std::result::Result<Vec<IndexEntry>, St
     while !r.is_empty() {
         let entry = (|| {
             let last = InternalKey::decode(r.bytes()?)?;
-            Some(IndexEntry { last, offset: r.fixed64()?, size: r.fixed32()? })
+            Some(IndexEntry {
+                last,
+                offset: r.fixed64()?,
+                size: r.fixed32()?,
+            })
         })();
         let entry = entry.ok_or_else(|| format!("malformed index entry at index offset {}", r.pos()))?;
-        if entry.offset.checked_add(u64::from(entry.size)).is_none_or(|end| end > at) {
+        if entry
+            .offset
+            .checked_add(u64::from(entry.size))
+            .is_none_or(|end| end > at)
+        {
             return Err("index points past the data blocks".into());
         }
         index.push(entry);
@@ -117,7 +133,12 @@ impl<R: Runtime> TableIter<R> {
     /// Positions at the first entry `>= start`.
     pub(crate) fn new(table: R::Arc<Table>, start: InternalKey) -> Self {
         let next_block = table.block_for(&start);
-        TableIter { table, next_block, block: Vec::new().into_iter(), start }
+        TableIter {
+            table,
+            next_block,
+            block: Vec::new().into_iter(),
+            start,
+        }
     }
 
     /// The next entry, or `None` at the end of the table.

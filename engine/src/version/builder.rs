@@ -13,13 +13,22 @@ pub(crate) fn apply_edit(base: &[Vec<FileMeta>], edit: &VersionEdit) -> Result<V
     }
     for d in &edit.deleted {
         if !present.contains(d) {
-            return Err(format!("edit deletes file {} from level {}, which the base does not list", d.1, d.0));
+            return Err(format!(
+                "edit deletes file {} from level {}, which the base does not list",
+                d.1, d.0
+            ));
         }
     }
     let mut levels: Vec<Vec<FileMeta>> = base
         .iter()
         .enumerate()
-        .map(|(l, files)| files.iter().filter(|f| !edit.deleted.contains(&(l, f.number))).cloned().collect())
+        .map(|(l, files)| {
+            files
+                .iter()
+                .filter(|f| !edit.deleted.contains(&(l, f.number)))
+                .cloned()
+                .collect()
+        })
         .collect();
     levels.resize(NUM_LEVELS, Vec::new());
     for (level, f) in &edit.added {
@@ -27,7 +36,10 @@ pub(crate) fn apply_edit(base: &[Vec<FileMeta>], edit: &VersionEdit) -> Result<V
             return Err(format!("edit adds file {} twice", f.number));
         }
         if f.smallest > f.largest {
-            return Err(format!("file {} has smallest key {:?} > largest {:?}", f.number, f.smallest, f.largest));
+            return Err(format!(
+                "file {} has smallest key {:?} > largest {:?}",
+                f.number, f.smallest, f.largest
+            ));
         }
         levels[*level].push(f.clone());
     }
@@ -53,7 +65,12 @@ mod tests {
 
     fn file(number: u64, lo: &str, hi: &str) -> FileMeta {
         let k = |s: &str| InternalKey::new(s.as_bytes().to_vec(), 1, Kind::Put);
-        FileMeta { number, size: 10, smallest: k(lo), largest: k(hi) }
+        FileMeta {
+            number,
+            size: 10,
+            smallest: k(lo),
+            largest: k(hi),
+        }
     }
 
     #[test]

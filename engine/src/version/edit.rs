@@ -94,7 +94,15 @@ impl VersionEdit {
                     let size = num("file size")?;
                     let mut key = || r.bytes().and_then(InternalKey::decode).ok_or("malformed file key");
                     let (smallest, largest) = (key()?, key()?);
-                    e.added.push((level, FileMeta { number, size, smallest, largest }));
+                    e.added.push((
+                        level,
+                        FileMeta {
+                            number,
+                            size,
+                            smallest,
+                            largest,
+                        },
+                    ));
                 }
                 other => return Err(format!("unknown edit tag {other}")),
             }
@@ -104,7 +112,10 @@ impl VersionEdit {
 }
 
 fn level(v: u64) -> Result<usize, String> {
-    usize::try_from(v).ok().filter(|&l| l < super::NUM_LEVELS).ok_or_else(|| format!("level {v} out of range"))
+    usize::try_from(v)
+        .ok()
+        .filter(|&l| l < super::NUM_LEVELS)
+        .ok_or_else(|| format!("level {v} out of range"))
 }
 
 #[cfg(test)]
@@ -114,10 +125,23 @@ mod tests {
 
     #[test]
     fn edit_round_trips_and_rejects_garbage() {
-        let mut e = VersionEdit { log_number: Some(3), next_file_number: Some(9), last_sequence: Some(77), ..Default::default() };
+        let mut e = VersionEdit {
+            log_number: Some(3),
+            next_file_number: Some(9),
+            last_sequence: Some(77),
+            ..Default::default()
+        };
         e.delete_file(1, 4);
         let k = |s: &str, q| InternalKey::new(s.as_bytes().to_vec(), q, Kind::Put);
-        e.add_file(2, FileMeta { number: 8, size: 100, smallest: k("a", 5), largest: k("m", 1) });
+        e.add_file(
+            2,
+            FileMeta {
+                number: 8,
+                size: 100,
+                smallest: k("a", 5),
+                largest: k("m", 1),
+            },
+        );
         assert_eq!(VersionEdit::decode(&e.encode()), Ok(e.clone()));
         let enc = e.encode();
         assert!(VersionEdit::decode(&enc[..enc.len() - 2]).is_err());

@@ -29,7 +29,9 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
         };
         let mut doomed = Vec::new();
         for name in names {
-            let Some((kind, number)) = filename::parse(&name) else { continue };
+            let Some((kind, number)) = filename::parse(&name) else {
+                continue;
+            };
             let keep = match kind {
                 FileKind::Log => number >= st.log_number || number == st.prev_log_number,
                 FileKind::Manifest => number >= st.manifest_number,
@@ -77,8 +79,14 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
     pub(crate) fn version_died(&self, id: u64) {
         let doomed = {
             let mut st = self.lock();
-            let v = st.live.remove(&id).unwrap_or_else(|| panic!("dead Version {id} was not live"));
-            assert!(!R::arc_ptr_eq(&v, &st.current), "the current Version {id} lost its last reference");
+            let v = st
+                .live
+                .remove(&id)
+                .unwrap_or_else(|| panic!("dead Version {id} was not live"));
+            assert!(
+                !R::arc_ptr_eq(&v, &st.current),
+                "the current Version {id} lost its last reference"
+            );
             self.env.emit(|| Event::VersionDropped { id });
             self.collect_obsolete(&mut st)
         };

@@ -36,7 +36,10 @@ impl<R: Runtime, X: Send + 'static> VersionRef<R, X> {
         // Relaxed: see the module doc; the count is > 0 and cannot reach zero meanwhile.
         let old = version.refs.fetch_add(1, Ordering::Relaxed);
         assert!(old > 0, "Version {} referenced after its last Unref", version.id);
-        shared.env.emit(|| Event::VersionRef { id: version.id, refs: old + 1 });
+        shared.env.emit(|| Event::VersionRef {
+            id: version.id,
+            refs: old + 1,
+        });
         VersionRef { shared, version }
     }
 
@@ -55,7 +58,11 @@ impl<R: Runtime, X: Send + 'static> Drop for VersionRef<R, X> {
     fn drop(&mut self) {
         // Release: see the module doc.
         let old = self.version.refs.fetch_sub(1, Ordering::Release);
-        assert!(old >= 1, "Version {} unreferenced more often than referenced", self.version.id);
+        assert!(
+            old >= 1,
+            "Version {} unreferenced more often than referenced",
+            self.version.id
+        );
         let id = self.version.id;
         self.shared.env.emit(|| Event::VersionUnref { id, refs: old - 1 });
         if old == 1 {

@@ -42,7 +42,8 @@ pub struct FileMeta {
 impl FileMeta {
     /// True if the file's user-key range meets `[lo, hi]` (`None` = unbounded).
     pub fn overlaps(&self, lo: Option<&[u8]>, hi: Option<&[u8]>) -> bool {
-        lo.is_none_or(|lo| self.largest.user.as_slice() >= lo) && hi.is_none_or(|hi| self.smallest.user.as_slice() <= hi)
+        lo.is_none_or(|lo| self.largest.user.as_slice() >= lo)
+            && hi.is_none_or(|hi| self.smallest.user.as_slice() <= hi)
     }
 }
 
@@ -67,7 +68,12 @@ impl<R: Runtime> Version<R> {
     /// A Version with one reference (the one `current` will hold).
     pub(crate) fn new(id: u64, levels: Vec<Vec<FileMeta>>, compaction: (usize, f64)) -> Self {
         assert_eq!(levels.len(), NUM_LEVELS, "a Version has {NUM_LEVELS} levels");
-        Version { id, levels, refs: AtomicU64::new(1), compaction }
+        Version {
+            id,
+            levels,
+            refs: AtomicU64::new(1),
+            compaction,
+        }
     }
 
     /// The files of `level`.
@@ -82,12 +88,20 @@ impl<R: Runtime> Version<R> {
 
     /// Every `(level, number)`.
     pub fn all_files(&self) -> Vec<(usize, u64)> {
-        self.levels.iter().enumerate().flat_map(|(l, fs)| fs.iter().map(move |f| (l, f.number))).collect()
+        self.levels
+            .iter()
+            .enumerate()
+            .flat_map(|(l, fs)| fs.iter().map(move |f| (l, f.number)))
+            .collect()
     }
 
     /// Files of `level` whose range meets `[lo, hi]`.
     pub fn overlapping(&self, level: usize, lo: Option<&[u8]>, hi: Option<&[u8]>) -> Vec<FileMeta> {
-        self.levels[level].iter().filter(|f| f.overlaps(lo, hi)).cloned().collect()
+        self.levels[level]
+            .iter()
+            .filter(|f| f.overlaps(lo, hi))
+            .cloned()
+            .collect()
     }
 
     /// For a level `>= 1`: the file that could hold `user`, found by binary search.

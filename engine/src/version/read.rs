@@ -29,7 +29,11 @@ impl<R: Runtime, X: Send + 'static> VersionRef<R, X> {
     /// file first, then one file per deeper level.
     pub fn get(&self, user: &[u8], seq: u64) -> Result<Lookup> {
         let target = InternalKey::seek_target(user, seq);
-        let l0 = self.files(0).iter().rev().filter(|f| f.overlaps(Some(user), Some(user)));
+        let l0 = self
+            .files(0)
+            .iter()
+            .rev()
+            .filter(|f| f.overlaps(Some(user), Some(user)));
         let deeper = (1..self.levels().len()).filter_map(|l| self.file_for(l, user));
         for file in l0.chain(deeper) {
             if let Some(e) = self.table(file)?.get(&target)? {

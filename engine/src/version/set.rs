@@ -32,7 +32,11 @@ pub struct KernelOptions {
 
 impl Default for KernelOptions {
     fn default() -> Self {
-        KernelOptions { l0_compaction_trigger: 4, max_bytes_for_level_base: 10 << 20, table_cache_capacity: 500 }
+        KernelOptions {
+            l0_compaction_trigger: 4,
+            max_bytes_for_level_base: 10 << 20,
+            table_cache_capacity: 500,
+        }
     }
 }
 
@@ -86,11 +90,17 @@ impl<R: Runtime, X> Locked<R, X> {
     }
     /// Registers a file number as a pending output. Requires: before the file is created (L7).
     pub fn add_pending_output(&mut self, number: u64) {
-        assert!(self.pending_outputs.insert(number), "file {number} is already a pending output");
+        assert!(
+            self.pending_outputs.insert(number),
+            "file {number} is already a pending output"
+        );
     }
     /// Releases a pending output. Requires: the file is listed by `current`, or its job failed.
     pub fn remove_pending_output(&mut self, number: u64) {
-        assert!(self.pending_outputs.remove(&number), "file {number} was not a pending output");
+        assert!(
+            self.pending_outputs.remove(&number),
+            "file {number} was not a pending output"
+        );
     }
     /// The last sequence number visible to new readers.
     pub fn last_sequence(&self) -> u64 {
@@ -98,7 +108,11 @@ impl<R: Runtime, X> Locked<R, X> {
     }
     /// Publishes writes up to `seq`. Requires: they are all in the memtable (L11).
     pub fn set_last_sequence(&mut self, seq: u64) {
-        assert!(seq >= self.last_sequence, "last sequence moved backwards: {} -> {seq}", self.last_sequence);
+        assert!(
+            seq >= self.last_sequence,
+            "last sequence moved backwards: {} -> {seq}",
+            self.last_sequence
+        );
         self.last_sequence = seq;
     }
     /// The current Version (borrowed; pin it with [`VersionSet::pin_current`]).
@@ -140,7 +154,9 @@ pub struct VersionSet<R: Runtime, X: Send + 'static = ()> {
 
 impl<R: Runtime, X: Send + 'static> Clone for VersionSet<R, X> {
     fn clone(&self) -> Self {
-        VersionSet { shared: self.shared.clone() }
+        VersionSet {
+            shared: self.shared.clone(),
+        }
     }
 }
 
@@ -185,7 +201,12 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
             manifest: Mutex::new(None),
             cv: Condvar::new(),
         };
-        Ok((VersionSet { shared: R::arc_new(shared) }, found))
+        Ok((
+            VersionSet {
+                shared: R::arc_new(shared),
+            },
+            found,
+        ))
     }
 
     /// Locks the state.
@@ -246,7 +267,11 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
             edit.next_file_number = Some(st.next_file_number);
             edit.last_sequence = Some(st.last_sequence);
             if let Some(l) = edit.log_number {
-                assert!(l >= st.log_number, "log number moved backwards: {} -> {l}", st.log_number);
+                assert!(
+                    l >= st.log_number,
+                    "log number moved backwards: {} -> {l}",
+                    st.log_number
+                );
             }
             let levels = apply_edit(st.current.levels(), &edit).unwrap_or_else(|e| panic!("log_and_apply: {e}"));
             let snapshot = new_manifest.map(|_| manifest::snapshot_edit(st.current.levels(), &edit));
@@ -281,7 +306,10 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
         st.log_number = edit.log_number.expect("filled above");
         st.prev_log_number = edit.prev_log_number.expect("filled above");
         on_install(&mut st);
-        self.shared.env.emit(|| Event::VersionInstalled { id, files: st.current.all_files() });
+        self.shared.env.emit(|| Event::VersionInstalled {
+            id,
+            files: st.current.all_files(),
+        });
         drop(st);
         drop(manifest);
         self.shared.cv.notify_all();
@@ -300,7 +328,10 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
         let (fs, dir) = (&*self.shared.env.fs, &self.shared.dir);
         if let (Some(n), Some(snap)) = (new_manifest, snapshot) {
             let mut w = LogWriter::create(fs, &crate::filename::path(dir, FileKind::Manifest, n))?;
-            self.shared.env.emit(|| Event::FileCreated { kind: FileKind::Manifest, number: n });
+            self.shared.env.emit(|| Event::FileCreated {
+                kind: FileKind::Manifest,
+                number: n,
+            });
             w.add_record(&snap.encode())?;
             *manifest = Some(w);
         }
@@ -321,7 +352,9 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
     /// Latches a background error (L8). Requires: `st` is this set's state guard.
     pub fn record_bg_error(&self, st: &mut Locked<R, X>, message: String) {
         if st.bg_error.is_none() {
-            self.shared.env.emit(|| Event::BackgroundError { message: message.clone() });
+            self.shared.env.emit(|| Event::BackgroundError {
+                message: message.clone(),
+            });
             st.bg_error = Some(message);
         }
         self.shared.cv.notify_all();
@@ -332,7 +365,11 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
         let st = self.shared.lock();
         Ledger {
             current: st.current.id,
-            live: st.live.values().map(|v| (v.id, v.refs.load(crate::sync::Ordering::Relaxed))).collect(),
+            live: st
+                .live
+                .values()
+                .map(|v| (v.id, v.refs.load(crate::sync::Ordering::Relaxed)))
+                .collect(),
             pending_outputs: st.pending_outputs.iter().copied().collect(),
         }
     }

@@ -68,7 +68,11 @@ impl WriteBatch {
                 _ => return None,
             };
             let key = r.bytes()?.to_vec();
-            let value = if kind == Kind::Put { r.bytes()?.to_vec() } else { Vec::new() };
+            let value = if kind == Kind::Put {
+                r.bytes()?.to_vec()
+            } else {
+                Vec::new()
+            };
             ops.push((kind, key, value));
         }
         r.is_empty().then_some((first_seq, WriteBatch { ops }))

@@ -18,7 +18,11 @@ impl LogWriter {
     /// Creates the file (through `fs`) and returns a writer at offset 0.
     pub(crate) fn create(fs: &dyn Fs, path: &Path) -> Result<Self> {
         let file = fs.create(path).at(path)?;
-        Ok(LogWriter { path: path.to_path_buf(), file, size: 0 })
+        Ok(LogWriter {
+            path: path.to_path_buf(),
+            file,
+            size: 0,
+        })
     }
 
     /// Appends one record (buffered until [`LogWriter::sync`]).

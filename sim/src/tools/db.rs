@@ -30,7 +30,10 @@ impl Output {
 
 /// Opens `dir` (creating it only if `create`).
 fn open(dir: &Path, create: bool) -> engine::Result<Db> {
-    let opts = Options { create_if_missing: create, ..Options::default() };
+    let opts = Options {
+        create_if_missing: create,
+        ..Options::default()
+    };
     Db::open(dir, opts)
 }
 
@@ -52,7 +55,11 @@ pub fn get(dir: &Path, key: &str) -> engine::Result<Output> {
             let v = String::from_utf8_lossy(&v).into_owned();
             Output::ok(v.clone(), json!({ "key": key, "value": v }))
         }
-        None => Output { text: format!("{key}: not found"), json: json!({ "key": key, "value": null }), code: 1 },
+        None => Output {
+            text: format!("{key}: not found"),
+            json: json!({ "key": key, "value": null }),
+            code: 1,
+        },
     })
 }
 
@@ -73,11 +80,21 @@ pub fn scan(dir: &Path, from: Option<&str>, to: Option<&str>, limit: usize) -> e
     let mut rows = Vec::new();
     for item in db.scan((lo, hi))?.take(limit) {
         let (k, v) = item?;
-        rows.push((String::from_utf8_lossy(&k).into_owned(), String::from_utf8_lossy(&v).into_owned()));
+        rows.push((
+            String::from_utf8_lossy(&k).into_owned(),
+            String::from_utf8_lossy(&v).into_owned(),
+        ));
     }
     db.close()?;
-    let text = rows.iter().map(|(k, v)| format!("{k} => {v}")).collect::<Vec<_>>().join("\n");
-    let json = json!(rows.iter().map(|(k, v)| json!({ "key": k, "value": v })).collect::<Vec<_>>());
+    let text = rows
+        .iter()
+        .map(|(k, v)| format!("{k} => {v}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let json = json!(rows
+        .iter()
+        .map(|(k, v)| json!({ "key": k, "value": v }))
+        .collect::<Vec<_>>());
     Ok(Output::ok(text, json))
 }
 
@@ -85,7 +102,9 @@ pub fn scan(dir: &Path, from: Option<&str>, to: Option<&str>, limit: usize) -> e
 /// from `[0, keys)` and 100-byte values, all from one seeded ChaCha stream.
 fn generated(rng: &mut ChaCha8Rng, keys: u64, value_size: usize) -> (String, String) {
     let key = format!("{:016}", rng.gen_range(0..keys));
-    let value = (0..value_size).map(|_| char::from(b'a' + rng.gen_range(0..26u8))).collect();
+    let value = (0..value_size)
+        .map(|_| char::from(b'a' + rng.gen_range(0..26u8)))
+        .collect();
     (key, value)
 }
 
@@ -108,7 +127,9 @@ pub fn load(dir: &Path, keys: u64, seed: u64, value_size: usize, verify: bool) -
         for (k, v) in &last {
             let got = db.get(k.as_bytes())?;
             if got.as_deref() != Some(v.as_bytes()) {
-                return Err(engine::Error::InvalidArgument(format!("verify failed: key {k} reads {got:?}")));
+                return Err(engine::Error::InvalidArgument(format!(
+                    "verify failed: key {k} reads {got:?}"
+                )));
             }
             checked += 1;
         }
@@ -119,7 +140,8 @@ pub fn load(dir: &Path, keys: u64, seed: u64, value_size: usize, verify: bool) -
     if verify {
         text.push_str(&format!("\nverified {checked} distinct keys"));
     }
-    let json = json!({ "writes": keys, "seed": seed, "seconds": secs, "writes_per_second": rate, "verified_keys": checked });
+    let json =
+        json!({ "writes": keys, "seed": seed, "seconds": secs, "writes_per_second": rate, "verified_keys": checked });
     Ok(Output::ok(text, json))
 }
 
@@ -140,7 +162,10 @@ pub fn compact(dir: &Path, from: Option<&str>, to: Option<&str>) -> engine::Resu
     db.close()?;
     let l0 = |s: &Stats| s.levels[0].files.len();
     let text = format!("compacted: L0 files {} -> {}\n{after}", l0(&before), l0(&after));
-    Ok(Output::ok(text, json!({ "before": stats_json(&before), "after": stats_json(&after) })))
+    Ok(Output::ok(
+        text,
+        json!({ "before": stats_json(&before), "after": stats_json(&after) }),
+    ))
 }
 
 fn stats_json(s: &Stats) -> Value {
