@@ -176,6 +176,12 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
         let r = recovered.unwrap_or_default();
         let score = compaction_score(&r.levels, &opts);
         let current = R::arc_new(Version::new(1, r.levels, score));
+        // The recovered Version is the first `current`: announce it like any other install,
+        // so a ledger sees where its reference comes from.
+        env.emit(|| Event::VersionInstalled {
+            id: 1,
+            files: current.all_files(),
+        });
         let live = BTreeMap::from([(1, current.clone())]);
         let state = Locked {
             current,

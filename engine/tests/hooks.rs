@@ -1,0 +1,174 @@
+//! The observer hooks, and the background-error latch (L8), seen from outside.
+
+use engine::events::{Env, Event, FileKind, Observer};
+use engine::fs::{Fs, OsFs, RandomAccessFile, WritableFile};
+use engine::{Background, Db, Error, Options};
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+#[derive(Default, Clone)]
+struct Recorder(Arc<Mutex<Vec<Event>>>);
+
+impl Observer for Recorder {
+    fn on_event(&self, e: &Event) {
+        self.0.lock().expect("recorder lock").push(e.clone());
+    }
+}
+
+fn manual() -> Options {
+    let mut o = Options::tiny();
+    o.background = Background::Manual;
+    o
+}
+
+#[test]
+fn events_describe_the_lifecycle_and_refs_balance() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rec = Recorder::default();
+    let db: Db = Db::open_with(dir.path(), manual(), Env::os().observed_by(rec.clone())).expect("open");
+    for i in 0..200u32 {
+        db.put(format!("k{i:03}"), "v").expect("put");
+    }
+    db.flush().expect("flush");
+    let it = db.iter().expect("iter");
+    let pinned = it.version_id();
+    db.compact_range(None, None).expect("compact");
+    assert_eq!(it.count(), 200);
+    let current = db.stats().current_version;
+    drop(db);
+
+    let events = rec.0.lock().expect("lock").clone();
+    let mut refs: BTreeMap<u64, i64> = BTreeMap::new();
+    let (mut dropped, mut deleted, mut opened_by_pinned) = (Vec::new(), Vec::new(), 0);
+    for e in &events {
+        match e {
+            Event::VersionInstalled { id, .. } => *refs.entry(*id).or_default() += 1,
+            Event::VersionRef { id, .. } => *refs.entry(*id).or_default() += 1,
+            Event::VersionUnref { id, .. } => *refs.entry(*id).or_default() -= 1,
+            Event::VersionDropped { id } => dropped.push(*id),
+            Event::FileDeleted {
+                kind: FileKind::Table,
+                number,
+            } => deleted.push(*number),
+            Event::TableOpened { version, .. } if *version == pinned => opened_by_pinned += 1,
+            _ => {}
+        }
+    }
+    for (id, n) in &refs {
+        let want = i64::from(*id == current);
+        assert_eq!(
+            *n, want,
+            "Version {id}: every ref has one unref (current keeps its own)"
+        );
+        assert_eq!(
+            dropped.contains(id),
+            *id != current,
+            "Version {id} dropped iff not current"
+        );
+    }
+    assert!(
+        opened_by_pinned > 0,
+        "the iterator opened tables of the Version it pinned"
+    );
+    assert!(!deleted.is_empty(), "compaction inputs were deleted");
+    assert!(events.iter().any(|e| matches!(e, Event::CompactionEnd { .. })));
+}
+
+/// Real files, but every MANIFEST sync fails once `fail` is set (after the data was written,
+/// as in LevelDB's `ManifestWriteError` test).
+#[derive(Debug, Clone, Default)]
+struct FailingManifestSync(Arc<AtomicBool>);
+
+struct Failing(Box<dyn WritableFile>, Arc<AtomicBool>);
+
+impl WritableFile for Failing {
+    fn append(&mut self, data: &[u8]) -> io::Result<()> {
+        self.0.append(data)
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        self.0.sync()?;
+        if self.1.load(Ordering::SeqCst) {
+            return Err(io::Error::other("injected MANIFEST sync failure"));
+        }
+        Ok(())
+    }
+}
+
+impl Fs for FailingManifestSync {
+    fn create(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
+        let f = OsFs.create(path)?;
+        let manifest = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("MANIFEST-"));
+        Ok(if manifest {
+            Box::new(Failing(f, self.0.clone()))
+        } else {
+            f
+        })
+    }
+    fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>> {
+        OsFs.open(path)
+    }
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        OsFs.rename(from, to)
+    }
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        OsFs.remove(path)
+    }
+    fn list(&self, dir: &Path) -> io::Result<Vec<String>> {
+        OsFs.list(dir)
+    }
+    fn exists(&self, path: &Path) -> bool {
+        OsFs.exists(path)
+    }
+    fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
+        OsFs.create_dir_all(dir)
+    }
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        OsFs.sync_dir(dir)
+    }
+}
+
+#[test]
+fn a_manifest_error_latches_stops_writes_and_gc_and_loses_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fs = FailingManifestSync::default();
+    let db: Db = Db::open_with(dir.path(), manual(), Env::with_fs(fs.clone())).expect("open");
+    for i in 0..100u32 {
+        db.put(format!("k{i:03}"), "before").expect("put");
+    }
+    db.flush().expect("flush");
+    let files_before: Vec<String> = OsFs.list(dir.path()).expect("list");
+
+    fs.0.store(true, Ordering::SeqCst);
+    db.put("late", "x").expect("the WAL is fine");
+    let err = db.compact_range(None, None).expect_err("the MANIFEST sync fails");
+    assert!(err.to_string().contains("injected"), "{err}");
+    assert!(
+        matches!(db.put("after", "y"), Err(Error::Background(_))),
+        "writes stop (L8)"
+    );
+    assert!(db.stats().background_error.is_some());
+    let files_after: Vec<String> = OsFs.list(dir.path()).expect("list");
+    assert!(
+        files_before.iter().all(|f| files_after.contains(f)),
+        "GC deleted nothing after the error"
+    );
+    drop(db);
+
+    let db = Db::open(dir.path(), manual()).expect("reopen on healthy files");
+    for i in 0..100u32 {
+        assert_eq!(
+            db.get(format!("k{i:03}").as_bytes()).expect("get"),
+            Some(b"before".to_vec())
+        );
+    }
+    assert_eq!(
+        db.get(b"late").expect("get"),
+        Some(b"x".to_vec()),
+        "the WAL write survived"
+    );
+}
