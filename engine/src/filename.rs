@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 /// The name of `CURRENT`, which names the active MANIFEST.
 pub const CURRENT: &str = "CURRENT";
 
+/// The name of `LOCK`, held while a process has the database open.
+pub const LOCK: &str = "LOCK";
+
 /// The path of file `number` of `kind` in `dir`.
 pub fn path(dir: &Path, kind: FileKind, number: u64) -> PathBuf {
     dir.join(match kind {

@@ -3,6 +3,28 @@
 //! Start at [`Db`]. The Version lifecycle lives in [`version`], the sync facade in [`sync`],
 //! and all file I/O goes through [`fs::Fs`]. `ARCHITECTURE.md` at the repository root has the
 //! map and the invariants.
+//!
+//! ```
+//! use engine::{Db, Options, WriteBatch};
+//!
+//! # fn main() -> engine::Result<()> {
+//! # let tmp = std::env::temp_dir().join(format!("engine-doc-{}", std::process::id()));
+//! let db = Db::open(&tmp, Options::default())?;
+//! db.put("k", "v")?;
+//! let mut batch = WriteBatch::new();
+//! batch.put("a", "1").delete("k");
+//! db.write(batch)?; // all or nothing
+//! let snap = db.snapshot();
+//! db.put("a", "2")?;
+//! assert_eq!(db.get_at(&snap, b"a")?, Some(b"1".to_vec()));
+//! let all: Vec<_> = db.iter()?.collect::<engine::Result<_>>()?;
+//! assert_eq!(all, vec![(b"a".to_vec(), b"2".to_vec())]);
+//! drop(snap);
+//! db.close()?;
+//! # std::fs::remove_dir_all(&tmp).ok();
+//! # Ok(())
+//! # }
+//! ```
 
 #![warn(missing_docs, missing_debug_implementations)]
 

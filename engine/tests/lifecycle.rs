@@ -164,3 +164,13 @@ fn background_thread_compacts_while_readers_and_writers_run() {
     );
     assert!(s.background_error.is_none());
 }
+
+#[test]
+fn a_second_open_of_the_same_directory_is_refused_until_the_first_closes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(dir.path(), manual()).expect("open");
+    let err = Db::open(dir.path(), manual()).expect_err("LOCK is held");
+    assert!(err.to_string().contains("LOCK"), "names the lock file: {err}");
+    db.close().expect("close");
+    Db::open(dir.path(), manual()).expect("reopen after close");
+}

@@ -62,13 +62,20 @@ pub(crate) type Vs<R> = VersionSet<R, DbState<R>>;
 pub(crate) struct BgWork;
 
 /// Everything shared by the handle, its iterators, snapshots and the background thread.
-#[derive(Debug)]
 pub(crate) struct DbInner<R: Runtime> {
     pub(crate) vs: Vs<R>,
     pub(crate) opts: Options,
     /// The WAL writer; `None` once closed. Holding it serializes writers.
     pub(crate) writer: Mutex<R, Option<LogWriter>>,
     pub(crate) bg_work: Mutex<R, BgWork>,
+    /// The `LOCK` file's lock, held while the database is open.
+    pub(crate) _lock: Box<dyn crate::fs::FileLock>,
+}
+
+impl<R: Runtime> std::fmt::Debug for DbInner<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DbInner({:?})", self.vs)
+    }
 }
 
 /// An LSM database. `Db` is `Db<Std>`; models use `Db<Loom>` or `Db<Shuttle>`.

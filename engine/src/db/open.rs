@@ -37,6 +37,8 @@ impl<R: Runtime> Db<R> {
             }
             env.fs.create_dir_all(dir).at(dir)?;
         }
+        let lock_path = dir.join(filename::LOCK);
+        let lock = env.fs.lock(&lock_path).at(&lock_path)?;
         let names = env.fs.list(dir).at(dir)?;
         let state = DbState {
             mem: R::arc_new(Memtable::new()),
@@ -67,6 +69,7 @@ impl<R: Runtime> Db<R> {
             opts,
             writer: Mutex::new(None),
             bg_work: Mutex::new(BgWork),
+            _lock: lock,
         });
         recover_wals(&inner, &logs, batches)?;
         inner.vs.remove_obsolete_files();

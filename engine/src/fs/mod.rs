@@ -31,7 +31,20 @@ pub trait Fs: Send + Sync + fmt::Debug {
     fn create_dir_all(&self, dir: &Path) -> io::Result<()>;
     /// Makes the directory's entries (creations, renames) durable.
     fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+    /// Takes an exclusive lock on `path` (creating it) for as long as the guard lives, so two
+    /// processes never open one database. The default does nothing: an in-memory filesystem
+    /// has only one process.
+    fn lock(&self, path: &Path) -> io::Result<Box<dyn FileLock>> {
+        let _ = path;
+        Ok(Box::new(NoLock))
+    }
 }
+
+/// Holds a lock taken by [`Fs::lock`] until dropped.
+pub trait FileLock: Send + Sync {}
+
+struct NoLock;
+impl FileLock for NoLock {}
 
 /// A file being written sequentially.
 pub trait WritableFile: Send {

@@ -1,6 +1,6 @@
 //! `OsFs`: the `Fs` trait over real files.
 
-use super::{Fs, RandomAccessFile, WritableFile};
+use super::{FileLock, Fs, RandomAccessFile, WritableFile};
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::FileExt;
@@ -83,4 +83,23 @@ impl Fs for OsFs {
     fn sync_dir(&self, dir: &Path) -> io::Result<()> {
         File::open(dir)?.sync_all()
     }
+    fn lock(&self, path: &Path) -> io::Result<Box<dyn FileLock>> {
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Box::new(OsLock(file))),
+            Err(fs::TryLockError::WouldBlock) => Err(io::Error::new(
+                io::ErrorKind::WouldBlock,
+                "held by another process or handle (is the database already open?)",
+            )),
+            Err(fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
 }
+
+/// An advisory lock (`flock`), released when the file is closed.
+struct OsLock(#[allow(dead_code)] File);
+impl FileLock for OsLock {}
