@@ -36,7 +36,8 @@ pub enum Event {
     FileDeleted { kind: FileKind, number: u64 },
     /// A table was opened (lazily) by a reader holding Version `version`.
     TableOpened { number: u64, version: u64 },
-    /// A table was read by a reader holding Version `version`.
+    /// A reader holding Version `version` is about to read table `number` (emitted before the
+    /// access, once per point lookup and once per table an iterator enters).
     TableRead { number: u64, version: u64 },
     /// A memtable flush started.
     FlushBegin { memtable_bytes: u64 },

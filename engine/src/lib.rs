@@ -39,12 +39,13 @@ mod iter;
 pub mod key;
 mod manifest;
 pub mod memtable;
+pub mod mutants;
 pub mod sync;
 mod table;
 pub mod version;
 mod wal;
 
-pub use db::{Background, Db, DbIter, LevelStats, Options, Snapshot, Stats, Work};
+pub use db::{Background, Db, DbIter, LevelStats, Options, ReadInfo, Snapshot, Stats, Work};
 pub use error::{Error, Result};
 pub use events::{Env, Event, FileKind, Observer};
 pub use wal::WriteBatch;

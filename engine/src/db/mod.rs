@@ -17,7 +17,7 @@ mod write;
 
 pub use iter::DbIter;
 pub use options::{Background, Options};
-pub use read::Snapshot;
+pub use read::{ReadInfo, Snapshot};
 pub use stats::{LevelStats, Stats};
 
 use crate::memtable::Memtable;

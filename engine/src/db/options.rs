@@ -38,6 +38,9 @@ pub struct Options {
     pub sync_writes: bool,
     /// Who runs background work (default [`Background::Thread`]).
     pub background: Background,
+    /// An injected bug (harness builds only).
+    #[cfg(feature = "mutants")]
+    pub mutant: Option<crate::mutants::Mutant>,
 }
 
 impl Default for Options {
@@ -54,6 +57,8 @@ impl Default for Options {
             max_open_files: 500,
             sync_writes: false,
             background: Background::Thread,
+            #[cfg(feature = "mutants")]
+            mutant: None,
         }
     }
 }
@@ -79,6 +84,8 @@ impl Options {
             l0_compaction_trigger: self.l0_compaction_trigger,
             max_bytes_for_level_base: self.max_bytes_for_level_base,
             table_cache_capacity: self.max_open_files.max(1),
+            #[cfg(feature = "mutants")]
+            mutant: self.mutant,
         }
     }
 

@@ -5,9 +5,19 @@ use super::{Db, DbInner, DbIter};
 use crate::error::{Error, Result};
 use crate::key::InternalKey;
 use crate::memtable::{Lookup, Memtable};
+use crate::mutants::Mutant;
 use crate::sync::Runtime;
 use crate::version::VersionRef;
 use std::ops::Bound;
+
+/// What a read pinned: its sequence number and its Version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadInfo {
+    /// Entries with larger sequence numbers were invisible to the read.
+    pub sequence: u64,
+    /// The id of the Version it read through.
+    pub version: u64,
+}
 
 /// A consistent read view. Dropping it releases the pins.
 pub(crate) struct ReadView<R: Runtime> {
@@ -32,8 +42,12 @@ impl<R: Runtime> DbInner<R> {
         })
     }
 
-    pub(crate) fn get(&self, key: &[u8], snapshot: Option<u64>) -> Result<Option<Vec<u8>>> {
+    pub(crate) fn get(&self, key: &[u8], snapshot: Option<u64>) -> Result<(Option<Vec<u8>>, ReadInfo)> {
         let view = self.pin(snapshot)?;
+        let info = ReadInfo {
+            sequence: view.seq,
+            version: view.version.id,
+        };
         let mut found = view.mem.get(key, view.seq);
         if found == Lookup::Absent {
             if let Some(imm) = &view.imm {
@@ -41,12 +55,18 @@ impl<R: Runtime> DbInner<R> {
             }
         }
         if found == Lookup::Absent {
-            found = view.version.get(key, view.seq)?;
+            found = if self.vs.options().mutated(Mutant::GetSkipsRef) {
+                let ReadView { seq, version, .. } = view;
+                version.into_unpinned().get(key, seq)?
+            } else {
+                view.version.get(key, view.seq)?
+            };
         }
-        Ok(match found {
+        let value = match found {
             Lookup::Value(v) => Some(v),
             Lookup::Deleted | Lookup::Absent => None,
-        })
+        };
+        Ok((value, info))
     }
 
     pub(crate) fn iter(&self, snapshot: Option<u64>, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Result<DbIter<R>> {
@@ -57,12 +77,18 @@ impl<R: Runtime> DbInner<R> {
 impl<R: Runtime> Db<R> {
     /// The newest value of `key`, or `None` if absent or deleted.
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        self.inner.get(key, None)
+        Ok(self.inner.get(key, None)?.0)
     }
 
     /// The value of `key` as of `snapshot`.
     pub fn get_at(&self, snapshot: &Snapshot<R>, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        self.inner.get(key, Some(snapshot.seq))
+        Ok(self.inner.get(key, Some(snapshot.seq))?.0)
+    }
+
+    /// Like [`Db::get`] (or [`Db::get_at`] with a snapshot), and says which sequence and Version
+    /// the read pinned. Harnesses check the value against their model at that sequence.
+    pub fn get_info(&self, key: &[u8], snapshot: Option<&Snapshot<R>>) -> Result<(Option<Vec<u8>>, ReadInfo)> {
+        self.inner.get(key, snapshot.map(|s| s.seq))
     }
 
     /// An iterator over every live key in order, as of now. It pins its view (and keeps the

@@ -26,14 +26,21 @@ impl<R: Runtime> Db<R> {
 
     /// Applies a batch atomically: readers see all of it or none of it.
     pub fn write(&self, batch: WriteBatch) -> Result<()> {
+        self.inner.write(batch).map(drop)
+    }
+
+    /// Like [`Db::write`], and returns the sequence number of the batch's first update (the
+    /// batch occupies `first .. first + len`). Harnesses use it to build their model.
+    pub fn write_with_sequence(&self, batch: WriteBatch) -> Result<u64> {
         self.inner.write(batch)
     }
 }
 
 impl<R: Runtime> DbInner<R> {
-    pub(crate) fn write(&self, batch: WriteBatch) -> Result<()> {
+    /// Returns the first sequence number of the batch (the next unused one if it is empty).
+    pub(crate) fn write(&self, batch: WriteBatch) -> Result<u64> {
         if batch.is_empty() {
-            return Ok(());
+            return Ok(self.vs.lock().last_sequence() + 1);
         }
         let mut wal = self.writer.lock();
         if wal.is_none() {
@@ -64,7 +71,7 @@ impl<R: Runtime> DbInner<R> {
         }
         // Publish only now that the whole batch is in the memtable (L11).
         self.vs.lock().set_last_sequence(last);
-        Ok(())
+        Ok(first)
     }
 
     /// Ensures `mem` has room, switching to a new memtable and WAL when it is full (or when

@@ -10,18 +10,12 @@ use crate::error::Result;
 use crate::key::{Entry, InternalKey};
 use crate::sync::Runtime;
 use crate::table::TableIter;
-use crate::version::{FileMeta, VersionRef};
+use crate::version::FileMeta;
 
 /// Opens tables on behalf of a reader of one pinned Version.
 pub(crate) trait TableOpener<R: Runtime>: Send {
     /// Opens (or fetches from the cache) table `file`, recording the read against the pin.
     fn open(&self, file: &FileMeta) -> Result<R::Arc<crate::table::Table>>;
-}
-
-impl<R: Runtime, X: Send + 'static> TableOpener<R> for VersionRef<R, X> {
-    fn open(&self, file: &FileMeta) -> Result<R::Arc<crate::table::Table>> {
-        self.table(file)
-    }
 }
 
 /// Iterates `files` (sorted, disjoint) from `start`.

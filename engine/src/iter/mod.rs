@@ -8,7 +8,7 @@ mod level;
 mod mem;
 mod merge;
 
-pub(crate) use level::LevelIter;
+pub(crate) use level::{LevelIter, TableOpener};
 pub(crate) use mem::MemIter;
 pub(crate) use merge::MergingIter;
 

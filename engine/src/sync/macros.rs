@@ -71,6 +71,9 @@ macro_rules! impl_runtime {
             fn yield_now() {
                 $($thread)::+::yield_now()
             }
+            fn thread_name() -> String {
+                $($thread)::+::current().name().unwrap_or("main").to_string()
+            }
         }
     };
 }

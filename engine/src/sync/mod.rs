@@ -90,6 +90,8 @@ pub trait Runtime: Copy + Default + fmt::Debug + Send + Sync + 'static {
     fn join<T: Send + 'static>(h: Self::JoinHandle<T>) -> std::thread::Result<T>;
     /// A scheduling point: lets the checker switch threads here.
     fn yield_now();
+    /// The current thread's name ("main" if it has none), for traces.
+    fn thread_name() -> String;
 }
 
 /// Allocates an `R::Arc`.
@@ -105,6 +107,11 @@ pub fn spawn<R: Runtime, T: Send + 'static>(name: &str, f: impl FnOnce() -> T + 
 /// A scheduling point on runtime `R`.
 pub fn yield_now<R: Runtime>() {
     R::yield_now()
+}
+
+/// The current thread's name on runtime `R`.
+pub fn thread_name<R: Runtime>() -> String {
+    R::thread_name()
 }
 
 /// A memory fence on runtime `R`.

@@ -8,6 +8,7 @@
 use super::set::{Locked, Shared};
 use crate::events::{Event, FileKind};
 use crate::filename;
+use crate::mutants::Mutant;
 use crate::sync::Runtime;
 use std::collections::BTreeSet;
 
@@ -19,7 +20,8 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
             return Vec::new();
         }
         let mut live: BTreeSet<u64> = st.pending_outputs.clone();
-        for v in st.live.values() {
+        let current_only = self.opts.mutated(Mutant::GcLiveSetFromCurrentOnly);
+        for v in st.live.values().filter(|v| !current_only || v.id == st.current.id) {
             live.extend(v.levels().iter().flatten().map(|f| f.number));
         }
         debug_assert!(st.live.contains_key(&st.current.id), "current is always live");

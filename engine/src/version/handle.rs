@@ -46,6 +46,10 @@ impl<R: Runtime, X: Send + 'static> VersionRef<R, X> {
     pub(crate) fn shared(&self) -> &Shared<R, X> {
         &self.shared
     }
+
+    pub(crate) fn shared_arc(&self) -> R::Arc<Shared<R, X>> {
+        self.shared.clone()
+    }
 }
 
 impl<R: Runtime, X: Send + 'static> Clone for VersionRef<R, X> {

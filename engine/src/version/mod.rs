@@ -107,9 +107,7 @@ impl<R: Runtime> Version<R> {
     /// For a level `>= 1`: the file that could hold `user`, found by binary search.
     pub(crate) fn file_for(&self, level: usize, user: &[u8]) -> Option<&FileMeta> {
         debug_assert!(level >= 1, "L0 files overlap; search them all");
-        let files = &self.levels[level];
-        let i = files.partition_point(|f| f.largest.user.as_slice() < user);
-        files.get(i).filter(|f| f.smallest.user.as_slice() <= user)
+        read::file_for(&self.levels[level], user)
     }
 
     /// Total bytes in `level`.

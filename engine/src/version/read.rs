@@ -1,49 +1,71 @@
-//! Reading through a pinned Version: point lookups and the per-level iterators.
+//! Reading through a Version: point lookups and the per-level iterators.
 
+use super::set::Shared;
 use super::{FileMeta, VersionRef};
 use crate::error::Result;
 use crate::events::{Event, FileKind};
 use crate::filename;
-use crate::iter::{InternalIter, LevelIter};
+use crate::iter::{InternalIter, LevelIter, TableOpener};
 use crate::key::{InternalKey, Kind};
 use crate::memtable::Lookup;
 use crate::sync::Runtime;
 use crate::table::Table;
 
-impl<R: Runtime, X: Send + 'static> VersionRef<R, X> {
-    /// The open table for `file`, which this Version lists. Records the open and the read
-    /// against this pin.
-    pub(crate) fn table(&self, file: &FileMeta) -> Result<R::Arc<Table>> {
-        let shared = self.shared();
-        let path = filename::path(&shared.dir, FileKind::Table, file.number);
-        let (table, opened) = shared.tables.get(&*shared.env.fs, &path, file.number)?;
-        let (number, version) = (file.number, self.id);
-        if opened {
-            shared.env.emit(|| Event::TableOpened { number, version });
-        }
-        shared.env.emit(|| Event::TableRead { number, version });
-        Ok(table)
+/// Opens table `file` for a reader of Version `version`. The read is announced before the
+/// table is touched, so an observer can name the pinned Version if the access fails.
+fn open_table<R: Runtime, X: Send + 'static>(
+    shared: &Shared<R, X>,
+    version: u64,
+    file: &FileMeta,
+) -> Result<R::Arc<Table>> {
+    let number = file.number;
+    shared.env.emit(|| Event::TableRead { number, version });
+    let path = filename::path(&shared.dir, FileKind::Table, number);
+    let (table, opened) = shared.tables.get(&*shared.env.fs, &path, number)?;
+    if opened {
+        shared.env.emit(|| Event::TableOpened { number, version });
     }
+    Ok(table)
+}
 
-    /// The newest entry for `user` with sequence `<= seq` in this Version's tables: L0 newest
-    /// file first, then one file per deeper level.
-    pub fn get(&self, user: &[u8], seq: u64) -> Result<Lookup> {
-        let target = InternalKey::seek_target(user, seq);
-        let l0 = self
-            .files(0)
-            .iter()
-            .rev()
-            .filter(|f| f.overlaps(Some(user), Some(user)));
-        let deeper = (1..self.levels().len()).filter_map(|l| self.file_for(l, user));
-        for file in l0.chain(deeper) {
-            if let Some(e) = self.table(file)?.get(&target)? {
-                return Ok(match e.key.kind {
-                    Kind::Put => Lookup::Value(e.value),
-                    Kind::Delete => Lookup::Deleted,
-                });
-            }
+/// For a sorted, disjoint level: the file that could hold `user`.
+pub(crate) fn file_for<'a>(files: &'a [FileMeta], user: &[u8]) -> Option<&'a FileMeta> {
+    let i = files.partition_point(|f| f.largest.user.as_slice() < user);
+    files.get(i).filter(|f| f.smallest.user.as_slice() <= user)
+}
+
+/// The newest entry for `user` with sequence `<= seq` in `levels`: L0 newest file first, then
+/// one file per deeper level.
+fn lookup<R: Runtime, O: TableOpener<R>>(
+    levels: &[Vec<FileMeta>],
+    opener: &O,
+    user: &[u8],
+    seq: u64,
+) -> Result<Lookup> {
+    let target = InternalKey::seek_target(user, seq);
+    let l0 = levels[0].iter().rev().filter(|f| f.overlaps(Some(user), Some(user)));
+    let deeper = levels.iter().skip(1).filter_map(|files| file_for(files, user));
+    for file in l0.chain(deeper) {
+        if let Some(e) = opener.open(file)?.get(&target)? {
+            return Ok(match e.key.kind {
+                Kind::Put => Lookup::Value(e.value),
+                Kind::Delete => Lookup::Deleted,
+            });
         }
-        Ok(Lookup::Absent)
+    }
+    Ok(Lookup::Absent)
+}
+
+impl<R: Runtime, X: Send + 'static> TableOpener<R> for VersionRef<R, X> {
+    fn open(&self, file: &FileMeta) -> Result<R::Arc<Table>> {
+        open_table(self.shared(), self.id, file)
+    }
+}
+
+impl<R: Runtime, X: Send + 'static> VersionRef<R, X> {
+    /// The newest entry for `user` with sequence `<= seq` in this Version's tables.
+    pub fn get(&self, user: &[u8], seq: u64) -> Result<Lookup> {
+        lookup(self.levels(), self, user, seq)
     }
 
     /// One iterator per L0 file (newest first), then one per non-empty deeper level, each
@@ -57,5 +79,35 @@ impl<R: Runtime, X: Send + 'static> VersionRef<R, X> {
             out.push(Box::new(LevelIter::new(self.clone(), files.clone(), start.clone())));
         }
         out
+    }
+
+    /// Mutant M01 only: the file lists of this Version with the reference dropped.
+    pub(crate) fn into_unpinned(self) -> Unpinned<R, X> {
+        Unpinned {
+            shared: self.shared_arc(),
+            version: self.id,
+            levels: self.levels().to_vec(),
+        }
+    }
+}
+
+/// A copy of a Version's file lists held *without* a reference: what a reader that skipped
+/// its `Ref` holds (mutant M01). Nothing keeps its files on disk.
+pub(crate) struct Unpinned<R: Runtime, X: Send + 'static> {
+    shared: R::Arc<Shared<R, X>>,
+    version: u64,
+    levels: Vec<Vec<FileMeta>>,
+}
+
+impl<R: Runtime, X: Send + 'static> TableOpener<R> for Unpinned<R, X> {
+    fn open(&self, file: &FileMeta) -> Result<R::Arc<Table>> {
+        open_table(&self.shared, self.version, file)
+    }
+}
+
+impl<R: Runtime, X: Send + 'static> Unpinned<R, X> {
+    /// Like [`VersionRef::get`], unprotected.
+    pub(crate) fn get(&self, user: &[u8], seq: u64) -> Result<Lookup> {
+        lookup(&self.levels, self, user, seq)
     }
 }

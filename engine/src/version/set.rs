@@ -28,6 +28,9 @@ pub struct KernelOptions {
     pub max_bytes_for_level_base: u64,
     /// Open tables kept in the table cache.
     pub table_cache_capacity: usize,
+    /// The injected bug, if any.
+    #[cfg(feature = "mutants")]
+    pub mutant: Option<crate::mutants::Mutant>,
 }
 
 impl Default for KernelOptions {
@@ -36,11 +39,25 @@ impl Default for KernelOptions {
             l0_compaction_trigger: 4,
             max_bytes_for_level_base: 10 << 20,
             table_cache_capacity: 500,
+            #[cfg(feature = "mutants")]
+            mutant: None,
         }
     }
 }
 
 impl KernelOptions {
+    /// True if mutant `m` is active. Always false without the `mutants` feature.
+    #[inline]
+    pub fn mutated(&self, m: crate::mutants::Mutant) -> bool {
+        #[cfg(feature = "mutants")]
+        return self.mutant == Some(m);
+        #[cfg(not(feature = "mutants"))]
+        {
+            let _ = m;
+            false
+        }
+    }
+
     /// Target bytes for `level >= 1`.
     pub fn max_bytes_for_level(&self, level: usize) -> u64 {
         assert!(level >= 1, "L0 is sized by file count");

@@ -1,0 +1,235 @@
+//! The scenario body: one execution of a [`Plan`] on runtime `R`. Written once, run under
+//! every explorer.
+//!
+//! It opens a fresh database on a fresh [`SimFs`], runs the setup on the main thread, spawns one
+//! runtime thread per scenario thread, joins them, then checks every recorded read against the
+//! reference model and the quiescent state against the ledger. All of it must be deterministic
+//! given the runtime's schedule: no clock, no OS randomness, no hash-ordered iteration.
+
+use crate::fs::SimFs;
+use crate::oracle;
+use crate::scenario::workload::{Op, Plan};
+use crate::world::{Query, ReadRecord, Violation, World, WorldObserver};
+use engine::events::Env;
+use engine::fs::Fs;
+use engine::sync::{self, Runtime};
+use engine::{Db, DbIter, WriteBatch};
+use std::path::Path;
+
+/// The database directory inside the simulated filesystem.
+pub const DIR: &str = "/db";
+
+/// Runs one execution of `plan` on runtime `R`, reporting into `world`. A violation panics
+/// (that is how loom and shuttle learn an execution failed); `world` holds the details.
+pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
+    world.reset();
+    let fs = SimFs::<R>::new(world.clone());
+    let dir = Path::new(DIR);
+    fs.create_dir_all(dir).expect("in-memory mkdir");
+    let env = Env {
+        fs: Box::new(fs.clone()),
+        observer: Some(Box::new(WorldObserver::<R>::new(world.clone()))),
+    };
+    let db = match Db::<R>::open_with(dir, plan.options(), env) {
+        Ok(db) => sync::arc::<R, _>(db),
+        Err(e) => return world.violate(engine_error("open", e)),
+    };
+    for op in &plan.setup {
+        run_op::<R>(&db, world, op);
+    }
+    let handles: Vec<_> = plan
+        .threads
+        .iter()
+        .map(|(name, ops)| {
+            let (db, world, ops) = (db.clone(), world.clone(), ops.clone());
+            sync::spawn::<R, _>(name, move || {
+                for op in &ops {
+                    run_op::<R>(&db, &world, op);
+                }
+            })
+        })
+        .collect();
+    let mut first_panic = None;
+    for h in handles {
+        if let Err(p) = h.join() {
+            first_panic.get_or_insert(p);
+        }
+    }
+    if let Some(p) = first_panic {
+        std::panic::resume_unwind(p);
+    }
+    oracle::check_reads(world);
+    // Quiescence: every reader is gone. One more GC pass (as a reopen would run), then the
+    // disk must hold exactly the files of the live Versions, and only `current` is live.
+    db.versions().remove_obsolete_files();
+    oracle::check_quiescent(world, &fs.tables());
+    drop(db);
+}
+
+fn engine_error(op: &str, e: engine::Error) -> Violation {
+    Violation::EngineError {
+        thread: "main".into(),
+        op: op.to_string(),
+        error: e.to_string(),
+    }
+}
+
+fn show(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Runs one operation, recording writes and reads into `world`.
+fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op) {
+    let thread = R::thread_name();
+    let fail = |what: &str, e: engine::Error| {
+        world.violate(Violation::EngineError {
+            thread: thread.clone(),
+            op: what.to_string(),
+            error: e.to_string(),
+        })
+    };
+    match op {
+        Op::Put(..) | Op::Delete(_) | Op::Batch(_) => {
+            let updates: Vec<(Vec<u8>, Option<Vec<u8>>)> = match op {
+                Op::Put(k, v) => vec![(k.clone(), Some(v.clone()))],
+                Op::Delete(k) => vec![(k.clone(), None)],
+                Op::Batch(u) => u.clone(),
+                _ => unreachable!("matched above"),
+            };
+            let mut batch = WriteBatch::new();
+            for (k, v) in &updates {
+                match v {
+                    Some(v) => batch.put(k.clone(), v.clone()),
+                    None => batch.delete(k.clone()),
+                };
+            }
+            world.trace(&thread, "write", None, None, describe(&updates));
+            match db.write_with_sequence(batch) {
+                Ok(first) => world.lock().writes.push((first, updates)),
+                Err(e) => fail("write", e),
+            }
+        }
+        Op::Get(k) => match db.get_info(k, None) {
+            Ok((value, info)) => {
+                let result = value.map(|v| vec![(k.clone(), v)]).unwrap_or_default();
+                record(
+                    world,
+                    &thread,
+                    format!("get {}", show(k)),
+                    info.sequence,
+                    info.version,
+                    Query::Get(k.clone()),
+                    result,
+                );
+            }
+            Err(e) => fail("get", e),
+        },
+        Op::Scan(lo, hi) | Op::IterHold(lo, hi, _) => {
+            let pause = if let Op::IterHold(_, _, p) = op { Some(*p) } else { None };
+            match db.scan(lo.clone()..hi.clone()) {
+                Ok(it) => {
+                    let what = format!("scan [{}, {})", show(lo), show(hi));
+                    match drain::<R>(it, pause) {
+                        Ok((seq, version, rows)) => record(
+                            world,
+                            &thread,
+                            what,
+                            seq,
+                            version,
+                            Query::Scan(Some(lo.clone()), Some(hi.clone())),
+                            rows,
+                        ),
+                        Err(e) => fail("scan", e),
+                    }
+                }
+                Err(e) => fail("scan", e),
+            }
+        }
+        Op::SnapshotRead(k) => {
+            let snap = db.snapshot();
+            sync::yield_now::<R>();
+            match db.get_info(k, Some(&snap)) {
+                Ok((value, info)) => {
+                    let result = value.map(|v| vec![(k.clone(), v)]).unwrap_or_default();
+                    let what = format!("get {} at snapshot {}", show(k), snap.sequence());
+                    record(
+                        world,
+                        &thread,
+                        what,
+                        info.sequence,
+                        info.version,
+                        Query::Get(k.clone()),
+                        result,
+                    );
+                }
+                Err(e) => fail("get at snapshot", e),
+            }
+            match db.scan_at(&snap, ..).map(|it| drain::<R>(it, None)) {
+                Ok(Ok((seq, version, rows))) => {
+                    let what = format!("scan at snapshot {}", snap.sequence());
+                    record(world, &thread, what, seq, version, Query::Scan(None, None), rows);
+                }
+                Ok(Err(e)) | Err(e) => fail("scan at snapshot", e),
+            }
+        }
+        Op::Flush => db.flush().unwrap_or_else(|e| fail("flush", e)),
+        Op::Step => {
+            if let Err(e) = db.step_background() {
+                fail("background step", e);
+            }
+        }
+        Op::Compact => db.compact_range(None, None).unwrap_or_else(|e| fail("compact", e)),
+        Op::Gc => db.versions().remove_obsolete_files(),
+    }
+}
+
+/// Reads an iterator to the end, yielding `3` times after `pause` items if given.
+fn drain<R: Runtime>(mut it: DbIter<R>, pause: Option<usize>) -> engine::Result<(u64, u64, Vec<(Vec<u8>, Vec<u8>)>)> {
+    let (seq, version) = (it.sequence(), it.version_id());
+    let mut rows = Vec::new();
+    if let Some(n) = pause {
+        for item in it.by_ref().take(n) {
+            rows.push(item?);
+        }
+        for _ in 0..3 {
+            sync::yield_now::<R>();
+        }
+    }
+    for item in it {
+        rows.push(item?);
+    }
+    Ok((seq, version, rows))
+}
+
+fn record(
+    world: &World,
+    thread: &str,
+    what: String,
+    seq: u64,
+    version: u64,
+    query: Query,
+    result: Vec<(Vec<u8>, Vec<u8>)>,
+) {
+    let detail = format!("{what} -> {} rows at seq {seq}", result.len());
+    let mut st = world.lock();
+    st.trace(thread, "read", Some(version), None, detail);
+    st.reads.push(ReadRecord {
+        thread: thread.to_string(),
+        what,
+        seq,
+        version,
+        query,
+        result,
+    });
+}
+
+fn describe(updates: &[(Vec<u8>, Option<Vec<u8>>)]) -> String {
+    let parts: Vec<String> = updates
+        .iter()
+        .map(|(k, v)| match v {
+            Some(v) => format!("put {}={}", show(k), show(v)),
+            None => format!("delete {}", show(k)),
+        })
+        .collect();
+    parts.join(", ")
+}

@@ -1,0 +1,226 @@
+//! Explorers: run one scenario body many times under a scheduler, stop at the first violation.
+//!
+//! - `loom`: exhaustive (DPOR) within an optional preemption bound, stopped after a budget of
+//!   executions; models every interleaving and the C11 memory model.
+//! - `shuttle-random`, `shuttle-pct`, `shuttle-dfs`: shuttle's schedulers, seeded, through a
+//!   recording wrapper ([`schedule`]) so a failure carries a replayable schedule string.
+//! - `stress`: plain OS threads; the baseline that shows why the others exist (its failures
+//!   rarely replay).
+
+mod loom_explorer;
+pub mod schedule;
+mod shuttle_explorer;
+
+use crate::body;
+use crate::scenario::workload::Plan;
+use crate::scenario::ExplorerBudgets;
+use crate::world::{TraceEvent, Violation, World};
+use serde::{Deserialize, Serialize};
+use std::any::Any;
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// One way of exploring interleavings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Explorer {
+    /// loom, exhaustive within the bound.
+    Loom,
+    /// shuttle, uniformly random.
+    ShuttleRandom,
+    /// shuttle, probabilistic concurrency testing.
+    ShuttlePct,
+    /// shuttle, depth-first (exhaustive, no reduction).
+    ShuttleDfs,
+    /// OS threads.
+    Stress,
+}
+
+impl Explorer {
+    /// Every explorer, in report order.
+    pub const ALL: [Explorer; 5] = [
+        Explorer::Loom,
+        Explorer::ShuttleRandom,
+        Explorer::ShuttlePct,
+        Explorer::ShuttleDfs,
+        Explorer::Stress,
+    ];
+
+    /// The kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Explorer::Loom => "loom",
+            Explorer::ShuttleRandom => "shuttle-random",
+            Explorer::ShuttlePct => "shuttle-pct",
+            Explorer::ShuttleDfs => "shuttle-dfs",
+            Explorer::Stress => "stress",
+        }
+    }
+
+    /// The explorer called `name`.
+    pub fn from_name(name: &str) -> Option<Explorer> {
+        Explorer::ALL.into_iter().find(|e| e.name() == name)
+    }
+
+    /// This explorer's budget in `b`, if the scenario runs it.
+    pub fn budget(self, b: &ExplorerBudgets) -> Option<Budget> {
+        match self {
+            Explorer::Loom => b.loom.as_ref().map(|l| Budget {
+                iterations: l.max_executions,
+                preemption_bound: l.preemption_bound,
+                depth: None,
+            }),
+            Explorer::ShuttleRandom => b.shuttle_random.as_ref().map(|i| Budget::iterations(i.iterations)),
+            Explorer::ShuttlePct => b.shuttle_pct.as_ref().map(|p| Budget {
+                iterations: p.iterations,
+                preemption_bound: None,
+                depth: Some(p.depth),
+            }),
+            Explorer::ShuttleDfs => b.shuttle_dfs.as_ref().map(|i| Budget::iterations(i.iterations)),
+            Explorer::Stress => b.stress.as_ref().map(|i| Budget::iterations(i.iterations)),
+        }
+    }
+}
+
+impl fmt::Display for Explorer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How much exploring to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Budget {
+    /// Executions at most.
+    pub iterations: usize,
+    /// loom's preemption bound (none: unbounded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preemption_bound: Option<usize>,
+    /// PCT's depth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth: Option<usize>,
+}
+
+impl Budget {
+    fn iterations(n: usize) -> Budget {
+        Budget {
+            iterations: n,
+            preemption_bound: None,
+            depth: None,
+        }
+    }
+}
+
+/// What an exploration found.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Executions run (including the failing one).
+    pub executions: u64,
+    /// The first failure, if any.
+    pub failure: Option<Failure>,
+}
+
+/// A failing execution.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// What broke.
+    pub violation: Violation,
+    /// The failing execution's trace.
+    pub trace: Vec<TraceEvent>,
+    /// Its 1-based index.
+    pub execution: u64,
+    /// shuttle: the recorded schedule, replayable with `lsmcheck replay --schedule`.
+    pub schedule: Option<String>,
+    /// loom: the checkpoint (the failing execution's branch path), replayable from a report.
+    pub loom_checkpoint: Option<String>,
+}
+
+/// How to replay one execution instead of exploring.
+#[derive(Clone, Debug, Default)]
+pub struct ReplayInput {
+    /// shuttle: a schedule from a failure.
+    pub schedule: Option<String>,
+    /// loom: a checkpoint from a report.
+    pub loom_checkpoint: Option<String>,
+}
+
+/// Explores `plan` with `explorer` within `budget`, or replays one execution if `replay` says
+/// how. Returns `Err` only for bad input (a malformed schedule).
+pub fn run(explorer: Explorer, budget: &Budget, plan: &Plan, replay: Option<&ReplayInput>) -> Result<Outcome, String> {
+    let world = World::new();
+    quietly(|| match explorer {
+        Explorer::Loom => Ok(loom_explorer::run(
+            budget,
+            plan,
+            &world,
+            replay.and_then(|r| r.loom_checkpoint.as_deref()),
+        )),
+        Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs => shuttle_explorer::run(
+            explorer,
+            budget,
+            plan,
+            &world,
+            replay.and_then(|r| r.schedule.as_deref()),
+        ),
+        Explorer::Stress => Ok(stress(budget, plan, &world)),
+    })
+}
+
+/// Runs `f` with panic messages silenced: a failing execution is reported through the
+/// `World`, and loom unwinds unfinished model threads with panics of its own. (shuttle installs
+/// a process-wide hook that would print all of them; restoring the previous hook removes it.)
+/// The panic hook is process-wide, so explorations in one process run one at a time.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    static EXPLORING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = EXPLORING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let r = f();
+    std::panic::set_hook(previous);
+    r
+}
+
+fn stress(budget: &Budget, plan: &Plan, world: &World) -> Outcome {
+    for i in 1..=budget.iterations as u64 {
+        if let Err(p) = catch_unwind(AssertUnwindSafe(|| body::execute::<engine::sync::Std>(plan, world))) {
+            return Outcome {
+                executions: i,
+                failure: Some(failure(world, p, i, None, None)),
+            };
+        }
+    }
+    Outcome {
+        executions: budget.iterations as u64,
+        failure: None,
+    }
+}
+
+/// The failure of the execution that just panicked with `payload`.
+fn failure(
+    world: &World,
+    payload: Box<dyn Any + Send>,
+    execution: u64,
+    schedule: Option<String>,
+    loom_checkpoint: Option<String>,
+) -> Failure {
+    let violation = world.violation().unwrap_or_else(|| Violation::Panic {
+        thread: "checker".into(),
+        message: panic_message(payload.as_ref()),
+    });
+    Failure {
+        violation,
+        trace: world.trace_events(),
+        execution,
+        schedule,
+        loom_checkpoint,
+    }
+}
+
+/// The text of a panic payload.
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "a panic with a non-text payload".into())
+}

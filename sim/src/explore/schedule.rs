@@ -1,0 +1,232 @@
+//! Recording and replaying shuttle schedules.
+//!
+//! [`Recording`] wraps any shuttle scheduler and writes down each decision of the current
+//! execution: which of the runnable tasks ran (by position), and every random value handed
+//! out. [`Replaying`] feeds those decisions back, so one execution reproduces exactly. The
+//! encoding is ours, not shuttle's, so it does not change when shuttle's does: runs of equal
+//! steps as `varint(count) varint(step)`, where a task choice `i` is `2i` and a random draw is
+//! `1` followed by `varint(value)`; the bytes are written as hex.
+
+use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// One scheduling decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// The runnable task at this position ran.
+    Task(usize),
+    /// This random value was drawn.
+    Random(u64),
+}
+
+#[derive(Debug, Default)]
+struct Log {
+    steps: Vec<Step>,
+    executions: u64,
+}
+
+/// The decisions of the current execution, shared with whoever reads them after a failure.
+#[derive(Clone, Debug, Default)]
+pub struct Steps(Arc<Mutex<Log>>);
+
+impl Steps {
+    fn lock(&self) -> MutexGuard<'_, Log> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Executions started so far.
+    pub fn executions(&self) -> u64 {
+        self.lock().executions
+    }
+
+    /// The current execution's schedule, encoded.
+    pub fn encode(&self) -> String {
+        encode(&self.lock().steps)
+    }
+}
+
+/// Wraps a scheduler and records its decisions.
+pub struct Recording<S> {
+    inner: S,
+    steps: Steps,
+}
+
+impl<S> Recording<S> {
+    /// Records `inner`'s decisions into `steps`.
+    pub fn new(inner: S, steps: Steps) -> Self {
+        Recording { inner, steps }
+    }
+}
+
+impl<S: Scheduler> Scheduler for Recording<S> {
+    fn new_execution(&mut self) -> Option<Schedule> {
+        let s = self.inner.new_execution()?;
+        let mut log = self.steps.lock();
+        log.steps.clear();
+        log.executions += 1;
+        Some(s)
+    }
+
+    fn next_task(&mut self, runnable: &[&Task], current: Option<TaskId>, is_yielding: bool) -> Option<TaskId> {
+        let t = self.inner.next_task(runnable, current, is_yielding)?;
+        let i = runnable
+            .iter()
+            .position(|r| r.id() == t)
+            .expect("a scheduler picks a runnable task");
+        self.steps.lock().steps.push(Step::Task(i));
+        Some(t)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let v = self.inner.next_u64();
+        self.steps.lock().steps.push(Step::Random(v));
+        v
+    }
+}
+
+/// Replays one recorded execution.
+#[derive(Debug)]
+pub struct Replaying {
+    steps: Vec<Step>,
+    pos: usize,
+    started: bool,
+}
+
+impl Replaying {
+    /// Decodes a schedule string; `Err` says what is wrong with it.
+    pub fn decode(s: &str) -> Result<Self, String> {
+        Ok(Replaying {
+            steps: decode(s)?,
+            pos: 0,
+            started: false,
+        })
+    }
+
+    fn next(&mut self) -> Option<Step> {
+        let s = self.steps.get(self.pos).copied();
+        self.pos += 1;
+        s
+    }
+}
+
+impl Scheduler for Replaying {
+    fn new_execution(&mut self) -> Option<Schedule> {
+        if self.started {
+            return None;
+        }
+        self.started = true;
+        Some(Schedule::new(0))
+    }
+
+    fn next_task(&mut self, runnable: &[&Task], _current: Option<TaskId>, _yielding: bool) -> Option<TaskId> {
+        match self.next() {
+            Some(Step::Task(i)) => runnable.get(i).map(|t| t.id()),
+            // Past the recorded end (the failure happened there): run on deterministically.
+            _ => runnable.first().map(|t| t.id()),
+        }
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        match self.next() {
+            Some(Step::Random(v)) => v,
+            _ => 0,
+        }
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn encode(steps: &[Step]) -> String {
+    let mut bytes = Vec::new();
+    let mut i = 0;
+    while i < steps.len() {
+        let run = steps[i..].iter().take_while(|s| **s == steps[i]).count();
+        put_varint(&mut bytes, run as u64);
+        match steps[i] {
+            Step::Task(t) => put_varint(&mut bytes, 2 * t as u64),
+            Step::Random(v) => {
+                put_varint(&mut bytes, 1);
+                put_varint(&mut bytes, v);
+            }
+        }
+        i += run;
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode(s: &str) -> Result<Vec<Step>, String> {
+    let s = s.trim();
+    if s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err("a schedule is an even number of hex digits".into());
+    }
+    let bytes: Vec<u8> = (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("checked hex"))
+        .collect();
+    let mut r = Cursor { bytes: &bytes, pos: 0 };
+    let mut steps = Vec::new();
+    while r.pos < bytes.len() {
+        let run = r.varint()?;
+        let step = match r.varint()? {
+            1 => Step::Random(r.varint()?),
+            t if t % 2 == 0 => Step::Task((t / 2) as usize),
+            t => return Err(format!("unknown schedule step tag {t}")),
+        };
+        if run == 0 || run > 10_000_000 {
+            return Err(format!("implausible run length {run}"));
+        }
+        steps.extend(std::iter::repeat_n(step, run as usize));
+    }
+    Ok(steps)
+}
+
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn varint(&mut self) -> Result<u64, String> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = *self
+                .bytes
+                .get(self.pos)
+                .ok_or("the schedule ends in the middle of a step")?;
+            self.pos += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err("a number in the schedule is too long".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules_round_trip_and_garbage_is_rejected() {
+        let steps = vec![
+            Step::Task(0),
+            Step::Task(0),
+            Step::Task(2),
+            Step::Random(1 << 40),
+            Step::Task(1),
+        ];
+        assert_eq!(decode(&encode(&steps)), Ok(steps));
+        assert_eq!(decode(""), Ok(vec![]));
+        assert!(decode("zz").is_err());
+        assert!(decode("0").is_err());
+        assert!(decode("0103").is_err(), "odd tag");
+        assert!(decode("01").is_err(), "truncated step");
+    }
+}

@@ -1,0 +1,58 @@
+//! The shuttle explorers (random, PCT, DFS) and shuttle replay.
+
+use super::schedule::{Recording, Replaying, Steps};
+use super::{failure, Budget, Explorer, Outcome};
+use crate::body;
+use crate::scenario::workload::Plan;
+use crate::world::World;
+use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+/// Stack per shuttle task: engine code runs deeper than shuttle's 60 KiB default.
+const STACK_SIZE: usize = 1 << 20;
+
+fn config() -> shuttle::Config {
+    let mut c = shuttle::Config::new();
+    c.stack_size = STACK_SIZE;
+    c.failure_persistence = shuttle::FailurePersistence::None;
+    c
+}
+
+/// Explores with a shuttle scheduler seeded by the plan's seed, or replays `schedule`.
+pub(super) fn run(
+    explorer: Explorer,
+    budget: &Budget,
+    plan: &Plan,
+    world: &World,
+    schedule: Option<&str>,
+) -> Result<Outcome, String> {
+    let steps = Steps::default();
+    let (iterations, seed) = (budget.iterations, plan.seed);
+    let scheduler: Box<dyn Scheduler + Send> = match schedule {
+        Some(s) => Box::new(Replaying::decode(s)?),
+        None => match explorer {
+            Explorer::ShuttleRandom => Box::new(RandomScheduler::new_from_seed(seed, iterations)),
+            Explorer::ShuttlePct => Box::new(PctScheduler::new_from_seed(seed, budget.depth.unwrap_or(3), iterations)),
+            Explorer::ShuttleDfs => Box::new(DfsScheduler::new(Some(iterations), false)),
+            other => unreachable!("{other} is not a shuttle explorer"),
+        },
+    };
+    let recording = Recording::new(scheduler, steps.clone());
+    let (plan, w) = (Arc::new(plan.clone()), world.clone());
+    let runner = shuttle::Runner::new(recording, config());
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        runner.run(move || body::execute::<engine::sync::Shuttle>(&plan, &w))
+    }));
+    let executions = steps.executions();
+    Ok(match result {
+        Ok(_) => Outcome {
+            executions,
+            failure: None,
+        },
+        Err(p) => Outcome {
+            executions,
+            failure: Some(failure(world, p, executions, Some(steps.encode()), None)),
+        },
+    })
+}

@@ -1,0 +1,266 @@
+//! The scenario file's schema, validated while it is parsed.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A scenario file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short identifier, used in reports.
+    pub name: String,
+    /// What it exercises.
+    #[serde(default)]
+    pub description: String,
+    /// Engine options (small, so a short workload flushes and compacts).
+    #[serde(default)]
+    pub engine: EngineConfig,
+    /// Key space, values, and the single-threaded setup before the threads start.
+    pub workload: WorkloadConfig,
+    /// The concurrent threads (1 to 4: loom allows 5 including main).
+    #[serde(deserialize_with = "threads")]
+    pub threads: Vec<ThreadConfig>,
+    /// Which explorers to run, with their budgets.
+    pub explorers: ExplorerBudgets,
+    /// Seeds for the workload (and for the randomized schedulers).
+    #[serde(deserialize_with = "seeds")]
+    pub seeds: Vec<u64>,
+}
+
+/// Engine options a scenario may set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineConfig {
+    /// Memtable size that triggers a flush.
+    pub write_buffer_size: u64,
+    /// Data block size.
+    pub block_size: usize,
+    /// Compaction output file size.
+    pub target_file_size: u64,
+    /// L0 files that trigger a compaction.
+    pub l0_compaction_trigger: usize,
+    /// Target size of L1.
+    pub max_bytes_for_level_base: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            write_buffer_size: 512,
+            block_size: 128,
+            target_file_size: 1024,
+            l0_compaction_trigger: 2,
+            max_bytes_for_level_base: 4096,
+        }
+    }
+}
+
+/// The data a workload touches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadConfig {
+    /// Number of distinct keys (`k000`, `k001`, …).
+    #[serde(deserialize_with = "positive")]
+    pub keys: u32,
+    /// Bytes per value (values are unique per write, padded to this size).
+    #[serde(default = "default_value_size")]
+    pub value_size: usize,
+    /// Puts applied by the main thread before the others start.
+    #[serde(default)]
+    pub setup_writes: u32,
+    /// Flush after every this many setup writes (0: never).
+    #[serde(default)]
+    pub setup_flush_every: u32,
+}
+
+fn default_value_size() -> usize {
+    8
+}
+
+/// What a thread does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Puts, deletes and batches.
+    Writer,
+    /// Gets, scans, held iterators and snapshot reads.
+    Reader,
+    /// Flushes, background steps and full compactions (owns the compactor).
+    Compactor,
+    /// Extra obsolete-file GC passes.
+    Gc,
+}
+
+/// One kind of operation in a mix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OpKind {
+    Put,
+    Delete,
+    Batch,
+    Get,
+    Scan,
+    IterHold,
+    SnapshotRead,
+    Flush,
+    Step,
+    Compact,
+    Gc,
+}
+
+impl Role {
+    /// The operations this role may perform.
+    pub fn ops(self) -> &'static [OpKind] {
+        use OpKind::*;
+        match self {
+            Role::Writer => &[Put, Delete, Batch],
+            Role::Reader => &[Get, Scan, IterHold, SnapshotRead],
+            Role::Compactor => &[Flush, Step, Compact],
+            Role::Gc => &[Gc],
+        }
+    }
+
+    /// The kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Writer => "writer",
+            Role::Reader => "reader",
+            Role::Compactor => "compactor",
+            Role::Gc => "gc",
+        }
+    }
+}
+
+/// One thread of the scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, try_from = "RawThread")]
+pub struct ThreadConfig {
+    /// Its role.
+    pub role: Role,
+    /// How many operations it performs.
+    pub ops: u32,
+    /// Relative weights of its operations.
+    pub mix: BTreeMap<OpKind, u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThread {
+    role: Role,
+    ops: u32,
+    mix: BTreeMap<OpKind, u32>,
+}
+
+impl TryFrom<RawThread> for ThreadConfig {
+    type Error = String;
+    fn try_from(t: RawThread) -> Result<Self, String> {
+        if t.ops == 0 {
+            return Err("field `ops`: a thread needs at least one operation".into());
+        }
+        if t.mix.is_empty() || t.mix.values().all(|w| *w == 0) {
+            return Err("field `mix`: give at least one operation a positive weight".into());
+        }
+        if let Some(bad) = t.mix.keys().find(|k| !t.role.ops().contains(k)) {
+            let allowed: Vec<String> = t.role.ops().iter().map(|o| format!("{o:?}")).collect();
+            return Err(format!(
+                "field `mix`: {bad:?} is not an operation of a {} (allowed: {})",
+                t.role.name(),
+                allowed.join(", ")
+            ));
+        }
+        Ok(ThreadConfig {
+            role: t.role,
+            ops: t.ops,
+            mix: t.mix,
+        })
+    }
+}
+
+/// Budgets per explorer; an explorer without one is not run for this scenario.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplorerBudgets {
+    /// loom: exhaustive within the bound, stopped after `max_executions` (counted as explored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loom: Option<LoomBudget>,
+    /// shuttle's random scheduler: `iterations` executions.
+    #[serde(default, rename = "shuttle-random", skip_serializing_if = "Option::is_none")]
+    pub shuttle_random: Option<Iterations>,
+    /// shuttle's PCT scheduler.
+    #[serde(default, rename = "shuttle-pct", skip_serializing_if = "Option::is_none")]
+    pub shuttle_pct: Option<PctBudget>,
+    /// shuttle's DFS scheduler (exhaustive, no reduction), stopped after `iterations`.
+    #[serde(default, rename = "shuttle-dfs", skip_serializing_if = "Option::is_none")]
+    pub shuttle_dfs: Option<Iterations>,
+    /// OS threads, `iterations` runs: the baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stress: Option<Iterations>,
+}
+
+/// loom's budget.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoomBudget {
+    /// `LOOM_MAX_PREEMPTIONS`; none means unbounded.
+    #[serde(default)]
+    pub preemption_bound: Option<usize>,
+    /// Stop after this many executions.
+    #[serde(deserialize_with = "positive_usize")]
+    pub max_executions: usize,
+}
+
+/// An execution count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Iterations {
+    /// Executions to run.
+    #[serde(deserialize_with = "positive_usize")]
+    pub iterations: usize,
+}
+
+/// PCT's budget.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PctBudget {
+    /// Executions to run.
+    #[serde(deserialize_with = "positive_usize")]
+    pub iterations: usize,
+    /// Bug depth `d`: `d - 1` priority change points per execution.
+    #[serde(deserialize_with = "positive_usize")]
+    pub depth: usize,
+}
+
+fn positive<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if v == 0 {
+        return Err(serde::de::Error::custom("must be at least 1"));
+    }
+    Ok(v)
+}
+
+fn positive_usize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    let v = usize::deserialize(d)?;
+    if v == 0 {
+        return Err(serde::de::Error::custom("must be at least 1"));
+    }
+    Ok(v)
+}
+
+fn threads<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ThreadConfig>, D::Error> {
+    let v = Vec::<ThreadConfig>::deserialize(d)?;
+    if v.is_empty() || v.len() > 4 {
+        return Err(serde::de::Error::custom(format!(
+            "field `threads`: give 1 to 4 threads (loom allows 5 including main), found {}",
+            v.len()
+        )));
+    }
+    Ok(v)
+}
+
+fn seeds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+    let v = Vec::<u64>::deserialize(d)?;
+    if v.is_empty() {
+        return Err(serde::de::Error::custom("field `seeds`: give at least one seed"));
+    }
+    Ok(v)
+}

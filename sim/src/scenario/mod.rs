@@ -1,0 +1,124 @@
+//! Scenarios: workloads as data.
+//!
+//! A scenario file (JSON) names thread roles with operation mixes, the key space and value
+//! size, engine options, the explorers to run with their budgets, and seeds. The concrete
+//! operations are generated from a 64-bit seed with ChaCha8 ([`workload::Plan::generate`]), so a
+//! seed always yields the same operations. Unknown fields, impossible values and operations a
+//! role cannot perform are rejected while parsing, with the file, line, column and field.
+
+mod config;
+pub mod workload;
+
+pub use config::{
+    EngineConfig, ExplorerBudgets, LoomBudget, OpKind, PctBudget, Role, Scenario, ThreadConfig, WorkloadConfig,
+};
+
+use std::fmt;
+use std::path::Path;
+
+/// Scenarios compiled into the binary: `(file name, contents)`.
+pub const EMBEDDED: [(&str, &str); 5] = [
+    (
+        "readers-vs-compaction.json",
+        include_str!("../../../scenarios/readers-vs-compaction.json"),
+    ),
+    (
+        "iterators-across-compactions.json",
+        include_str!("../../../scenarios/iterators-across-compactions.json"),
+    ),
+    ("snapshots.json", include_str!("../../../scenarios/snapshots.json")),
+    (
+        "flush-compaction-writers.json",
+        include_str!("../../../scenarios/flush-compaction-writers.json"),
+    ),
+    (
+        "gc-vs-pinned-reader.json",
+        include_str!("../../../scenarios/gc-vs-pinned-reader.json"),
+    ),
+];
+
+/// Why a scenario was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The file (or embedded name).
+    pub file: String,
+    /// 1-based line, 0 if unknown.
+    pub line: usize,
+    /// 1-based column, 0 if unknown.
+    pub column: usize,
+    /// What is wrong, naming the field.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        } else {
+            write!(f, "{}: {}", self.file, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl Scenario {
+    /// Parses scenario text; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        serde_json::from_str::<Scenario>(text).map_err(|e| ScenarioError {
+            file: file.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })
+    }
+
+    /// Loads a scenario: a path to a JSON file, or the name of an embedded scenario (with or
+    /// without `.json`).
+    pub fn load(spec: &str) -> Result<Scenario, ScenarioError> {
+        let path = Path::new(spec);
+        if path.exists() {
+            let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+                file: spec.to_string(),
+                line: 0,
+                column: 0,
+                message: format!("cannot read: {e}"),
+            })?;
+            return Scenario::parse(spec, &text);
+        }
+        let wanted = spec.rsplit('/').next().unwrap_or(spec).trim_end_matches(".json");
+        match EMBEDDED
+            .iter()
+            .find(|(name, _)| name.trim_end_matches(".json") == wanted)
+        {
+            Some((name, text)) => Scenario::parse(&format!("scenarios/{name}"), text),
+            None => Err(ScenarioError {
+                file: spec.to_string(),
+                line: 0,
+                column: 0,
+                message: "no such file, and no embedded scenario of that name (see `lsmcheck list`)".into(),
+            }),
+        }
+    }
+
+    /// Every embedded scenario, parsed.
+    pub fn embedded() -> Vec<Scenario> {
+        EMBEDDED
+            .iter()
+            .map(|(name, text)| {
+                Scenario::parse(name, text).unwrap_or_else(|e| panic!("embedded scenario is invalid: {e}"))
+            })
+            .collect()
+    }
+}
+
+/// serde_json appends " at line L column C"; the position is reported separately.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

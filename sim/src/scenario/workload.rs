@@ -1,0 +1,180 @@
+//! Turning a scenario and a seed into concrete operations, deterministically (ChaCha8).
+
+use super::{OpKind, Role, Scenario};
+use engine::mutants::Mutant;
+use engine::{Background, Options};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// One concrete operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// Set a key.
+    Put(Vec<u8>, Vec<u8>),
+    /// Delete a key.
+    Delete(Vec<u8>),
+    /// Several updates at once (`None` deletes).
+    Batch(Vec<(Vec<u8>, Option<Vec<u8>>)>),
+    /// A point lookup.
+    Get(Vec<u8>),
+    /// A scan of `[lo, hi)`.
+    Scan(Vec<u8>, Vec<u8>),
+    /// A scan of `[lo, hi)` that pauses (yields) after `pause_after` items, so compactions can
+    /// run while the iterator holds its Version.
+    IterHold(Vec<u8>, Vec<u8>, usize),
+    /// Take a snapshot, yield, then read a key and scan everything through it.
+    SnapshotRead(Vec<u8>),
+    /// Flush the memtable.
+    Flush,
+    /// One unit of background work.
+    Step,
+    /// Compact everything.
+    Compact,
+    /// One obsolete-file GC pass.
+    Gc,
+}
+
+/// A scenario made concrete for one seed: what the main thread does first, then each
+/// thread's operations.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The seed the operations came from.
+    pub seed: u64,
+    /// Run by the main thread before any other thread starts.
+    pub setup: Vec<Op>,
+    /// `(thread name, operations)` per thread.
+    pub threads: Vec<(String, Vec<Op>)>,
+    /// The injected bug, if any.
+    pub mutant: Option<Mutant>,
+}
+
+impl Plan {
+    /// Generates the operations of `scenario` for `seed`.
+    pub fn generate(scenario: &Scenario, seed: u64, mutant: Option<Mutant>) -> Plan {
+        let mut g = Gen {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            keys: scenario.workload.keys,
+            size: scenario.workload.value_size,
+            seed,
+            written: 0,
+        };
+        let w = &scenario.workload;
+        let mut setup = Vec::new();
+        for i in 1..=w.setup_writes {
+            setup.push(Op::Put(g.key(), g.value()));
+            if w.setup_flush_every > 0 && i % w.setup_flush_every == 0 {
+                setup.push(Op::Flush);
+            }
+        }
+        let threads = scenario
+            .threads
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let name = format!("{}-{i}", t.role.name());
+                let weights: Vec<(OpKind, u32)> = t.mix.iter().map(|(k, w)| (*k, *w)).collect();
+                let ops = (0..t.ops).map(|_| g.op(t.role, &weights)).collect();
+                (name, ops)
+            })
+            .collect();
+        Plan {
+            scenario: scenario.clone(),
+            seed,
+            setup,
+            threads,
+            mutant,
+        }
+    }
+
+    /// Engine options: the scenario's sizes, background work stepped by the compactor role.
+    pub fn options(&self) -> Options {
+        let e = &self.scenario.engine;
+        Options {
+            write_buffer_size: e.write_buffer_size,
+            block_size: e.block_size,
+            target_file_size: e.target_file_size,
+            l0_compaction_trigger: e.l0_compaction_trigger,
+            l0_stop_writes_trigger: e.l0_compaction_trigger.max(12),
+            max_bytes_for_level_base: e.max_bytes_for_level_base,
+            max_open_files: 64,
+            background: Background::Manual,
+            mutant: self.mutant,
+            ..Options::default()
+        }
+    }
+}
+
+struct Gen {
+    rng: ChaCha8Rng,
+    keys: u32,
+    size: usize,
+    seed: u64,
+    written: u64,
+}
+
+impl Gen {
+    fn key(&mut self) -> Vec<u8> {
+        format!("k{:03}", self.rng.gen_range(0..self.keys)).into_bytes()
+    }
+
+    /// A value unique to this write, so a stale read can never pass for a fresh one.
+    fn value(&mut self) -> Vec<u8> {
+        self.written += 1;
+        let mut v = format!("v{}.{}", self.seed, self.written).into_bytes();
+        v.resize(v.len().max(self.size), b'.');
+        v
+    }
+
+    fn range(&mut self) -> (Vec<u8>, Vec<u8>) {
+        let (a, b) = (self.rng.gen_range(0..self.keys), self.rng.gen_range(0..self.keys));
+        let (lo, hi) = (a.min(b), a.max(b) + 1);
+        (format!("k{lo:03}").into_bytes(), format!("k{hi:03}").into_bytes())
+    }
+
+    fn op(&mut self, role: Role, weights: &[(OpKind, u32)]) -> Op {
+        debug_assert!(
+            weights.iter().all(|(k, _)| role.ops().contains(k)),
+            "validated at parse time"
+        );
+        let total: u32 = weights.iter().map(|w| w.1).sum();
+        let mut pick = self.rng.gen_range(0..total);
+        let kind = weights
+            .iter()
+            .find(|(_, w)| {
+                let hit = pick < *w;
+                pick = pick.saturating_sub(*w);
+                hit
+            })
+            .map(|(k, _)| *k)
+            .expect("weights sum to total");
+        match kind {
+            OpKind::Put => Op::Put(self.key(), self.value()),
+            OpKind::Delete => Op::Delete(self.key()),
+            OpKind::Batch => {
+                let n = self.rng.gen_range(2..=4);
+                Op::Batch(
+                    (0..n)
+                        .map(|_| (self.key(), self.rng.gen_bool(0.75).then(|| self.value())))
+                        .collect(),
+                )
+            }
+            OpKind::Get => Op::Get(self.key()),
+            OpKind::Scan => {
+                let (lo, hi) = self.range();
+                Op::Scan(lo, hi)
+            }
+            OpKind::IterHold => {
+                let (lo, hi) = self.range();
+                let pause = self.rng.gen_range(0..3);
+                Op::IterHold(lo, hi, pause)
+            }
+            OpKind::SnapshotRead => Op::SnapshotRead(self.key()),
+            OpKind::Flush => Op::Flush,
+            OpKind::Step => Op::Step,
+            OpKind::Compact => Op::Compact,
+            OpKind::Gc => Op::Gc,
+        }
+    }
+}

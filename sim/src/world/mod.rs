@@ -1,0 +1,154 @@
+//! The `World`: everything the harness knows about one execution.
+//!
+//! It holds the ghost ledger (which Versions are live and which files they list, built from the
+//! engine's events), the trace, the writes and reads to check against the reference model, and
+//! the first violation. It is shared by the simulated filesystem, the observer and the scenario
+//! body. Its lock is a plain `std` mutex, invisible to the checkers on purpose: recording must
+//! not add interleavings, and no checked code path waits on it.
+
+mod ledger;
+mod observer;
+mod violation;
+
+pub use ledger::Ledger;
+pub use observer::WorldObserver;
+pub use violation::Violation;
+
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The trace keeps the last this many events of an execution.
+const TRACE_CAP: usize = 400;
+
+/// One line of the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TraceEvent {
+    /// Position in the execution (counts every event, including dropped early ones).
+    pub step: u64,
+    /// Who did it.
+    pub thread: String,
+    /// What happened, e.g. `TableRead`, `remove`, `get`.
+    pub event: String,
+    /// The Version involved, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+    /// The file involved, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Anything else worth knowing.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+/// A write the body observed: its first sequence and its updates.
+pub type WriteRecord = (u64, Vec<(Vec<u8>, Option<Vec<u8>>)>);
+
+/// A read the body observed, to be checked against the model at `seq`.
+#[derive(Clone, Debug)]
+pub struct ReadRecord {
+    /// The reading thread.
+    pub thread: String,
+    /// What it did, for messages.
+    pub what: String,
+    /// The sequence it pinned.
+    pub seq: u64,
+    /// The Version it pinned.
+    pub version: u64,
+    /// `Get`: the key; `Scan`: the bounds.
+    pub query: Query,
+    /// What it returned.
+    pub result: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// The shape of a recorded read.
+#[derive(Clone, Debug)]
+pub enum Query {
+    /// A point lookup (result has zero or one pair).
+    Get(Vec<u8>),
+    /// A range scan `[lo, hi)`, unbounded where `None`.
+    Scan(Option<Vec<u8>>, Option<Vec<u8>>),
+}
+
+/// The mutable state of one execution.
+#[derive(Debug, Default)]
+pub struct WorldState {
+    /// Versions and files, from the engine's events.
+    pub ledger: Ledger,
+    trace: VecDeque<TraceEvent>,
+    steps: u64,
+    /// Writes in completion order.
+    pub writes: Vec<WriteRecord>,
+    /// Reads in completion order.
+    pub reads: Vec<ReadRecord>,
+    violation: Option<Violation>,
+}
+
+/// Shared handle to one execution's state.
+#[derive(Clone, Debug, Default)]
+pub struct World(Arc<Mutex<WorldState>>);
+
+impl World {
+    /// A fresh world.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Locks the state. Poison is ignored: a panicking thread already reported.
+    pub fn lock(&self) -> MutexGuard<'_, WorldState> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Forgets the previous execution.
+    pub fn reset(&self) {
+        *self.lock() = WorldState::default();
+    }
+
+    /// Appends to the trace.
+    pub fn trace(&self, thread: &str, event: &str, version: Option<u64>, file: Option<String>, detail: String) {
+        self.lock().trace(thread, event, version, file, detail);
+    }
+
+    /// Records `v` (if it is the first) and fails the execution by panicking, unless this
+    /// thread is already unwinding from an earlier failure.
+    pub fn violate(&self, v: Violation) {
+        let msg = v.to_string();
+        {
+            let mut st = self.lock();
+            let thread = v.thread().to_string();
+            st.trace(&thread, "VIOLATION", None, None, msg.clone());
+            st.violation.get_or_insert(v);
+        }
+        if !std::thread::panicking() {
+            panic!("lsmcheck violation: {msg}");
+        }
+    }
+
+    /// The first violation of this execution, if any.
+    pub fn violation(&self) -> Option<Violation> {
+        self.lock().violation.clone()
+    }
+
+    /// The trace of this execution.
+    pub fn trace_events(&self) -> Vec<TraceEvent> {
+        self.lock().trace.iter().cloned().collect()
+    }
+}
+
+impl WorldState {
+    /// Appends to the trace. Requires: the world lock (this is a method on its guard).
+    pub fn trace(&mut self, thread: &str, event: &str, version: Option<u64>, file: Option<String>, detail: String) {
+        self.steps += 1;
+        if self.trace.len() == TRACE_CAP {
+            self.trace.pop_front();
+        }
+        self.trace.push_back(TraceEvent {
+            step: self.steps,
+            thread: thread.to_string(),
+            event: event.to_string(),
+            version,
+            file,
+            detail,
+        });
+    }
+}

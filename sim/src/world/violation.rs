@@ -1,0 +1,181 @@
+//! `Violation`: what an oracle found, with enough context to understand it without the trace.
+
+use serde::Serialize;
+use std::fmt;
+
+/// A broken invariant. Every variant names the acting thread.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Violation {
+    /// O3: a reader opened a file that had been unlinked.
+    OpenOfDeletedFile {
+        thread: String,
+        file: String,
+        pinned_version: Option<u64>,
+        deleted_by: String,
+    },
+    /// O3: a read through a handle opened before the unlink.
+    ReadOfDeletedFile {
+        thread: String,
+        file: String,
+        pinned_version: Option<u64>,
+        deleted_by: String,
+    },
+    /// A write or sync to a file that had been unlinked (an in-progress output was collected).
+    WriteToDeletedFile {
+        thread: String,
+        file: String,
+        deleted_by: String,
+    },
+    /// O5: a file was unlinked twice.
+    DoubleDelete {
+        thread: String,
+        file: String,
+        deleted_by: String,
+    },
+    /// O7: a file was unlinked while live Versions still listed it.
+    DeleteOfListedFile {
+        thread: String,
+        file: String,
+        versions: Vec<u64>,
+    },
+    /// L10: a file name was created twice.
+    FileNumberReused { thread: String, file: String },
+    /// O1/O8: a reader touched a table its pinned Version does not list.
+    FileNotInPinnedVersion { thread: String, file: u64, version: u64 },
+    /// O7: a Version was used or referenced after its last unref.
+    UseAfterLastUnref { thread: String, version: u64, what: String },
+    /// O7: a reference count went wrong (unref below zero, dropped with references).
+    RefImbalance {
+        thread: String,
+        version: u64,
+        detail: String,
+    },
+    /// O1/O2: a read returned something other than the model's state at its sequence.
+    WrongRead {
+        thread: String,
+        what: String,
+        seq: u64,
+        version: u64,
+        expected: String,
+        got: String,
+    },
+    /// O4: at quiescence the disk and the live Versions disagree.
+    Leak { thread: String, detail: String },
+    /// An operation failed although no fault was injected.
+    EngineError { thread: String, op: String, error: String },
+    /// A panic that is not an oracle's: an engine assertion, or the checker's own report
+    /// (deadlock, livelock).
+    Panic { thread: String, message: String },
+}
+
+impl Violation {
+    /// The thread that acted.
+    pub fn thread(&self) -> &str {
+        use Violation::*;
+        match self {
+            OpenOfDeletedFile { thread, .. }
+            | ReadOfDeletedFile { thread, .. }
+            | WriteToDeletedFile { thread, .. }
+            | DoubleDelete { thread, .. }
+            | DeleteOfListedFile { thread, .. }
+            | FileNumberReused { thread, .. }
+            | FileNotInPinnedVersion { thread, .. }
+            | UseAfterLastUnref { thread, .. }
+            | RefImbalance { thread, .. }
+            | WrongRead { thread, .. }
+            | Leak { thread, .. }
+            | EngineError { thread, .. }
+            | Panic { thread, .. } => thread,
+        }
+    }
+
+    /// The kebab-case kind, as in reports.
+    pub fn kind(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+fn pinned(v: &Option<u64>) -> String {
+    v.map_or_else(|| "no known pin".to_string(), |v| format!("pinned Version {v}"))
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Violation::*;
+        match self {
+            OpenOfDeletedFile {
+                thread,
+                file,
+                pinned_version,
+                deleted_by,
+            } => write!(
+                f,
+                "{thread} opened {file}, which {deleted_by} had deleted ({})",
+                pinned(pinned_version)
+            ),
+            ReadOfDeletedFile {
+                thread,
+                file,
+                pinned_version,
+                deleted_by,
+            } => write!(
+                f,
+                "{thread} read {file} through an open handle after {deleted_by} deleted it ({})",
+                pinned(pinned_version)
+            ),
+            WriteToDeletedFile {
+                thread,
+                file,
+                deleted_by,
+            } => {
+                write!(f, "{thread} wrote to {file} after {deleted_by} deleted it")
+            }
+            DoubleDelete {
+                thread,
+                file,
+                deleted_by,
+            } => {
+                write!(f, "{thread} deleted {file}, which {deleted_by} had already deleted")
+            }
+            DeleteOfListedFile { thread, file, versions } => {
+                write!(
+                    f,
+                    "{thread} deleted {file} while live Versions {versions:?} still list it"
+                )
+            }
+            FileNumberReused { thread, file } => write!(f, "{thread} created {file} a second time"),
+            FileNotInPinnedVersion { thread, file, version } => {
+                write!(
+                    f,
+                    "{thread} read table {file}, which its pinned Version {version} does not list"
+                )
+            }
+            UseAfterLastUnref { thread, version, what } => {
+                write!(f, "{thread} used Version {version} after its last unref ({what})")
+            }
+            RefImbalance {
+                thread,
+                version,
+                detail,
+            } => write!(f, "{thread}: Version {version}: {detail}"),
+            WrongRead {
+                thread,
+                what,
+                seq,
+                version,
+                expected,
+                got,
+            } => write!(
+                f,
+                "{thread} {what} at sequence {seq} through Version {version} returned {got}, the model says {expected}"
+            ),
+            Leak { detail, .. } => write!(f, "at quiescence {detail}"),
+            EngineError { thread, op, error } => write!(f, "{thread} {op} failed: {error}"),
+            Panic { thread, message } => write!(f, "{thread} panicked: {message}"),
+        }
+    }
+}
