@@ -31,6 +31,16 @@ impl Mutant {
         }
     }
 
+    /// One line: the upstream bug and the oracle that should catch it.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Mutant::GetSkipsRef => "M01 dain/leveldb#78: get drops its Version before reading tables (O3, O7)",
+            Mutant::GcLiveSetFromCurrentOnly => {
+                "M26: GC's live set comes from current only (O7 delete of a listed file, O3)"
+            }
+        }
+    }
+
     /// The mutant called `name`.
     pub fn from_name(name: &str) -> Option<Mutant> {
         Mutant::ALL.into_iter().find(|m| m.name() == name)

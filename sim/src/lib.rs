@@ -10,9 +10,11 @@
 //! The `lsmcheck db` tools live in [`tools::db`].
 
 pub mod body;
+pub mod cli;
 pub mod explore;
 pub mod fs;
 pub mod oracle;
+pub mod report;
 pub mod scenario;
 pub mod tools;
 pub mod world;

@@ -172,7 +172,16 @@ pub fn run(explorer: Explorer, budget: &Budget, plan: &Plan, replay: Option<&Rep
 /// The panic hook is process-wide, so explorations in one process run one at a time.
 fn quietly<T>(f: impl FnOnce() -> T) -> T {
     static EXPLORING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    static SHUTTLE_HOOK: std::sync::Once = std::sync::Once::new();
     let _one_at_a_time = EXPLORING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    SHUTTLE_HOOK.call_once(|| {
+        // shuttle installs its printing hook once per process, on its first run: let it do so
+        // now, on a trivial test, and throw it away.
+        let previous = std::panic::take_hook();
+        shuttle::check_random(|| {}, 1);
+        drop(std::panic::take_hook());
+        std::panic::set_hook(previous);
+    });
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let r = f();

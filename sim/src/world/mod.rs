@@ -14,7 +14,7 @@ pub use ledger::Ledger;
 pub use observer::WorldObserver;
 pub use violation::Violation;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 const TRACE_CAP: usize = 400;
 
 /// One line of the trace.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceEvent {
     /// Position in the execution (counts every event, including dropped early ones).
     pub step: u64,
@@ -31,13 +31,13 @@ pub struct TraceEvent {
     /// What happened, e.g. `TableRead`, `remove`, `get`.
     pub event: String,
     /// The Version involved, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<u64>,
     /// The file involved, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// Anything else worth knowing.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub detail: String,
 }
 

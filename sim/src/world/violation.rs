@@ -1,10 +1,10 @@
 //! `Violation`: what an oracle found, with enough context to understand it without the trace.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A broken invariant. Every variant names the acting thread.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Violation {
     /// O3: a reader opened a file that had been unlinked.

@@ -1,0 +1,111 @@
+//! The `lsmcheck` command line.
+//!
+//! Exit codes everywhere: 0 passed (or success), 1 a violation was found (`db get`: not found),
+//! 2 bad input (a malformed scenario, schedule or report; a missing or corrupt database), with
+//! the reason on stderr naming the file and place.
+
+mod db;
+mod list;
+mod run;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lsmcheck",
+    version,
+    about = "An LSM engine and the harness that checks its Version lifecycle under loom and shuttle"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scenario under its explorers (or the ones named) and report.
+    Run {
+        /// A scenario file, or the name of an embedded scenario (see `list`).
+        scenario: String,
+        #[command(flatten)]
+        select: Select,
+        /// Write the JSON report here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Reproduce a failure: from a report file, or from the arguments a failure printed.
+    Replay {
+        /// A report written by `run --out`; replays its first failing run.
+        report: Option<PathBuf>,
+        /// The scenario (with the arguments form).
+        #[arg(long, conflicts_with = "report")]
+        scenario: Option<String>,
+        #[command(flatten)]
+        select: Select,
+        /// shuttle: the failing schedule a failure printed.
+        #[arg(long)]
+        schedule: Option<String>,
+    },
+    /// List the embedded scenarios, the explorers and the mutants.
+    List,
+    /// Operate on a database directory (like RocksDB's ldb).
+    Db {
+        /// The database directory.
+        #[arg(long, global = true, default_value = ".")]
+        dir: PathBuf,
+        /// Print one JSON document instead of text.
+        #[arg(long, global = true)]
+        json: bool,
+        #[command(subcommand)]
+        op: db::DbOp,
+    },
+}
+
+/// Which explorers, seeds and budgets to use.
+#[derive(Args, Debug, Default, Clone)]
+struct Select {
+    /// Explorer(s) to run: loom, shuttle-random, shuttle-pct, shuttle-dfs, stress. Default:
+    /// every explorer the scenario budgets.
+    #[arg(long = "explorer")]
+    explorers: Vec<String>,
+    /// Seed(s). Default: the scenario's.
+    #[arg(long = "seed")]
+    seeds: Vec<u64>,
+    /// Override the number of executions.
+    #[arg(long)]
+    iterations: Option<usize>,
+    /// Override loom's preemption bound.
+    #[arg(long)]
+    preemption_bound: Option<usize>,
+    /// Override PCT's depth.
+    #[arg(long)]
+    depth: Option<usize>,
+    /// Inject a bug (see `list`).
+    #[arg(long)]
+    mutant: Option<String>,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Run { scenario, select, out } => run::run(&scenario, &select, out.as_deref()),
+        Command::Replay {
+            report,
+            scenario,
+            select,
+            schedule,
+        } => run::replay(report.as_deref(), scenario.as_deref(), &select, schedule.as_deref()),
+        Command::List => list::list(),
+        Command::Db { dir, json, op } => db::db(&dir, json, &op),
+    };
+    ExitCode::from(code)
+}
+
+/// Prints `msg` as a bad-input error and returns exit code 2.
+fn bad_input(msg: impl std::fmt::Display) -> u8 {
+    eprintln!("lsmcheck: {msg}");
+    2
+}

@@ -1,0 +1,226 @@
+//! `lsmcheck run` and `lsmcheck replay`.
+
+use super::{bad_input, Select};
+use crate::explore::{self, Budget, Explorer, Outcome, ReplayInput};
+use crate::report::{Body, Build, Report, Run, Timing, Verdict, FORMAT};
+use crate::scenario::workload::Plan;
+use crate::scenario::Scenario;
+use engine::mutants::Mutant;
+use std::path::Path;
+use std::time::Instant;
+
+/// How many trace events a failure prints (the report holds the whole trace).
+const TRACE_SHOWN: usize = 12;
+
+fn mutant(select: &Select) -> Result<Option<Mutant>, String> {
+    select
+        .mutant
+        .as_deref()
+        .map(|m| Mutant::from_name(m).ok_or_else(|| format!("unknown mutant `{m}` (see `lsmcheck list`)")))
+        .transpose()
+}
+
+fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, String> {
+    if select.explorers.is_empty() {
+        return Ok(Explorer::ALL
+            .into_iter()
+            .filter(|e| e.budget(&scenario.explorers).is_some())
+            .collect());
+    }
+    select
+        .explorers
+        .iter()
+        .map(|n| Explorer::from_name(n).ok_or_else(|| format!("unknown explorer `{n}` (see `lsmcheck list`)")))
+        .collect()
+}
+
+/// The scenario's budget for `explorer` (100 executions if it has none), with overrides.
+fn budget(explorer: Explorer, scenario: &Scenario, select: &Select) -> Budget {
+    let mut b = explorer.budget(&scenario.explorers).unwrap_or(Budget {
+        iterations: 100,
+        preemption_bound: None,
+        depth: None,
+    });
+    if let Some(n) = select.iterations {
+        b.iterations = n;
+    }
+    if select.preemption_bound.is_some() {
+        b.preemption_bound = select.preemption_bound;
+    }
+    if explorer == Explorer::ShuttlePct {
+        b.depth = select.depth.or(b.depth).or(Some(3));
+    }
+    b
+}
+
+fn print_run(name: &str, run: &Run, seconds: f64) {
+    let head = format!("{name}  {}  seed {}", run.explorer, run.seed);
+    match &run.violation {
+        None => println!("passed     {head}  {} executions  {seconds:.2}s", run.executions),
+        Some(v) => {
+            println!(
+                "VIOLATION  {head}  at execution {}  {seconds:.2}s",
+                run.failing_execution.unwrap_or(0)
+            );
+            println!("  {}: {v}", v.kind());
+            println!("  last events of the failing execution:");
+            for e in run.trace.iter().rev().take(TRACE_SHOWN).rev() {
+                let what = [
+                    e.version.map(|v| format!("v{v}")),
+                    e.file.clone(),
+                    Some(e.detail.clone()),
+                ];
+                let what: Vec<String> = what.into_iter().flatten().filter(|s| !s.is_empty()).collect();
+                println!("    #{:<5} {:12} {:16} {}", e.step, e.thread, e.event, what.join(" "));
+            }
+            if let Some(cmd) = &run.replay {
+                println!("  replay: {cmd}");
+            }
+        }
+    }
+}
+
+pub(super) fn run(spec: &str, select: &Select, out: Option<&Path>) -> u8 {
+    let scenario = match Scenario::load(spec) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    let (mutant, explorers) = match (mutant(select), explorers(select, &scenario)) {
+        (Ok(m), Ok(e)) => (m, e),
+        (Err(e), _) | (_, Err(e)) => return bad_input(e),
+    };
+    let seeds = if select.seeds.is_empty() {
+        scenario.seeds.clone()
+    } else {
+        select.seeds.clone()
+    };
+    let (mut runs, mut timing) = (Vec::new(), Vec::new());
+    for explorer in explorers {
+        let budget = budget(explorer, &scenario, select);
+        for &seed in &seeds {
+            let plan = Plan::generate(&scenario, seed, mutant);
+            let started = Instant::now();
+            let outcome = match explore::run(explorer, &budget, &plan, None) {
+                Ok(o) => o,
+                Err(e) => return bad_input(e),
+            };
+            let seconds = started.elapsed().as_secs_f64();
+            let run = Run::new(explorer, seed, mutant.map(Mutant::name), &budget, &outcome, spec);
+            print_run(&scenario.name, &run, seconds);
+            timing.push(Timing {
+                explorer,
+                seed,
+                seconds,
+                executions_per_second: outcome.executions as f64 / seconds.max(1e-9),
+            });
+            runs.push(run);
+        }
+    }
+    let failed = runs.iter().any(|r| r.verdict == Verdict::Violation);
+    let report = Report {
+        format: FORMAT,
+        body: Body {
+            lsmcheck: Build::current(),
+            scenario: spec.to_string(),
+            runs,
+        },
+        timing,
+    };
+    if let Some(path) = out {
+        if let Err(e) = report.write(path) {
+            return bad_input(format!("{}: cannot write the report: {e}", path.display()));
+        }
+        if failed {
+            println!(
+                "report: {} (or replay instantly with `lsmcheck replay {}`)",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    u8::from(failed)
+}
+
+/// Prints how a replay went; exit 1 if it found a violation (reproduced or not), 0 otherwise.
+fn judge(outcome: &Outcome, expected: Option<&crate::world::Violation>) -> u8 {
+    match (&outcome.failure, expected) {
+        (Some(f), Some(want)) if f.violation == *want => {
+            println!(
+                "reproduced at execution {}: {}: {}",
+                f.execution,
+                f.violation.kind(),
+                f.violation
+            );
+            1
+        }
+        (Some(f), Some(want)) => {
+            println!(
+                "a different violation at execution {}: {}\n  the report says: {want}",
+                f.execution, f.violation
+            );
+            1
+        }
+        (Some(f), None) => {
+            println!(
+                "violation at execution {}: {}: {}",
+                f.execution,
+                f.violation.kind(),
+                f.violation
+            );
+            1
+        }
+        (None, _) => {
+            println!("did not reproduce: {} executions passed", outcome.executions);
+            0
+        }
+    }
+}
+
+pub(super) fn replay(report: Option<&Path>, spec: Option<&str>, select: &Select, schedule: Option<&str>) -> u8 {
+    if let Some(path) = report {
+        let report = match Report::read(path) {
+            Ok(r) => r,
+            Err(e) => return bad_input(e),
+        };
+        let Some(run) = report.body.runs.iter().find(|r| r.verdict == Verdict::Violation) else {
+            return bad_input(format!("{}: no failing run to replay", path.display()));
+        };
+        let scenario = match Scenario::load(&report.body.scenario) {
+            Ok(s) => s,
+            Err(e) => return bad_input(e),
+        };
+        let mutant = run.mutant.as_deref().and_then(Mutant::from_name);
+        let plan = Plan::generate(&scenario, run.seed, mutant);
+        let input = ReplayInput {
+            schedule: run.schedule.clone(),
+            loom_checkpoint: run.loom_checkpoint.clone(),
+        };
+        return match explore::run(run.explorer, &run.budget, &plan, Some(&input)) {
+            Ok(outcome) => judge(&outcome, run.violation.as_ref()),
+            Err(e) => bad_input(e),
+        };
+    }
+    let Some(spec) = spec else {
+        return bad_input("replay needs a report file, or --scenario with --explorer and --seed");
+    };
+    let scenario = match Scenario::load(spec) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    let (mutant, explorers) = match (mutant(select), explorers(select, &scenario)) {
+        (Ok(m), Ok(e)) => (m, e),
+        (Err(e), _) | (_, Err(e)) => return bad_input(e),
+    };
+    let ([explorer], [seed]) = (explorers.as_slice(), select.seeds.as_slice()) else {
+        return bad_input("replay takes exactly one --explorer and one --seed");
+    };
+    let plan = Plan::generate(&scenario, *seed, mutant);
+    let input = schedule.map(|s| ReplayInput {
+        schedule: Some(s.to_string()),
+        loom_checkpoint: None,
+    });
+    match explore::run(*explorer, &budget(*explorer, &scenario, select), &plan, input.as_ref()) {
+        Ok(outcome) => judge(&outcome, None),
+        Err(e) => bad_input(format!("--schedule: {e}")),
+    }
+}

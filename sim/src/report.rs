@@ -1,0 +1,204 @@
+//! JSON reports.
+//!
+//! A report has a deterministic `body` (build, scenario, and per run: explorer, seed, mutant,
+//! budget, executions, verdict, and for a failure the violation, its trace and how to replay
+//! it) and a separate `timing` section. Running the same scenario, seed and build twice gives
+//! byte-identical bodies.
+
+use crate::explore::{Budget, Explorer, Outcome};
+use crate::world::{TraceEvent, Violation};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The report format's version.
+pub const FORMAT: u32 = 1;
+
+/// A whole report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// [`FORMAT`].
+    pub format: u32,
+    /// The deterministic part.
+    pub body: Body,
+    /// Wall-clock figures, one per run, in the same order.
+    pub timing: Vec<Timing>,
+}
+
+/// The deterministic part of a report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Body {
+    /// Which lsmcheck produced it.
+    pub lsmcheck: Build,
+    /// The scenario: a path, or the name of an embedded scenario.
+    pub scenario: String,
+    /// One entry per explorer and seed.
+    pub runs: Vec<Run>,
+}
+
+/// The build.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Build {
+    /// Crate version.
+    pub version: String,
+    /// Git commit, or "unknown".
+    pub commit: String,
+}
+
+impl Build {
+    /// This binary's build.
+    pub fn current() -> Build {
+        Build {
+            version: env!("CARGO_PKG_VERSION").into(),
+            commit: env!("LSMCHECK_COMMIT").into(),
+        }
+    }
+}
+
+/// Passed or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// No violation within the budget.
+    Passed,
+    /// A violation was found.
+    Violation,
+}
+
+/// One exploration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    /// The explorer.
+    pub explorer: Explorer,
+    /// The workload seed (also seeds shuttle's random and PCT schedulers).
+    pub seed: u64,
+    /// The injected bug, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutant: Option<String>,
+    /// The budget.
+    pub budget: Budget,
+    /// Executions explored (including a failing one).
+    pub executions: u64,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The violation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub violation: Option<Violation>,
+    /// 1-based index of the failing execution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_execution: Option<u64>,
+    /// A command that reproduces the failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<String>,
+    /// shuttle: the failing schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
+    /// loom: the failing execution's checkpoint (its branch path, as loom writes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loom_checkpoint: Option<String>,
+    /// The failing execution's events: thread, event, version, file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<TraceEvent>,
+}
+
+/// Wall-clock figures of one run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// The explorer.
+    pub explorer: Explorer,
+    /// The seed.
+    pub seed: u64,
+    /// Seconds spent.
+    pub seconds: f64,
+    /// Executions per second.
+    pub executions_per_second: f64,
+}
+
+impl Run {
+    /// The report of `outcome`. `scenario` is how the replay command names the scenario.
+    pub fn new(
+        explorer: Explorer,
+        seed: u64,
+        mutant: Option<&str>,
+        budget: &Budget,
+        outcome: &Outcome,
+        scenario: &str,
+    ) -> Run {
+        let f = outcome.failure.as_ref();
+        Run {
+            explorer,
+            seed,
+            mutant: mutant.map(str::to_string),
+            budget: budget.clone(),
+            executions: outcome.executions,
+            verdict: if f.is_some() {
+                Verdict::Violation
+            } else {
+                Verdict::Passed
+            },
+            violation: f.map(|f| f.violation.clone()),
+            failing_execution: f.map(|f| f.execution),
+            replay: f.map(|f| replay_command(explorer, seed, mutant, budget, scenario, f.schedule.as_deref())),
+            schedule: f.and_then(|f| f.schedule.clone()),
+            loom_checkpoint: f.and_then(|f| f.loom_checkpoint.clone()),
+            trace: f.map(|f| f.trace.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// One copy-paste command reproducing a failure: shuttle replays its schedule; loom explores
+/// again with the same budget (its order is deterministic, so it stops at the same execution);
+/// stress reruns the seed (best effort: OS scheduling does not replay).
+pub fn replay_command(
+    explorer: Explorer,
+    seed: u64,
+    mutant: Option<&str>,
+    budget: &Budget,
+    scenario: &str,
+    schedule: Option<&str>,
+) -> String {
+    let mut cmd = format!("lsmcheck replay --scenario {scenario} --explorer {explorer} --seed {seed}");
+    if let Some(m) = mutant {
+        cmd.push_str(&format!(" --mutant {m}"));
+    }
+    match (explorer, schedule) {
+        (Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs, Some(s)) => {
+            cmd.push_str(&format!(" --schedule {s}"))
+        }
+        _ => {
+            cmd.push_str(&format!(" --iterations {}", budget.iterations));
+            if let Some(b) = budget.preemption_bound {
+                cmd.push_str(&format!(" --preemption-bound {b}"));
+            }
+            if let Some(d) = budget.depth {
+                cmd.push_str(&format!(" --depth {d}"));
+            }
+        }
+    }
+    cmd
+}
+
+impl Report {
+    /// Writes the report as pretty JSON, atomically (temp file, then rename): a failure never
+    /// leaves half a report behind.
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text + "\n")?;
+        std::fs::rename(&tmp, path)
+    }
+
+    /// Reads a report.
+    pub fn read(path: &Path) -> Result<Report, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let report: Report = serde_json::from_str(&text)
+            .map_err(|e| format!("{}:{}:{}: not a report: {e}", path.display(), e.line(), e.column()))?;
+        if report.format != FORMAT {
+            return Err(format!(
+                "{}: report format {} (this lsmcheck reads {FORMAT})",
+                path.display(),
+                report.format
+            ));
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,152 @@
+//! `lsmcheck run`, `replay` and `list` end to end through the binary.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn lsmcheck(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lsmcheck"))
+        .args(args)
+        .output()
+        .expect("run lsmcheck")
+}
+
+fn body(path: &Path) -> String {
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("report")).expect("JSON");
+    serde_json::to_string_pretty(&report["body"]).expect("body")
+}
+
+#[test]
+fn the_same_scenario_and_seed_give_byte_identical_report_bodies() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (tmp.path().join("a.json"), tmp.path().join("b.json"));
+    for out in [&a, &b] {
+        let o = lsmcheck(&[
+            "run",
+            "readers-vs-compaction",
+            "--seed",
+            "7",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    }
+    assert_eq!(body(&a), body(&b));
+
+    // A failing run's body holds its trace and schedule: those must repeat exactly too.
+    let (c, d) = (tmp.path().join("c.json"), tmp.path().join("d.json"));
+    for out in [&c, &d] {
+        let args = [
+            "run",
+            "gc-vs-pinned-reader",
+            "--seed",
+            "9",
+            "--mutant",
+            "gc-live-set-from-current-only",
+        ];
+        let o = lsmcheck(
+            &[
+                &args[..],
+                &[
+                    "--explorer",
+                    "shuttle-pct",
+                    "--explorer",
+                    "loom",
+                    "--out",
+                    out.to_str().expect("utf-8"),
+                ],
+            ]
+            .concat(),
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    }
+    assert_eq!(body(&c), body(&d));
+    assert!(body(&c).contains("\"trace\""));
+}
+
+#[test]
+fn a_printed_replay_command_reproduces_the_violation() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let report = tmp.path().join("m.json");
+    let o = lsmcheck(&[
+        "run",
+        "readers-vs-compaction",
+        "--seed",
+        "1",
+        "--mutant",
+        "get-skips-ref",
+        "--explorer",
+        "shuttle-pct",
+        "--explorer",
+        "loom",
+        "--out",
+        report.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    let replays: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("replay: lsmcheck "))
+        .collect();
+    assert_eq!(replays.len(), 2, "one replay command per failing run:\n{stdout}");
+    let violations: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains(": reader-"))
+        .map(str::trim)
+        .collect();
+    for (cmd, violation) in replays.iter().zip(&violations) {
+        let args: Vec<&str> = cmd.split_whitespace().collect();
+        let again = lsmcheck(&args);
+        assert_eq!(again.status.code(), Some(1), "{cmd}");
+        let text = String::from_utf8_lossy(&again.stdout);
+        assert!(text.contains(violation), "`{cmd}` printed {text}, expected {violation}");
+    }
+    let from_report = lsmcheck(&["replay", report.to_str().expect("utf-8")]);
+    assert_eq!(from_report.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&from_report.stdout).starts_with("reproduced at execution 1"));
+}
+
+#[test]
+fn a_malformed_scenario_names_file_line_column_and_field_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let bad = tmp.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\n  \"name\": \"x\",\n  \"workload\": { \"keys\": 4 },\n  \"threads\": [ { \"role\": \"compactor\", \"ops\": 1, \"mix\": { \"scan\": 1 } } ],\n  \"explorers\": {},\n  \"seeds\": [1]\n}\n",
+    )
+    .expect("write");
+    let out = tmp.path().join("never.json");
+    let o = lsmcheck(&[
+        "run",
+        bad.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bad.json:4:") && err.contains("field `mix`") && err.contains("Scan"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing half-written");
+
+    let o = lsmcheck(&["run", "no-such-scenario"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = lsmcheck(&["run", "readers-vs-compaction", "--mutant", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn list_names_scenarios_explorers_and_mutants() {
+    let o = lsmcheck(&["list"]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    for word in [
+        "readers-vs-compaction",
+        "gc-vs-pinned-reader",
+        "shuttle-pct",
+        "get-skips-ref",
+    ] {
+        assert!(text.contains(word), "{word}");
+    }
+}
