@@ -183,8 +183,11 @@ fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op) {
     }
 }
 
+/// Rows a read returned.
+type Rows = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// Reads an iterator to the end, yielding `3` times after `pause` items if given.
-fn drain<R: Runtime>(mut it: DbIter<R>, pause: Option<usize>) -> engine::Result<(u64, u64, Vec<(Vec<u8>, Vec<u8>)>)> {
+fn drain<R: Runtime>(mut it: DbIter<R>, pause: Option<usize>) -> engine::Result<(u64, u64, Rows)> {
     let (seq, version) = (it.sequence(), it.version_id());
     let mut rows = Vec::new();
     if let Some(n) = pause {

@@ -162,7 +162,7 @@ fn encode(steps: &[Step]) -> String {
 
 fn decode(s: &str) -> Result<Vec<Step>, String> {
     let s = s.trim();
-    if s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err("a schedule is an even number of hex digits".into());
     }
     let bytes: Vec<u8> = (0..s.len())
