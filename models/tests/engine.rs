@@ -1,5 +1,6 @@
-//! Every shipped scenario passes under every explorer on the correct engine; a broken engine is
-//! caught by loom and shuttle-pct, and the recorded failure replays to the same violation.
+//! Whole-engine models: every shipped scenario passes under every explorer on the correct
+//! engine; a broken engine is caught by loom and shuttle-pct, and the recorded failure replays
+//! to the same violation.
 
 use engine::mutants::Mutant;
 use sim::explore::{self, Explorer, ReplayInput};
