@@ -58,13 +58,26 @@ pub fn check_reads(world: &World) {
     }
 }
 
-/// At quiescence (every reader gone, one GC pass done): only one Version is live, with one
-/// reference (`current`'s), and the table files on disk are exactly the ones it lists.
+/// At quiescence (every reader gone, one GC pass done): every dropped Version released exactly
+/// the references it took, only one Version is live, holding one reference (`current`'s), and
+/// the table files on disk are exactly the ones it lists.
 pub fn check_quiescent(world: &World, tables_on_disk: &[u64]) {
-    let (live_versions, live_files) = {
+    let (live_versions, live_files, unbalanced) = {
         let st = world.lock();
-        (st.ledger.live_versions(), st.ledger.live_files())
+        (
+            st.ledger.live_versions(),
+            st.ledger.live_files(),
+            st.ledger.unbalanced_dropped(),
+        )
     };
+    if let Some(&(version, taken, released)) = unbalanced.first() {
+        let detail = format!("dropped after taking {taken} references and releasing {released}");
+        return world.violate(Violation::RefImbalance {
+            thread: "main".into(),
+            version,
+            detail,
+        });
+    }
     let leak = |detail: String| {
         world.violate(Violation::Leak {
             thread: "main".into(),

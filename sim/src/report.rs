@@ -78,6 +78,10 @@ pub struct Run {
     pub budget: Budget,
     /// Executions explored (including a failing one).
     pub executions: u64,
+    /// loom and shuttle-dfs: the whole space (within the preemption bound) was explored before
+    /// the budget ran out, so a pass is a proof for this workload, not a sample.
+    #[serde(default)]
+    pub complete: bool,
     /// The verdict.
     pub verdict: Verdict,
     /// The violation.
@@ -130,6 +134,9 @@ impl Run {
             mutant: mutant.map(str::to_string),
             budget: budget.clone(),
             executions: outcome.executions,
+            complete: f.is_none()
+                && matches!(explorer, Explorer::Loom | Explorer::ShuttleDfs)
+                && outcome.executions < budget.iterations as u64,
             verdict: if f.is_some() {
                 Verdict::Violation
             } else {

@@ -56,7 +56,17 @@ fn budget(explorer: Explorer, scenario: &Scenario, select: &Select) -> Budget {
 fn print_run(name: &str, run: &Run, seconds: f64) {
     let head = format!("{name}  {}  seed {}", run.explorer, run.seed);
     match &run.violation {
-        None => println!("passed     {head}  {} executions  {seconds:.2}s", run.executions),
+        None => {
+            let complete = if run.complete {
+                " (complete: every execution within the bound)"
+            } else {
+                ""
+            };
+            println!(
+                "passed     {head}  {} executions{complete}  {seconds:.2}s",
+                run.executions
+            )
+        }
         Some(v) => {
             println!(
                 "VIOLATION  {head}  at execution {}  {seconds:.2}s",

@@ -1,44 +1,62 @@
 //! The ghost ledger (O7): which Versions are live, what they list, how many references each
-//! has, built from the engine's events and checked at every transition.
+//! took and released, built from the engine's events and checked at every transition.
+//!
+//! Events are emitted just after the atomic operation they describe, so on real threads two
+//! `Unref` events can reach the ledger in the opposite order of their decrements, and a `Unref`
+//! can even arrive after `VersionDropped`. Happens-before still guarantees that a reference's
+//! `Ref` event precedes its own `Unref`, and that every `Ref` precedes the drop. So the ledger
+//! counts references taken and released instead of a running value, reports a `Ref` after the
+//! drop and more releases than takes at once, and checks the exact balance at quiescence.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Default)]
-struct LiveVersion {
+struct Counts {
     files: BTreeSet<u64>,
-    refs: i64,
+    /// References taken, counting `current`'s at install.
+    refs: u64,
+    /// References released.
+    unrefs: u64,
 }
 
 /// Versions and the files they list.
 #[derive(Debug, Default)]
 pub struct Ledger {
-    live: BTreeMap<u64, LiveVersion>,
-    dropped: BTreeSet<u64>,
+    live: BTreeMap<u64, Counts>,
+    dead: BTreeMap<u64, Counts>,
     /// The last table each thread announced it was about to read, with its pinned Version.
     intents: BTreeMap<String, (u64, u64)>,
 }
 
 impl Ledger {
-    /// A Version was installed holding `files`; it starts with one reference (current's).
+    fn counts(&mut self, id: u64) -> Option<&mut Counts> {
+        match self.live.get_mut(&id) {
+            Some(c) => Some(c),
+            None => self.dead.get_mut(&id),
+        }
+    }
+
+    /// A Version was installed holding `files`, with one reference (current's).
     pub fn installed(&mut self, id: u64, files: impl IntoIterator<Item = u64>) -> Result<(), String> {
-        if self.dropped.contains(&id) || self.live.contains_key(&id) {
+        if self.dead.contains_key(&id) || self.live.contains_key(&id) {
             return Err(format!("Version {id} installed twice"));
         }
         self.live.insert(
             id,
-            LiveVersion {
+            Counts {
                 files: files.into_iter().collect(),
                 refs: 1,
+                unrefs: 0,
             },
         );
         Ok(())
     }
 
-    /// A reference was taken.
+    /// A reference was taken. `Err` if the Version is gone (a use after its last unref).
     pub fn reffed(&mut self, id: u64) -> Result<(), String> {
         match self.live.get_mut(&id) {
-            Some(v) => {
-                v.refs += 1;
+            Some(c) => {
+                c.refs += 1;
                 Ok(())
             }
             None => Err(format!("ref of Version {id}, which is not live")),
@@ -47,33 +65,29 @@ impl Ledger {
 
     /// A reference was released.
     pub fn unreffed(&mut self, id: u64) -> Result<(), String> {
-        let v = self
-            .live
-            .get_mut(&id)
-            .ok_or_else(|| format!("unref of Version {id}, which is not live"))?;
-        v.refs -= 1;
-        if v.refs < 0 {
-            return Err("unreferenced more often than referenced".into());
+        let c = self
+            .counts(id)
+            .ok_or_else(|| format!("unref of Version {id}, which was never installed"))?;
+        c.unrefs += 1;
+        if c.unrefs > c.refs {
+            return Err(format!("released {} references but took {}", c.unrefs, c.refs));
         }
         Ok(())
     }
 
-    /// The Version left the live set.
+    /// The Version left the live set (its last reference went).
     pub fn dropped(&mut self, id: u64) -> Result<(), String> {
-        let v = self
+        let c = self
             .live
             .remove(&id)
             .ok_or_else(|| format!("drop of Version {id}, which is not live"))?;
-        self.dropped.insert(id);
-        if v.refs != 0 {
-            return Err(format!("dropped with {} references left", v.refs));
-        }
+        self.dead.insert(id, c);
         Ok(())
     }
 
     /// True if Version `id` has been dropped.
     pub fn is_dropped(&self, id: u64) -> bool {
-        self.dropped.contains(&id)
+        self.dead.contains_key(&id)
     }
 
     /// True if live Version `id` lists table `number`.
@@ -95,9 +109,18 @@ impl Ledger {
         self.live.values().flat_map(|v| v.files.iter().copied()).collect()
     }
 
-    /// Live Versions as `(id, refs)`.
-    pub fn live_versions(&self) -> Vec<(u64, i64)> {
-        self.live.iter().map(|(id, v)| (*id, v.refs)).collect()
+    /// Live Versions as `(id, references held)`.
+    pub fn live_versions(&self) -> Vec<(u64, u64)> {
+        self.live.iter().map(|(id, c)| (*id, c.refs - c.unrefs)).collect()
+    }
+
+    /// Dropped Versions whose references did not balance, as `(id, taken, released)`.
+    pub fn unbalanced_dropped(&self) -> Vec<(u64, u64, u64)> {
+        self.dead
+            .iter()
+            .filter(|(_, c)| c.refs != c.unrefs)
+            .map(|(id, c)| (*id, c.refs, c.unrefs))
+            .collect()
     }
 
     /// Records that `thread` is about to read table `number` through Version `version`.
