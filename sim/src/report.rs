@@ -29,9 +29,9 @@ pub struct Report {
 pub struct Body {
     /// Which lsmcheck produced it.
     pub lsmcheck: Build,
-    /// The scenario: a path, or the name of an embedded scenario.
+    /// What was asked for: a scenario path or name, or `all`.
     pub scenario: String,
-    /// One entry per explorer and seed.
+    /// One entry per scenario, explorer and seed.
     pub runs: Vec<Run>,
 }
 
@@ -67,6 +67,8 @@ pub enum Verdict {
 /// One exploration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Run {
+    /// The scenario: a path, or the name of an embedded scenario.
+    pub scenario: String,
     /// The explorer.
     pub explorer: Explorer,
     /// The workload seed (also seeds shuttle's random and PCT schedulers).
@@ -129,6 +131,7 @@ impl Run {
     ) -> Run {
         let f = outcome.failure.as_ref();
         Run {
+            scenario: scenario.to_string(),
             explorer,
             seed,
             mutant: mutant.map(str::to_string),

@@ -27,7 +27,8 @@ struct Cli {
 enum Command {
     /// Run a scenario under its explorers (or the ones named) and report.
     Run {
-        /// A scenario file, or the name of an embedded scenario (see `list`).
+        /// A scenario file, the name of an embedded scenario (see `list`), or `all` for every
+        /// embedded one.
         scenario: String,
         #[command(flatten)]
         select: Select,

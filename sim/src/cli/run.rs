@@ -4,7 +4,7 @@ use super::{bad_input, Select};
 use crate::explore::{self, Budget, Explorer, Outcome, ReplayInput};
 use crate::report::{Body, Build, Report, Run, Timing, Verdict, FORMAT};
 use crate::scenario::workload::Plan;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, EMBEDDED};
 use engine::mutants::Mutant;
 use std::path::Path;
 use std::time::Instant;
@@ -90,42 +90,61 @@ fn print_run(name: &str, run: &Run, seconds: f64) {
     }
 }
 
+/// `run SPEC`: one scenario, or `all` embedded ones.
 pub(super) fn run(spec: &str, select: &Select, out: Option<&Path>) -> u8 {
-    let scenario = match Scenario::load(spec) {
-        Ok(s) => s,
-        Err(e) => return bad_input(e),
+    let specs: Vec<String> = if spec == "all" {
+        EMBEDDED
+            .iter()
+            .map(|(name, _)| name.trim_end_matches(".json").to_string())
+            .collect()
+    } else {
+        vec![spec.to_string()]
     };
+    let (mut runs, mut timing) = (Vec::new(), Vec::new());
+    for s in &specs {
+        if let Err(code) = run_one(s, select, &mut runs, &mut timing) {
+            return code;
+        }
+    }
+    finish(spec, runs, timing, out)
+}
+
+/// Explores one scenario, appending to `runs` and `timing`; `Err` carries the exit code.
+fn run_one(spec: &str, select: &Select, runs: &mut Vec<Run>, timing: &mut Vec<Timing>) -> Result<(), u8> {
+    let scenario = Scenario::load(spec).map_err(bad_input)?;
     let (mutant, explorers) = match (mutant(select), explorers(select, &scenario)) {
         (Ok(m), Ok(e)) => (m, e),
-        (Err(e), _) | (_, Err(e)) => return bad_input(e),
+        (Err(e), _) | (_, Err(e)) => return Err(bad_input(e)),
     };
     let seeds = if select.seeds.is_empty() {
         scenario.seeds.clone()
     } else {
         select.seeds.clone()
     };
-    let (mut runs, mut timing) = (Vec::new(), Vec::new());
     for explorer in explorers {
         let budget = budget(explorer, &scenario, select);
         for &seed in &seeds {
             let plan = Plan::generate(&scenario, seed, mutant);
             let started = Instant::now();
-            let outcome = match explore::run(explorer, &budget, &plan, None) {
-                Ok(o) => o,
-                Err(e) => return bad_input(e),
-            };
+            let outcome = explore::run(explorer, &budget, &plan, None).map_err(bad_input)?;
             let seconds = started.elapsed().as_secs_f64();
             let run = Run::new(explorer, seed, mutant.map(Mutant::name), &budget, &outcome, spec);
             print_run(&scenario.name, &run, seconds);
+            let executions_per_second = outcome.executions as f64 / seconds.max(1e-9);
             timing.push(Timing {
                 explorer,
                 seed,
                 seconds,
-                executions_per_second: outcome.executions as f64 / seconds.max(1e-9),
+                executions_per_second,
             });
             runs.push(run);
         }
     }
+    Ok(())
+}
+
+/// Writes the report (if asked) and returns the exit code.
+fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: Option<&Path>) -> u8 {
     let failed = runs.iter().any(|r| r.verdict == Verdict::Violation);
     let report = Report {
         format: FORMAT,
@@ -195,7 +214,7 @@ pub(super) fn replay(report: Option<&Path>, spec: Option<&str>, select: &Select,
         let Some(run) = report.body.runs.iter().find(|r| r.verdict == Verdict::Violation) else {
             return bad_input(format!("{}: no failing run to replay", path.display()));
         };
-        let scenario = match Scenario::load(&report.body.scenario) {
+        let scenario = match Scenario::load(&run.scenario) {
             Ok(s) => s,
             Err(e) => return bad_input(e),
         };
