@@ -1,43 +1,150 @@
 //! Mutants: deliberate bug injections modelled on real upstream bugs, for proving the harness.
 //!
-//! Each variant names the bug it reintroduces (numbers from `bug-catalogue.md`) and the oracle
-//! that should catch it. A mutant is chosen per database through `Options::mutant`, which
-//! exists only with the `mutants` cargo feature; without it [`crate::version::KernelOptions::mutated`]
-//! is a constant `false` and every mutation point compiles away.
+//! Each variant names the bug it reintroduces (numbers from `bug-catalogue.md`, `S` numbers for
+//! the structural ones) and the oracle that should catch it. A mutant is chosen per database
+//! through `Options::mutant`, which exists only with the `mutants` cargo feature; without it
+//! [`crate::version::KernelOptions::mutated`] is a constant `false` and every mutation point
+//! compiles away. Crash and durability mutants (M33–M36) need a crash explorer and are not here.
 
 /// A selectable bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Mutant {
-    /// M01 (dain/leveldb #78): `get` copies the pinned Version's file lists and drops its
-    /// reference before the table lookups, so GC may delete a file it is about to open.
-    /// Caught by O3 (read of a deleted file) and O7 (use after the last unref).
+    /// M01 (dain/leveldb #78): `get` copies its Version's file lists and drops the reference
+    /// before reading tables. O3 (read of a deleted file), O7 (use after last unref).
     GetSkipsRef,
-    /// M26 (structural, violates L6): GC computes the live set from `current` only, deleting
-    /// files of older Versions that readers still pin. Caught by O7 (delete of a listed file)
-    /// and O3.
+    /// M01, iterator form: an iterator keeps a copy of the file lists but no reference, so its
+    /// lazy opens find deleted files. O3, O7.
+    IterSkipsRef,
+    /// M26 (S5, violates L6): GC's live set comes from `current` only. O7 (delete of a listed
+    /// file), O3.
     GcLiveSetFromCurrentOnly,
+    /// M17 (basho/leveldb #137): GC computes the live set, releases the lock, then lists the
+    /// directory, so a table created in between is deleted. O3, O7, O1.
+    GcListsOutsideLock,
+    /// M19 (rocksdb #3573): two GC passes both purge the same files (no "being purged" filter).
+    /// O5 (double delete).
+    GcSkipsPurgingFilter,
+    /// M22 (rocksdb D30249/D33045): a compaction deletes the files its edit removes instead of
+    /// leaving deletion to the liveness check, so a trivially moved file, or an input a reader
+    /// still pins, is deleted. O7 (delete of a listed file), O3.
+    CompactionDeletesInputsDirectly,
+    /// M24 (S2, violates L7): a compaction output is not registered as pending, so a GC pass
+    /// deletes it while it is being written. O7/O3 (write to a deleted file).
+    OutputNotPending,
+    /// M25 (S3, violates L7 once GC runs on other threads): a flush releases its table's pending
+    /// number before the install, LevelDB's order. O3, O7.
+    FlushReleasesPendingEarly,
+    /// M28/M29 (rocksdb #1816, #6973): the read sequence is taken in a separate critical section
+    /// before the view is pinned. O1, O2 (the value vanishes).
+    SequenceBeforePin,
+    /// M30 (S1, violates L9): a flush clears `imm` before the install, so readers miss its
+    /// entries for the length of the MANIFEST write. O1, O2.
+    ImmClearedBeforeInstall,
+    /// M31 (S7, violates L11): the sequence is published before the batch is in the memtable.
+    /// O1, O2 (half a batch visible).
+    SequencePublishedBeforeInsert,
+    /// M32 (rocksdb e919ecedfc): the refcount decrement is `Relaxed`, with no `Acquire` fence
+    /// before teardown. O9 (loom reports the race); shuttle runs every atomic as SeqCst.
+    RelaxedUnref,
+    /// M11 (leveldb #44 family): an L0 compaction takes only the newest L0 file, moving a newer
+    /// entry below older ones. O2 (stale reads), O8.
+    L0PicksNewestOnly,
+    /// M11 (leveldb #320/#887): a compaction splits one user key's entries across two output
+    /// files of a level. O8 (overlap in a level, asserted at install).
+    OutputSplitsUserKey,
+    /// Compaction ignores live snapshots when dropping shadowed entries. O1, O2 (a snapshot read
+    /// finds nothing).
+    CompactionIgnoresSnapshots,
+    /// Compaction drops tombstones without checking that deeper levels hold no older value for
+    /// the key. O1, O2 (resurrection).
+    TombstoneDroppedAboveBase,
 }
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 2] = [Mutant::GetSkipsRef, Mutant::GcLiveSetFromCurrentOnly];
+    pub const ALL: [Mutant; 16] = [
+        Mutant::GetSkipsRef,
+        Mutant::IterSkipsRef,
+        Mutant::GcLiveSetFromCurrentOnly,
+        Mutant::GcListsOutsideLock,
+        Mutant::GcSkipsPurgingFilter,
+        Mutant::CompactionDeletesInputsDirectly,
+        Mutant::OutputNotPending,
+        Mutant::FlushReleasesPendingEarly,
+        Mutant::SequenceBeforePin,
+        Mutant::ImmClearedBeforeInstall,
+        Mutant::SequencePublishedBeforeInsert,
+        Mutant::RelaxedUnref,
+        Mutant::L0PicksNewestOnly,
+        Mutant::OutputSplitsUserKey,
+        Mutant::CompactionIgnoresSnapshots,
+        Mutant::TombstoneDroppedAboveBase,
+    ];
 
     /// The name used on command lines and in reports.
     pub fn name(self) -> &'static str {
         match self {
             Mutant::GetSkipsRef => "get-skips-ref",
+            Mutant::IterSkipsRef => "iter-skips-ref",
             Mutant::GcLiveSetFromCurrentOnly => "gc-live-set-from-current-only",
+            Mutant::GcListsOutsideLock => "gc-lists-outside-lock",
+            Mutant::GcSkipsPurgingFilter => "gc-skips-purging-filter",
+            Mutant::CompactionDeletesInputsDirectly => "compaction-deletes-inputs-directly",
+            Mutant::OutputNotPending => "output-not-pending",
+            Mutant::FlushReleasesPendingEarly => "flush-releases-pending-early",
+            Mutant::SequenceBeforePin => "sequence-before-pin",
+            Mutant::ImmClearedBeforeInstall => "imm-cleared-before-install",
+            Mutant::SequencePublishedBeforeInsert => "sequence-published-before-insert",
+            Mutant::RelaxedUnref => "relaxed-unref",
+            Mutant::L0PicksNewestOnly => "l0-picks-newest-only",
+            Mutant::OutputSplitsUserKey => "output-splits-user-key",
+            Mutant::CompactionIgnoresSnapshots => "compaction-ignores-snapshots",
+            Mutant::TombstoneDroppedAboveBase => "tombstone-dropped-above-base",
         }
     }
 
-    /// One line: the upstream bug and the oracle that should catch it.
+    /// The catalogue entry it mirrors (`bug-catalogue.md`), or the invariant it breaks.
+    pub fn source(self) -> &'static str {
+        match self {
+            Mutant::GetSkipsRef => "M01 dain/leveldb#78",
+            Mutant::IterSkipsRef => "M01 dain/leveldb#78 (iterator)",
+            Mutant::GcLiveSetFromCurrentOnly => "M26 (S5, L6)",
+            Mutant::GcListsOutsideLock => "M17 basho/leveldb#137",
+            Mutant::GcSkipsPurgingFilter => "M19 rocksdb#3573",
+            Mutant::CompactionDeletesInputsDirectly => "M22 rocksdb D30249",
+            Mutant::OutputNotPending => "M24 (S2, L7)",
+            Mutant::FlushReleasesPendingEarly => "M25 (S3, L7)",
+            Mutant::SequenceBeforePin => "M28/M29 rocksdb#1816,#6973",
+            Mutant::ImmClearedBeforeInstall => "M30 (S1, L9)",
+            Mutant::SequencePublishedBeforeInsert => "M31 (S7, L11)",
+            Mutant::RelaxedUnref => "M32 rocksdb e919ecedfc",
+            Mutant::L0PicksNewestOnly => "M11 leveldb#44",
+            Mutant::OutputSplitsUserKey => "M11 leveldb#320,#887",
+            Mutant::CompactionIgnoresSnapshots => "snapshot rule (version-lifecycle.md 6)",
+            Mutant::TombstoneDroppedAboveBase => "base-level rule (version-lifecycle.md 6)",
+        }
+    }
+
+    /// One line: what goes wrong and which oracle should see it.
     pub fn summary(self) -> &'static str {
         match self {
-            Mutant::GetSkipsRef => "M01 dain/leveldb#78: get drops its Version before reading tables (O3, O7)",
-            Mutant::GcLiveSetFromCurrentOnly => {
-                "M26: GC's live set comes from current only (O7 delete of a listed file, O3)"
-            }
+            Mutant::GetSkipsRef => "get drops its Version before reading tables (O3, O7)",
+            Mutant::IterSkipsRef => "an iterator keeps file lists but no reference (O3, O7)",
+            Mutant::GcLiveSetFromCurrentOnly => "GC's live set comes from current only (O7, O3)",
+            Mutant::GcListsOutsideLock => "GC lists the directory outside the live-set critical section (O3, O7)",
+            Mutant::GcSkipsPurgingFilter => "two GC passes purge the same file (O5)",
+            Mutant::CompactionDeletesInputsDirectly => "compaction unlinks its edit's inputs itself (O7, O3)",
+            Mutant::OutputNotPending => "compaction outputs are not pending outputs (O7, O3)",
+            Mutant::FlushReleasesPendingEarly => "a flush releases its pending number before the install (O3, O7)",
+            Mutant::SequenceBeforePin => "the read sequence is taken before the pin (O1, O2)",
+            Mutant::ImmClearedBeforeInstall => "imm is cleared before the install (O1, O2)",
+            Mutant::SequencePublishedBeforeInsert => "the sequence is published before the batch is inserted (O1, O2)",
+            Mutant::RelaxedUnref => "Relaxed refcount decrement, no Acquire fence (O9, loom only)",
+            Mutant::L0PicksNewestOnly => "an L0 compaction moves the newest file below older ones (O2, O8)",
+            Mutant::OutputSplitsUserKey => "one user key's entries split across two files of a level (O8)",
+            Mutant::CompactionIgnoresSnapshots => "compaction drops entries a snapshot still needs (O1, O2)",
+            Mutant::TombstoneDroppedAboveBase => "a tombstone is dropped above an older value (O1, O2)",
         }
     }
 

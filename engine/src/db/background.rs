@@ -5,6 +5,7 @@ use super::{Background, BgWork, Db, DbInner, Work};
 use crate::compaction::picker;
 use crate::error::{Error, Result};
 use crate::events::Event;
+use crate::mutants::Mutant;
 use crate::sync::Runtime;
 use crate::version::{VersionEdit, NUM_LEVELS};
 
@@ -50,7 +51,8 @@ impl<R: Runtime> DbInner<R> {
             (self.vs.pin_current(&st), st.ext.compact_pointer.clone())
         };
         // Unlocked: `pick` may drop the pin, which may run GC.
-        let picked = picker::pick(version, &mut pointer);
+        let newest_l0_only = self.vs.options().mutated(Mutant::L0PicksNewestOnly);
+        let picked = picker::pick(version, &mut pointer, newest_l0_only);
         self.vs.lock().ext.compact_pointer = pointer;
         match picked {
             Some(c) => self.run_compaction(bg, c).map(|()| Work::Compacted),
@@ -80,9 +82,21 @@ impl<R: Runtime> DbInner<R> {
         // Every WAL before the one of `mem` is now covered by tables.
         edit.log_number = Some(wal_number);
         edit.prev_log_number = Some(0);
+        let opts = self.vs.options();
+        let early_release = table.is_some() && opts.mutated(Mutant::FlushReleasesPendingEarly);
+        if early_release || opts.mutated(Mutant::ImmClearedBeforeInstall) {
+            let mut st = self.vs.lock();
+            if early_release {
+                st.remove_pending_output(table.as_ref().expect("checked").number);
+                // M25: LevelDB's order
+            }
+            if opts.mutated(Mutant::ImmClearedBeforeInstall) {
+                st.ext.imm = None; // M30
+            }
+        }
         let installed = self.vs.log_and_apply(edit, |st| {
             st.ext.imm = None;
-            if let Some(t) = &table {
+            if let (Some(t), false) = (&table, early_release) {
                 st.remove_pending_output(t.number);
             }
         });
@@ -160,7 +174,8 @@ impl<R: Runtime> Db<R> {
                 self.inner.vs.pin_current(&st)
             };
             // One compaction takes every file of `level` that overlaps the range.
-            let Some(c) = picker::pick_range(version, level, lo, hi) else {
+            let newest_l0_only = self.inner.vs.options().mutated(Mutant::L0PicksNewestOnly);
+            let Some(c) = picker::pick_range(version, level, lo, hi, newest_l0_only) else {
                 continue;
             };
             if let Err(e) = self.inner.run_compaction(&mut bg, c) {

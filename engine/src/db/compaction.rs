@@ -9,6 +9,7 @@ use crate::events::{Event, FileKind};
 use crate::filename;
 use crate::iter::{InternalIter, MergingIter};
 use crate::key::InternalKey;
+use crate::mutants::Mutant;
 use crate::sync::Runtime;
 use crate::table::TableBuilder;
 use crate::version::{FileMeta, VersionEdit};
@@ -29,9 +30,11 @@ impl<R: Runtime> DbInner<R> {
                 edit.delete_file(level + i, f.number);
             }
         }
+        let opts = self.vs.options();
         if trivial {
             edit.add_file(level + 1, c.inputs[0][0].clone());
             self.vs.log_and_apply(edit, |_| {})?;
+            self.delete_inputs_directly(&c);
             env.emit(|| Event::CompactionEnd {
                 level,
                 outputs: vec![c.inputs[0][0].number],
@@ -45,7 +48,7 @@ impl<R: Runtime> DbInner<R> {
                 edit.add_file(level + 1, f.clone());
             }
             self.vs.log_and_apply(edit, |st| {
-                for n in &outputs {
+                for n in outputs.iter().filter(|_| !opts.mutated(Mutant::OutputNotPending)) {
                     st.remove_pending_output(*n);
                 }
             })
@@ -61,6 +64,7 @@ impl<R: Runtime> DbInner<R> {
             level,
             outputs: outputs.clone(),
         });
+        self.delete_inputs_directly(&c);
         drop(c); // releases the input Version (LevelDB's ReleaseInputs)
         self.vs.remove_obsolete_files();
         Ok(())
@@ -74,14 +78,13 @@ impl<R: Runtime> DbInner<R> {
         c: &Compaction<R, DbState<R>>,
         outputs: &mut Vec<u64>,
     ) -> Result<Vec<FileMeta>> {
+        let opts = self.vs.options();
         let smallest_snapshot = {
             let st = self.vs.lock();
-            st.ext
-                .snapshots
-                .keys()
-                .next()
-                .copied()
-                .unwrap_or_else(|| st.last_sequence())
+            let oldest = st.ext.snapshots.keys().next().copied();
+            // Mutant: compaction forgets the snapshots.
+            let oldest = oldest.filter(|_| !opts.mutated(Mutant::CompactionIgnoresSnapshots));
+            oldest.unwrap_or_else(|| st.last_sequence())
         };
         let start = InternalKey::seek_target(&[], crate::key::MAX_SEQUENCE);
         let children: Vec<Box<dyn InternalIter>> = c
@@ -106,10 +109,12 @@ impl<R: Runtime> DbInner<R> {
                 self.flush_imm(bg)?;
             }
             let boundary = filter.is_new_user_key(&e.key);
-            if filter.should_drop(&e.key, || c.is_base_level_for(&e.key.user)) {
+            let base = || opts.mutated(Mutant::TombstoneDroppedAboveBase) || c.is_base_level_for(&e.key.user);
+            if filter.should_drop(&e.key, base) {
                 continue;
             }
-            if boundary
+            // Outputs split only between user keys (mutant M11 splits anywhere).
+            if (boundary || opts.mutated(Mutant::OutputSplitsUserKey))
                 && out
                     .as_ref()
                     .is_some_and(|(_, b)| b.approximate_size() >= self.opts.target_file_size)
@@ -130,11 +135,27 @@ impl<R: Runtime> DbInner<R> {
         Ok(files)
     }
 
+    /// Mutant M22: unlink the inputs the edit removed, without asking whether any live Version
+    /// still lists them (after a trivial move, the new `current` does).
+    fn delete_inputs_directly(&self, c: &Compaction<R, DbState<R>>) {
+        if self.vs.options().mutated(Mutant::CompactionDeletesInputsDirectly) {
+            for n in c.input_numbers() {
+                let _ = self
+                    .vs
+                    .env()
+                    .fs
+                    .remove(&filename::path(self.vs.dir(), FileKind::Table, n));
+            }
+        }
+    }
+
     fn open_output(&self, outputs: &mut Vec<u64>) -> Result<(u64, TableBuilder)> {
         let number = {
             let mut st = self.vs.lock();
             let n = st.new_file_number();
-            st.add_pending_output(n);
+            if !self.vs.options().mutated(Mutant::OutputNotPending) {
+                st.add_pending_output(n); // before the file exists (L7)
+            }
             n
         };
         outputs.push(number);

@@ -2,16 +2,21 @@
 //! newer than its sequence, keeps the newest entry per user key and skips tombstones.
 
 use super::read::{start_key, ReadView};
+use super::DbState;
 use crate::error::Result;
 use crate::iter::{InternalIter, MemIter, MergingIter};
 use crate::key::Kind;
 use crate::sync::Runtime;
+use crate::version::VersionRef;
 use std::ops::Bound;
 
 /// Iterates `(key, value)` pairs in key order at one sequence. Holds its Version (and so its
 /// files) until dropped.
 pub struct DbIter<R: Runtime = crate::sync::Std> {
-    view: ReadView<R>,
+    seq: u64,
+    version_id: u64,
+    /// The pinned Version; `None` only under mutant M01 (iterator form).
+    _pin: Option<VersionRef<R, DbState<R>>>,
     merge: MergingIter,
     lo_excluded: Option<Vec<u8>>,
     hi: Bound<Vec<u8>>,
@@ -20,23 +25,34 @@ pub struct DbIter<R: Runtime = crate::sync::Std> {
 }
 
 impl<R: Runtime> DbIter<R> {
-    pub(crate) fn new(view: ReadView<R>, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Self {
+    /// Iterates `view` over `[lo, hi)`. `skip_ref` is mutant M01: keep the file lists, drop the
+    /// reference.
+    pub(crate) fn new(view: ReadView<R>, lo: Bound<&[u8]>, hi: Bound<&[u8]>, skip_ref: bool) -> Self {
         let start = match lo {
             Bound::Included(k) | Bound::Excluded(k) => start_key(k),
             Bound::Unbounded => start_key(&[]),
         };
-        let mut children: Vec<Box<dyn InternalIter>> =
-            vec![Box::new(MemIter::<R>::new(view.mem.clone(), start.clone()))];
-        if let Some(imm) = &view.imm {
-            children.push(Box::new(MemIter::<R>::new(imm.clone(), start.clone())));
+        let ReadView { seq, mem, imm, version } = view;
+        let mut children: Vec<Box<dyn InternalIter>> = vec![Box::new(MemIter::<R>::new(mem, start.clone()))];
+        if let Some(imm) = imm {
+            children.push(Box::new(MemIter::<R>::new(imm, start.clone())));
         }
-        children.extend(view.version.iterators(&start));
+        let version_id = version.id;
+        let pin = if skip_ref {
+            children.extend(version.into_unpinned().iterators(&start));
+            None
+        } else {
+            children.extend(version.iterators(&start));
+            Some(version)
+        };
         let lo_excluded = match lo {
             Bound::Excluded(k) => Some(k.to_vec()),
             _ => None,
         };
         DbIter {
-            view,
+            seq,
+            version_id,
+            _pin: pin,
             merge: MergingIter::new(children),
             lo_excluded,
             hi: hi.map(<[u8]>::to_vec),
@@ -47,17 +63,17 @@ impl<R: Runtime> DbIter<R> {
 
     /// The sequence number this iterator reads at.
     pub fn sequence(&self) -> u64 {
-        self.view.seq
+        self.seq
     }
 
     /// The id of the Version it pinned.
     pub fn version_id(&self) -> u64 {
-        self.view.version.id
+        self.version_id
     }
 
     fn step(&mut self) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
         while let Some(e) = self.merge.next_entry()? {
-            if e.key.seq > self.view.seq || self.last_user.as_ref() == Some(&e.key.user) {
+            if e.key.seq > self.seq || self.last_user.as_ref() == Some(&e.key.user) {
                 continue;
             }
             self.last_user = Some(e.key.user.clone());
@@ -95,6 +111,6 @@ impl<R: Runtime> Iterator for DbIter<R> {
 
 impl<R: Runtime> std::fmt::Debug for DbIter<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "DbIter(seq {}, version {})", self.view.seq, self.view.version.id)
+        write!(f, "DbIter(seq {}, version {})", self.seq, self.version_id)
     }
 }

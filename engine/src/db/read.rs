@@ -30,12 +30,18 @@ pub(crate) struct ReadView<R: Runtime> {
 impl<R: Runtime> DbInner<R> {
     /// Pins the read view at `snapshot`, or at the last published sequence.
     pub(crate) fn pin(&self, snapshot: Option<u64>) -> Result<ReadView<R>> {
+        // Mutant M28/M29: the sequence comes from an earlier critical section than the view.
+        let early = self.vs.options().mutated(Mutant::SequenceBeforePin).then(|| {
+            let seq = snapshot.unwrap_or_else(|| self.vs.lock().last_sequence());
+            crate::sync::yield_now::<R>();
+            seq
+        });
         let st = self.vs.lock();
         if st.ext.shutting_down {
             return Err(Error::Closed);
         }
         Ok(ReadView {
-            seq: snapshot.unwrap_or_else(|| st.last_sequence()),
+            seq: early.or(snapshot).unwrap_or_else(|| st.last_sequence()),
             mem: st.ext.mem.clone(),
             imm: st.ext.imm.clone(),
             version: self.vs.pin_current(&st),
@@ -70,7 +76,8 @@ impl<R: Runtime> DbInner<R> {
     }
 
     pub(crate) fn iter(&self, snapshot: Option<u64>, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Result<DbIter<R>> {
-        Ok(DbIter::new(self.pin(snapshot)?, lo, hi))
+        let skip_ref = self.vs.options().mutated(Mutant::IterSkipsRef);
+        Ok(DbIter::new(self.pin(snapshot)?, lo, hi, skip_ref))
     }
 }
 

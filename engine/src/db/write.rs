@@ -6,6 +6,7 @@ use crate::events::{Event, FileKind};
 use crate::filename;
 use crate::key::{InternalKey, MAX_SEQUENCE};
 use crate::memtable::Memtable;
+use crate::mutants::Mutant;
 use crate::sync::Runtime;
 use crate::wal::{LogWriter, WriteBatch};
 
@@ -65,6 +66,9 @@ impl<R: Runtime> DbInner<R> {
             let mut st = self.vs.lock();
             self.vs.record_bg_error(&mut st, e.to_string());
             return Err(e);
+        }
+        if self.vs.options().mutated(Mutant::SequencePublishedBeforeInsert) {
+            self.vs.lock().set_last_sequence(last);
         }
         for (i, (kind, key, value)) in batch.ops.into_iter().enumerate() {
             mem.insert(InternalKey::new(key, first + i as u64, kind), value);

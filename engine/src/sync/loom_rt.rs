@@ -15,5 +15,29 @@ impl_runtime!(
     sync = loom::sync,
     atomic = loom::sync::atomic,
     thread = loom::thread,
-    arc = loom::sync::Arc
+    arc = loom::sync::Arc,
+    track = LoomTrack
 );
+
+/// A loom `UnsafeCell` used only for its access tracking: `read` and `write` touch it through
+/// `with`/`with_mut` and never dereference the pointers, so loom reports a write (teardown) that
+/// is not ordered after every read.
+#[derive(Debug)]
+pub struct LoomTrack(loom::cell::UnsafeCell<()>);
+
+// SAFETY: the cell holds `()` and its pointers are never dereferenced; sharing it across
+// threads is the point (loom checks the accesses' ordering itself).
+#[allow(unsafe_code)]
+unsafe impl Sync for LoomTrack {}
+
+impl super::TrackCell for LoomTrack {
+    fn new() -> Self {
+        LoomTrack(loom::cell::UnsafeCell::new(()))
+    }
+    fn read(&self) {
+        self.0.with(|_| ());
+    }
+    fn write(&self) {
+        self.0.with_mut(|_| ());
+    }
+}

@@ -9,10 +9,11 @@ macro_rules! impl_runtime {
     (
         $ty:ty, $name:literal,
         sync = $($sync:ident)::+, atomic = $($atomic:ident)::+,
-        thread = $($thread:ident)::+, arc = $($arc:ident)::+
+        thread = $($thread:ident)::+, arc = $($arc:ident)::+, track = $($track:ident)::+
     ) => {
         impl $crate::sync::Runtime for $ty {
             const NAME: &'static str = $name;
+            type RawTrack = $($track)::+;
             type RawMutex<T: Send> = $($sync)::+::Mutex<T>;
             type Guard<'a, T: Send + 'a> = $($sync)::+::MutexGuard<'a, T>;
             type RawCondvar = $($sync)::+::Condvar;

@@ -22,7 +22,7 @@ pub use std_rt::Std;
 #[cfg(feature = "loom")]
 mod loom_rt;
 #[cfg(feature = "loom")]
-pub use loom_rt::Loom;
+pub use loom_rt::{Loom, LoomTrack};
 
 #[cfg(feature = "shuttle")]
 mod shuttle_rt;
@@ -92,6 +92,62 @@ pub trait Runtime: Copy + Default + fmt::Debug + Send + Sync + 'static {
     fn yield_now();
     /// The current thread's name ("main" if it has none), for traces.
     fn thread_name() -> String;
+    /// A marker whose accesses loom checks for data races (a no-op elsewhere).
+    type RawTrack: TrackCell;
+}
+
+/// Accesses that loom checks for causality; see [`Track`].
+pub trait TrackCell: Send + Sync {
+    /// A fresh marker.
+    fn new() -> Self;
+    /// Records a read of the guarded object.
+    fn read(&self);
+    /// Records a write (teardown) of the guarded object.
+    fn write(&self);
+}
+
+/// No tracking: `std` and shuttle have no data-race detector.
+#[derive(Debug, Default)]
+pub struct NoTrack;
+
+impl TrackCell for NoTrack {
+    fn new() -> Self {
+        NoTrack
+    }
+    fn read(&self) {}
+    fn write(&self) {}
+}
+
+/// Marks accesses to an object shared through a hand-rolled reference count, so that loom can
+/// check that every use happens-before the teardown (the `Release`/`Acquire` pair of the count).
+/// Zero-sized and free under `std` and shuttle.
+pub struct Track<R: Runtime>(R::RawTrack);
+
+impl<R: Runtime> Track<R> {
+    /// A fresh marker.
+    pub fn new() -> Self {
+        Track(R::RawTrack::new())
+    }
+    /// A use of the object.
+    pub fn read(&self) {
+        self.0.read()
+    }
+    /// The object's teardown.
+    pub fn write(&self) {
+        self.0.write()
+    }
+}
+
+impl<R: Runtime> Default for Track<R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<R: Runtime> fmt::Debug for Track<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Track<{}>", R::NAME)
+    }
 }
 
 /// Allocates an `R::Arc`.

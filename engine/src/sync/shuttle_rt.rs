@@ -15,5 +15,6 @@ impl_runtime!(
     sync = shuttle::sync,
     atomic = shuttle::sync::atomic,
     thread = shuttle::thread,
-    arc = std::sync::Arc
+    arc = std::sync::Arc,
+    track = crate::sync::NoTrack
 );

@@ -12,5 +12,6 @@ impl_runtime!(
     sync = std::sync,
     atomic = std::sync::atomic,
     thread = std::thread,
-    arc = std::sync::Arc
+    arc = std::sync::Arc,
+    track = crate::sync::NoTrack
 );

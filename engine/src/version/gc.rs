@@ -13,22 +13,21 @@ use crate::sync::Runtime;
 use std::collections::BTreeSet;
 
 impl<R: Runtime, X: Send + 'static> Shared<R, X> {
-    /// The files to delete now, marked as being purged.
-    /// Requires: state lock held (`st` is its guard).
-    pub(crate) fn collect_obsolete(&self, st: &mut Locked<R, X>) -> Vec<(FileKind, u64)> {
-        if st.bg_error.is_some() {
-            return Vec::new();
-        }
+    /// Numbers no GC pass may delete now: pending outputs and every file of every live
+    /// Version. Requires: state lock held (`st` is its guard).
+    fn live_set(&self, st: &Locked<R, X>) -> BTreeSet<u64> {
         let mut live: BTreeSet<u64> = st.pending_outputs.clone();
         let current_only = self.opts.mutated(Mutant::GcLiveSetFromCurrentOnly);
         for v in st.live.values().filter(|v| !current_only || v.id == st.current.id) {
             live.extend(v.levels().iter().flatten().map(|f| f.number));
         }
         debug_assert!(st.live.contains_key(&st.current.id), "current is always live");
-        // Listed while still holding the lock that computed `live` (L6).
-        let Ok(names) = self.env.fs.list(&self.dir) else {
-            return Vec::new();
-        };
+        live
+    }
+
+    /// Of the directory entries `names`, the files to delete now, marked as being purged.
+    /// Requires: state lock held, and `live` and `names` computed under it without a break (L6).
+    fn classify(&self, st: &mut Locked<R, X>, live: &BTreeSet<u64>, names: Vec<String>) -> Vec<(FileKind, u64)> {
         let mut doomed = Vec::new();
         for name in names {
             let Some((kind, number)) = filename::parse(&name) else {
@@ -39,11 +38,30 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
                 FileKind::Manifest => number >= st.manifest_number,
                 FileKind::Table | FileKind::Temp => live.contains(&number),
             };
-            if !keep && st.purging.insert((kind, number)) {
+            if keep {
+                continue;
+            }
+            // A file another pass is already unlinking is skipped (mutant M19 skips the check).
+            let fresh = st.purging.insert((kind, number));
+            if fresh || self.opts.mutated(Mutant::GcSkipsPurgingFilter) {
                 doomed.push((kind, number));
             }
         }
         doomed
+    }
+
+    /// The files to delete now, marked as being purged.
+    /// Requires: state lock held (`st` is its guard).
+    pub(crate) fn collect_obsolete(&self, st: &mut Locked<R, X>) -> Vec<(FileKind, u64)> {
+        if st.bg_error.is_some() {
+            return Vec::new();
+        }
+        let live = self.live_set(st);
+        // Listed while still holding the lock that computed `live` (L6).
+        let Ok(names) = self.env.fs.list(&self.dir) else {
+            return Vec::new();
+        };
+        self.classify(st, &live, names)
     }
 
     /// Unlinks collected files. Requires: state lock not held.
@@ -69,9 +87,29 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
 
     /// One GC pass. Requires: state lock not held.
     pub(crate) fn remove_obsolete_files(&self) {
+        if self.opts.mutated(Mutant::GcListsOutsideLock) {
+            return self.remove_obsolete_files_listing_unlocked();
+        }
         let doomed = {
             let mut st = self.lock();
             self.collect_obsolete(&mut st)
+        };
+        self.purge(doomed);
+    }
+
+    /// Mutant M17: the live set and the listing come from two critical sections.
+    fn remove_obsolete_files_listing_unlocked(&self) {
+        let live = {
+            let st = self.lock();
+            if st.bg_error.is_some() {
+                return;
+            }
+            self.live_set(&st)
+        };
+        let Ok(names) = self.env.fs.list(&self.dir) else { return };
+        let doomed = {
+            let mut st = self.lock();
+            self.classify(&mut st, &live, names)
         };
         self.purge(doomed);
     }

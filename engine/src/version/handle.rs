@@ -12,6 +12,7 @@
 use super::set::Shared;
 use super::Version;
 use crate::events::Event;
+use crate::mutants::Mutant;
 use crate::sync::{fence, Ordering, Runtime};
 use std::fmt;
 use std::ops::Deref;
@@ -60,8 +61,12 @@ impl<R: Runtime, X: Send + 'static> Clone for VersionRef<R, X> {
 
 impl<R: Runtime, X: Send + 'static> Drop for VersionRef<R, X> {
     fn drop(&mut self) {
-        // Release: see the module doc.
-        let old = self.version.refs.fetch_sub(1, Ordering::Release);
+        let relaxed = self.shared.opts.mutated(Mutant::RelaxedUnref);
+        // Release: see the module doc. (Relaxed only under mutant M32.)
+        let old = self
+            .version
+            .refs
+            .fetch_sub(1, if relaxed { Ordering::Relaxed } else { Ordering::Release });
         assert!(
             old >= 1,
             "Version {} unreferenced more often than referenced",
@@ -70,7 +75,11 @@ impl<R: Runtime, X: Send + 'static> Drop for VersionRef<R, X> {
         let id = self.version.id;
         self.shared.env.emit(|| Event::VersionUnref { id, refs: old - 1 });
         if old == 1 {
-            fence::<R>(Ordering::Acquire);
+            if !relaxed {
+                fence::<R>(Ordering::Acquire);
+            }
+            // Teardown: every use through any reference must happen-before this.
+            self.version.track.write();
             self.shared.version_died(id);
         }
     }

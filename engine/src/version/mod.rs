@@ -21,7 +21,7 @@ pub use set::{KernelOptions, Ledger, Locked, VersionSet};
 pub(crate) use builder::apply_edit;
 
 use crate::key::InternalKey;
-use crate::sync::{AtomicU64, Runtime};
+use crate::sync::{AtomicU64, Runtime, Track};
 
 /// Number of levels (L0 to L6), as in LevelDB.
 pub const NUM_LEVELS: usize = 7;
@@ -62,6 +62,8 @@ pub struct Version<R: Runtime> {
     pub(crate) refs: AtomicU64<R>,
     /// The level most in need of compaction and its score (`>= 1.0` means "compact").
     pub(crate) compaction: (usize, f64),
+    /// Marks uses of this Version and its teardown, for loom's race detector.
+    pub(crate) track: Track<R>,
 }
 
 impl<R: Runtime> Version<R> {
@@ -73,6 +75,7 @@ impl<R: Runtime> Version<R> {
             levels,
             refs: AtomicU64::new(1),
             compaction,
+            track: Track::new(),
         }
     }
 

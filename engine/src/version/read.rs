@@ -58,6 +58,7 @@ fn lookup<R: Runtime, O: TableOpener<R>>(
 
 impl<R: Runtime, X: Send + 'static> TableOpener<R> for VersionRef<R, X> {
     fn open(&self, file: &FileMeta) -> Result<R::Arc<Table>> {
+        self.track.read();
         open_table(self.shared(), self.id, file)
     }
 }
@@ -106,6 +107,22 @@ impl<R: Runtime, X: Send + 'static> TableOpener<R> for Unpinned<R, X> {
 }
 
 impl<R: Runtime, X: Send + 'static> Unpinned<R, X> {
+    /// Like [`VersionRef::iterators`], holding no reference (mutant M01, iterator form).
+    pub(crate) fn iterators(&self, start: &InternalKey) -> Vec<Box<dyn InternalIter>> {
+        let opener = || Unpinned::<R, X> {
+            shared: self.shared.clone(),
+            version: self.version,
+            levels: Vec::new(),
+        };
+        let mut out: Vec<Box<dyn InternalIter>> = Vec::new();
+        for f in self.levels[0].iter().rev() {
+            out.push(Box::new(LevelIter::new(opener(), vec![f.clone()], start.clone())));
+        }
+        for files in self.levels.iter().skip(1).filter(|fs| !fs.is_empty()) {
+            out.push(Box::new(LevelIter::new(opener(), files.clone(), start.clone())));
+        }
+        out
+    }
     /// Like [`VersionRef::get`], unprotected.
     pub(crate) fn get(&self, user: &[u8], seq: u64) -> Result<Lookup> {
         lookup(&self.levels, self, user, seq)
