@@ -19,10 +19,11 @@ use std::path::Path;
 /// The database directory inside the simulated filesystem.
 pub const DIR: &str = "/db";
 
-/// Runs one execution of `plan` on runtime `R`, reporting into `world`. A violation panics
-/// (that is how loom and shuttle learn an execution failed); `world` holds the details.
+/// Runs one execution of `plan` on runtime `R`, reporting into `world`. If the execution
+/// recorded a violation, it panics at the very end, once every engine object is dropped (that
+/// is how loom and shuttle learn an execution failed); `world` holds the details.
 pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
-    world.reset();
+    world.reset(&plan.disabled_oracles);
     let fs = SimFs::<R>::new(world.clone());
     let dir = Path::new(DIR);
     fs.create_dir_all(dir).expect("in-memory mkdir");
@@ -32,7 +33,10 @@ pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
     };
     let db = match Db::<R>::open_with(dir, plan.options(), env) {
         Ok(db) => sync::arc::<R, _>(db),
-        Err(e) => return world.violate(engine_error("open", e)),
+        Err(e) => {
+            world.violate(engine_error("open", e));
+            return world.fail_if_violated();
+        }
     };
     for op in &plan.setup {
         run_op::<R>(&db, world, op);
@@ -64,6 +68,8 @@ pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
     db.versions().remove_obsolete_files();
     oracle::check_quiescent(world, &fs.tables());
     drop(db);
+    drop(fs);
+    world.fail_if_violated();
 }
 
 fn engine_error(op: &str, e: engine::Error) -> Violation {
@@ -86,7 +92,7 @@ fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op) {
             thread: thread.clone(),
             op: what.to_string(),
             error: e.to_string(),
-        })
+        });
     };
     match op {
         Op::Put(..) | Op::Delete(_) | Op::Batch(_) => {
@@ -147,7 +153,11 @@ fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op) {
         }
         Op::SnapshotRead(k) => {
             let snap = db.snapshot();
-            sync::yield_now::<R>();
+            // Hold the snapshot across a few scheduling points, so writes and compactions can
+            // run while it is live (a random scheduler rarely keeps one thread waiting otherwise).
+            for _ in 0..4 {
+                sync::yield_now::<R>();
+            }
             match db.get_info(k, Some(&snap)) {
                 Ok((value, info)) => {
                     let result = value.map(|v| vec![(k.clone(), v)]).unwrap_or_default();

@@ -67,6 +67,14 @@ fn name_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The error a refused operation returns after its violation is recorded.
+fn refused(why: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!("lsmcheck refused the operation: {why}"),
+    )
+}
+
 fn not_found(path: &Path) -> io::Error {
     io::Error::new(io::ErrorKind::NotFound, format!("{}: no such file", path.display()))
 }
@@ -97,17 +105,17 @@ impl<R: Runtime> SimFs<R> {
             .collect()
     }
 
-    /// Fails the execution if inode `ino` was unlinked.
-    fn check_live(&self, st: &State, ino: u64, op: &str) {
+    /// Records a violation and refuses the operation if inode `ino` was unlinked.
+    fn check_live(&self, st: &State, ino: u64, op: &str) -> io::Result<()> {
         let inode = &st.inodes[&ino];
-        let Some(by) = &inode.unlinked_by else { return };
+        let Some(by) = &inode.unlinked_by else { return Ok(()) };
         let thread = R::thread_name();
         let table = filename::parse(&inode.name)
             .filter(|(k, _)| *k == FileKind::Table)
             .map(|(_, n)| n);
         let pinned_version = table.and_then(|n| self.inner.world.lock().ledger.pin_of(&thread, n));
         let (file, deleted_by) = (inode.name.clone(), by.clone());
-        self.inner.world.violate(match op {
+        let counted = self.inner.world.violate(match op {
             "read" => Violation::ReadOfDeletedFile {
                 thread,
                 file,
@@ -120,6 +128,12 @@ impl<R: Runtime> SimFs<R> {
                 deleted_by,
             },
         });
+        // With the missing-file oracle off, behave like POSIX: the handle still works.
+        if counted {
+            Err(refused("the file was deleted"))
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -131,7 +145,7 @@ struct SimWritable<R: Runtime> {
 impl<R: Runtime> WritableFile for SimWritable<R> {
     fn append(&mut self, data: &[u8]) -> io::Result<()> {
         let mut st = self.fs.inner.state.lock();
-        self.fs.check_live(&st, self.ino, "write");
+        self.fs.check_live(&st, self.ino, "write")?;
         st.inodes
             .get_mut(&self.ino)
             .expect("inodes are never freed")
@@ -141,7 +155,7 @@ impl<R: Runtime> WritableFile for SimWritable<R> {
     }
     fn sync(&mut self) -> io::Result<()> {
         let st = self.fs.inner.state.lock();
-        self.fs.check_live(&st, self.ino, "sync");
+        self.fs.check_live(&st, self.ino, "sync")?;
         Ok(())
     }
 }
@@ -155,7 +169,7 @@ struct SimRandom<R: Runtime> {
 impl<R: Runtime> RandomAccessFile for SimRandom<R> {
     fn read_at(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
         let st = self.fs.inner.state.lock();
-        self.fs.check_live(&st, self.ino, "read");
+        self.fs.check_live(&st, self.ino, "read")?;
         let data = &st.inodes[&self.ino].data;
         let start = usize::try_from(offset).map_err(|_| io::Error::from(io::ErrorKind::UnexpectedEof))?;
         data.get(start..start.saturating_add(len))
@@ -172,10 +186,13 @@ impl<R: Runtime> Fs for SimFs<R> {
         let ino = {
             let mut st = self.inner.state.lock();
             if !st.ever_created.insert(path.to_path_buf()) {
-                self.inner.world.violate(Violation::FileNumberReused {
+                let counted = self.inner.world.violate(Violation::FileNumberReused {
                     thread: R::thread_name(),
                     file: name_of(path),
                 });
+                if counted {
+                    return Err(refused("the file name was used before"));
+                }
             }
             st.next_inode += 1;
             let ino = st.next_inode;
@@ -262,11 +279,15 @@ impl<R: Runtime> Fs for SimFs<R> {
         if let Some((FileKind::Table, n)) = filename::parse(&name_of(path)) {
             let versions = self.inner.world.lock().ledger.listing(n);
             if !versions.is_empty() {
-                self.inner.world.violate(Violation::DeleteOfListedFile {
+                let counted = self.inner.world.violate(Violation::DeleteOfListedFile {
                     thread: thread.clone(),
                     file: name_of(path),
                     versions,
                 });
+                if counted {
+                    st.names.insert(path.to_path_buf(), ino);
+                    return Err(refused("a live Version lists the file"));
+                }
             }
         }
         st.inodes.get_mut(&ino).expect("named inode").unlinked_by = Some(thread);

@@ -13,6 +13,7 @@ pub mod body;
 pub mod cli;
 pub mod explore;
 pub mod fs;
+pub mod gate;
 pub mod oracle;
 pub mod report;
 pub mod scenario;

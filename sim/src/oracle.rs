@@ -72,17 +72,18 @@ pub fn check_quiescent(world: &World, tables_on_disk: &[u64]) {
     };
     if let Some(&(version, taken, released)) = unbalanced.first() {
         let detail = format!("dropped after taking {taken} references and releasing {released}");
-        return world.violate(Violation::RefImbalance {
+        world.violate(Violation::RefImbalance {
             thread: "main".into(),
             version,
             detail,
         });
+        return;
     }
     let leak = |detail: String| {
         world.violate(Violation::Leak {
             thread: "main".into(),
             detail,
-        })
+        });
     };
     if live_versions.len() != 1 || live_versions[0].1 != 1 {
         return leak(format!(

@@ -33,7 +33,9 @@ impl<R: Runtime> DbInner<R> {
         // Mutant M28/M29: the sequence comes from an earlier critical section than the view.
         let early = self.vs.options().mutated(Mutant::SequenceBeforePin).then(|| {
             let seq = snapshot.unwrap_or_else(|| self.vs.lock().last_sequence());
-            crate::sync::yield_now::<R>();
+            for _ in 0..3 {
+                crate::sync::yield_now::<R>(); // the window between the two critical sections
+            }
             seq
         });
         let st = self.vs.lock();
@@ -147,6 +149,9 @@ impl<R: Runtime> Snapshot<R> {
 
 impl<R: Runtime> Drop for Snapshot<R> {
     fn drop(&mut self) {
+        if crate::sync::panicking() {
+            return; // see VersionRef's drop: never lock while unwinding
+        }
         let mut st = self.inner.vs.lock();
         let n = st
             .ext

@@ -61,6 +61,11 @@ impl<R: Runtime, X: Send + 'static> Clone for VersionRef<R, X> {
 
 impl<R: Runtime, X: Send + 'static> Drop for VersionRef<R, X> {
     fn drop(&mut self) {
+        if crate::sync::panicking() {
+            // A failing thread unwinds with the state lock possibly held: leak the reference
+            // rather than lock (or, under loom, touch a poisoned primitive) and abort.
+            return;
+        }
         let relaxed = self.shared.opts.mutated(Mutant::RelaxedUnref);
         // Release: see the module doc. (Relaxed only under mutant M32.)
         let old = self

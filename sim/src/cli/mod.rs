@@ -49,6 +49,16 @@ enum Command {
         #[arg(long)]
         schedule: Option<String>,
     },
+    /// The correctness gate: every scenario on the correct engine, the mutant kill matrix, and
+    /// the harness's self-checks. Writes gate.json and kill-matrix.md.
+    Gate {
+        /// Small budgets and one seed per scenario, for local use.
+        #[arg(long)]
+        quick: bool,
+        /// Where to write gate.json and kill-matrix.md.
+        #[arg(long, default_value = "reports")]
+        out_dir: PathBuf,
+    },
     /// List the embedded scenarios, the explorers and the mutants.
     List,
     /// Operate on a database directory (like RocksDB's ldb).
@@ -99,6 +109,7 @@ pub fn main() -> ExitCode {
             select,
             schedule,
         } => run::replay(report.as_deref(), scenario.as_deref(), &select, schedule.as_deref()),
+        Command::Gate { quick, out_dir } => crate::gate::run(quick, &out_dir),
         Command::List => list::list(),
         Command::Db { dir, json, op } => db::db(&dir, json, &op),
     };

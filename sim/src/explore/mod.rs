@@ -183,7 +183,10 @@ fn quietly<T>(f: impl FnOnce() -> T) -> T {
         std::panic::set_hook(previous);
     });
     let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    // LSMCHECK_SHOW_PANICS=1 keeps every panic message (read once, before exploring).
+    if std::env::var_os("LSMCHECK_SHOW_PANICS").is_none() {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
     let r = f();
     std::panic::set_hook(previous);
     r

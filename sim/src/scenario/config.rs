@@ -71,6 +71,10 @@ pub struct WorkloadConfig {
     /// Flush after every this many setup writes (0: never).
     #[serde(default)]
     pub setup_flush_every: u32,
+    /// Background steps (flush or compaction) after the setup writes, so deeper levels hold
+    /// data before the threads start.
+    #[serde(default)]
+    pub setup_steps: u32,
 }
 
 fn default_value_size() -> usize {

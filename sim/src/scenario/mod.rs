@@ -17,7 +17,7 @@ use std::fmt;
 use std::path::Path;
 
 /// Scenarios compiled into the binary: `(file name, contents)`.
-pub const EMBEDDED: [(&str, &str); 5] = [
+pub const EMBEDDED: [(&str, &str); 10] = [
     (
         "readers-vs-compaction.json",
         include_str!("../../../scenarios/readers-vs-compaction.json"),
@@ -34,6 +34,23 @@ pub const EMBEDDED: [(&str, &str); 5] = [
     (
         "gc-vs-pinned-reader.json",
         include_str!("../../../scenarios/gc-vs-pinned-reader.json"),
+    ),
+    ("deep-levels.json", include_str!("../../../scenarios/deep-levels.json")),
+    (
+        "get-races-flush.json",
+        include_str!("../../../scenarios/get-races-flush.json"),
+    ),
+    (
+        "gc-races-flush.json",
+        include_str!("../../../scenarios/gc-races-flush.json"),
+    ),
+    (
+        "snapshot-splits.json",
+        include_str!("../../../scenarios/snapshot-splits.json"),
+    ),
+    (
+        "reader-vs-flush.json",
+        include_str!("../../../scenarios/reader-vs-flush.json"),
     ),
 ];
 

@@ -48,6 +48,8 @@ pub struct Plan {
     pub threads: Vec<(String, Vec<Op>)>,
     /// The injected bug, if any.
     pub mutant: Option<Mutant>,
+    /// Oracles switched off (an ablation experiment; normally empty).
+    pub disabled_oracles: Vec<crate::world::Oracle>,
 }
 
 impl Plan {
@@ -68,6 +70,7 @@ impl Plan {
                 setup.push(Op::Flush);
             }
         }
+        setup.extend((0..w.setup_steps).map(|_| Op::Step));
         let threads = scenario
             .threads
             .iter()
@@ -85,6 +88,7 @@ impl Plan {
             setup,
             threads,
             mutant,
+            disabled_oracles: Vec::new(),
         }
     }
 

@@ -12,7 +12,7 @@ mod violation;
 
 pub use ledger::Ledger;
 pub use observer::WorldObserver;
-pub use violation::Violation;
+pub use violation::{Oracle, Violation};
 
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -82,6 +82,8 @@ pub struct WorldState {
     /// Reads in completion order.
     pub reads: Vec<ReadRecord>,
     violation: Option<Violation>,
+    /// Oracles switched off for this execution (an ablation experiment).
+    disabled: Vec<Oracle>,
 }
 
 /// Shared handle to one execution's state.
@@ -99,9 +101,12 @@ impl World {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Forgets the previous execution.
-    pub fn reset(&self) {
-        *self.lock() = WorldState::default();
+    /// Forgets the previous execution; `disabled` oracles report nothing in the next one.
+    pub fn reset(&self, disabled: &[Oracle]) {
+        *self.lock() = WorldState {
+            disabled: disabled.to_vec(),
+            ..WorldState::default()
+        };
     }
 
     /// Appends to the trace.
@@ -109,18 +114,31 @@ impl World {
         self.lock().trace(thread, event, version, file, detail);
     }
 
-    /// Records `v` (if it is the first) and fails the execution by panicking, unless this
-    /// thread is already unwinding from an earlier failure.
-    pub fn violate(&self, v: Violation) {
-        let msg = v.to_string();
-        {
-            let mut st = self.lock();
-            let thread = v.thread().to_string();
-            st.trace(&thread, "VIOLATION", None, None, msg.clone());
-            st.violation.get_or_insert(v);
+    /// Records `v` if it is the first violation of this execution. It does not panic: the
+    /// operation that found it fails with an error and the execution runs to its end, where
+    /// [`World::fail_if_violated`] fails it. (Panicking in the middle would unwind through the
+    /// engine with its locks held, and loom aborts when it then cancels the other threads.)
+    /// The trace stops at the first violation, so it ends where the bug showed.
+    /// Returns false if `v`'s oracle is switched off: the caller then behaves as a plain
+    /// system would (a POSIX filesystem, say).
+    pub fn violate(&self, v: Violation) -> bool {
+        let mut st = self.lock();
+        if v.oracle().is_some_and(|o| st.disabled.contains(&o)) {
+            return false;
         }
-        if !std::thread::panicking() {
-            panic!("lsmcheck violation: {msg}");
+        if st.violation.is_none() {
+            let thread = v.thread().to_string();
+            st.trace(&thread, "VIOLATION", None, None, v.to_string());
+            st.violation = Some(v);
+        }
+        true
+    }
+
+    /// Fails the execution (panics) if a violation was recorded. Call it on the main thread
+    /// once every engine object is dropped.
+    pub fn fail_if_violated(&self) {
+        if let Some(v) = self.violation() {
+            panic!("lsmcheck violation: {v}");
         }
     }
 
@@ -138,6 +156,9 @@ impl World {
 impl WorldState {
     /// Appends to the trace. Requires: the world lock (this is a method on its guard).
     pub fn trace(&mut self, thread: &str, event: &str, version: Option<u64>, file: Option<String>, detail: String) {
+        if self.violation.is_some() {
+            return; // the trace ends at the first violation
+        }
         self.steps += 1;
         if self.trace.len() == TRACE_CAP {
             self.trace.pop_front();

@@ -69,7 +69,70 @@ pub enum Violation {
     Panic { thread: String, message: String },
 }
 
+/// The oracles, as groups of violations that can be switched off for an ablation experiment
+/// (`lsmcheck gate --without-oracle NAME`) to show what the gate would miss without them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Oracle {
+    /// O3: no open, read or write of an unlinked file (SimFs turns POSIX-like without it).
+    MissingFile,
+    /// O5: no double delete.
+    DoubleDelete,
+    /// O7/O8: the ghost ledger (delete of a listed file, use after last unref, refcount
+    /// balance, reads outside the pinned Version, reused file names).
+    Ledger,
+    /// O1/O2: reads equal the reference model at their sequence.
+    Model,
+    /// O4: the quiescent disk equals the live Versions' files.
+    Quiescence,
+    /// No operation fails without an injected fault.
+    EngineErrors,
+}
+
+impl Oracle {
+    /// Every oracle.
+    pub const ALL: [Oracle; 6] = [
+        Oracle::MissingFile,
+        Oracle::DoubleDelete,
+        Oracle::Ledger,
+        Oracle::Model,
+        Oracle::Quiescence,
+        Oracle::EngineErrors,
+    ];
+
+    /// The kebab-case name.
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// The oracle called `name`.
+    pub fn from_name(name: &str) -> Option<Oracle> {
+        Oracle::ALL.into_iter().find(|o| o.name() == name)
+    }
+}
+
 impl Violation {
+    /// The oracle that reports this violation (`None` for panics, which nothing can switch off).
+    pub fn oracle(&self) -> Option<Oracle> {
+        use Violation::*;
+        Some(match self {
+            OpenOfDeletedFile { .. } | ReadOfDeletedFile { .. } | WriteToDeletedFile { .. } => Oracle::MissingFile,
+            DoubleDelete { .. } => Oracle::DoubleDelete,
+            DeleteOfListedFile { .. }
+            | FileNumberReused { .. }
+            | FileNotInPinnedVersion { .. }
+            | UseAfterLastUnref { .. }
+            | RefImbalance { .. } => Oracle::Ledger,
+            WrongRead { .. } => Oracle::Model,
+            Leak { .. } => Oracle::Quiescence,
+            EngineError { .. } => Oracle::EngineErrors,
+            Panic { .. } => return None,
+        })
+    }
+
     /// The thread that acted.
     pub fn thread(&self) -> &str {
         use Violation::*;

@@ -1,0 +1,60 @@
+//! Which explorers each mutant must be killed by, and why the others are not asked to.
+//!
+//! The rule is by bug class, not by results:
+//! - loom, shuttle-random and shuttle-pct must kill every interleaving bug and every logic bug,
+//!   except that shuttle-random is not asked to kill a *long-window* bug: one whose window must
+//!   contain another thread's whole flush and compaction (hundreds of scheduling points). A
+//!   uniform random scheduler leaves a thread unscheduled that long with vanishing probability;
+//!   PCT's priority changes exist for exactly this (Burckhardt et al., ASPLOS 2010);
+//! - shuttle-dfs must kill the logic bugs that need no particular interleaving. DFS without
+//!   partial-order reduction spends any affordable budget permuting the last few scheduling
+//!   decisions of an execution, so a race that needs an early preemption is out of its reach;
+//! - a memory-ordering bug is loom's alone: shuttle runs every atomic as SeqCst;
+//! - stress is OS scheduling: its result is reported, but it is not reproducible, so it never
+//!   gates.
+
+use crate::explore::Explorer;
+use engine::mutants::Mutant;
+
+/// What kind of bug a mutant is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BugClass {
+    /// Shows only under a particular interleaving.
+    Interleaving,
+    /// An interleaving bug whose window must span another thread's whole compaction.
+    LongWindow,
+    /// A wrong rule that shows in any interleaving that exercises it.
+    Logic,
+    /// A too-weak atomic ordering.
+    MemoryOrdering,
+}
+
+/// The class of `m`.
+pub fn class(m: Mutant) -> BugClass {
+    use Mutant::*;
+    match m {
+        RelaxedUnref => BugClass::MemoryOrdering,
+        CompactionDeletesInputsDirectly | L0PicksNewestOnly | TombstoneDroppedAboveBase => BugClass::Logic,
+        // The read's sequence (or snapshot) must predate a write and the flush and compaction
+        // that drop what it needs, and the read must come after them.
+        SequenceBeforePin | CompactionIgnoresSnapshots => BugClass::LongWindow,
+        _ => BugClass::Interleaving,
+    }
+}
+
+/// `None` if `explorer` must kill `m`; otherwise why it is not asked to.
+pub fn not_applicable(m: Mutant, explorer: Explorer) -> Option<&'static str> {
+    match (class(m), explorer) {
+        (_, Explorer::Stress) => Some("OS scheduling is not reproducible: reported, never gating"),
+        (BugClass::MemoryOrdering, Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs) => {
+            Some("shuttle runs every atomic as SeqCst: ordering bugs are invisible to it")
+        }
+                (BugClass::Interleaving | BugClass::LongWindow, Explorer::ShuttleDfs) => {
+            Some("DFS without reduction only permutes the last scheduling decisions within its budget")
+        }
+        (BugClass::LongWindow, Explorer::ShuttleRandom) => {
+            Some("the window spans another thread's whole compaction: uniform random scheduling almost never stalls a thread that long (PCT does)")
+        }
+        _ => None,
+    }
+}

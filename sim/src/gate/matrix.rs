@@ -1,0 +1,212 @@
+//! Kill-matrix cells: one mutant under one explorer, over every scenario and seed.
+
+use super::applicability::not_applicable;
+use crate::explore::{self, Budget, Explorer, Failure, Outcome};
+use crate::scenario::workload::Plan;
+use crate::scenario::Scenario;
+use engine::mutants::Mutant;
+use serde::Serialize;
+
+/// Per-run budgets of the matrix. Costs on the 2-core machine: a whole-engine execution takes
+/// 0.3 to 1 ms, so a surviving cell costs at most about runs × iterations × 1 ms.
+#[derive(Debug)]
+pub struct Budgets {
+    quick: bool,
+}
+
+impl Budgets {
+    /// Full budgets, or the small `--quick` ones.
+    pub fn new(quick: bool) -> Self {
+        Budgets { quick }
+    }
+
+    fn budget(&self, e: Explorer) -> Budget {
+        let n = |quick, full| if self.quick { quick } else { full };
+        match e {
+            // Bound 2 is loom's recommended bound ("enough to catch most bugs").
+            Explorer::Loom => Budget {
+                iterations: n(200, 500),
+                preemption_bound: Some(2),
+                depth: None,
+            },
+            Explorer::ShuttlePct => Budget {
+                iterations: n(300, 1000),
+                preemption_bound: None,
+                depth: Some(3),
+            },
+            Explorer::ShuttleRandom | Explorer::ShuttleDfs => Budget {
+                iterations: n(300, 1000),
+                preemption_bound: None,
+                depth: None,
+            },
+            Explorer::Stress => Budget {
+                iterations: n(30, 100),
+                preemption_bound: None,
+                depth: None,
+            },
+        }
+    }
+
+    fn seeds(&self, s: &Scenario) -> Vec<u64> {
+        if self.quick {
+            s.seeds.iter().take(1).copied().collect()
+        } else {
+            s.seeds.clone()
+        }
+    }
+}
+
+/// A cell's verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Some run found a violation.
+    Killed,
+    /// The explorer must kill this mutant and did not: the gate fails.
+    Survived,
+    /// Not asked of this explorer (see `reason`); the observed result is still recorded.
+    NotApplicable,
+}
+
+/// Executions to the first failure over the runs that killed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Detection {
+    /// Fewest.
+    pub min: u64,
+    /// Median.
+    pub median: u64,
+    /// 90th percentile.
+    pub p90: u64,
+}
+
+/// One killed run, for the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct CellRun {
+    /// The scenario.
+    pub scenario: String,
+    /// The seed.
+    pub seed: u64,
+    /// The failing execution.
+    pub execution: u64,
+    /// The violation's kind and text.
+    pub violation: String,
+    /// How to reproduce it.
+    pub replay: String,
+}
+
+/// One mutant × explorer cell.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cell {
+    /// The explorer.
+    pub explorer: Explorer,
+    /// The verdict.
+    pub status: Status,
+    /// Why the explorer is not asked to kill this mutant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Runs made (scenario × seed).
+    pub runs: usize,
+    /// Runs that found a violation.
+    pub killed_runs: usize,
+    /// Executions to first failure over the killing runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection: Option<Detection>,
+    /// The first killing run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_kill: Option<CellRun>,
+}
+
+/// The first killing run of a cell, kept whole for the self-checks.
+#[derive(Debug)]
+pub struct FirstKill {
+    pub mutant: Mutant,
+    pub explorer: Explorer,
+    pub scenario: String,
+    pub seed: u64,
+    pub budget: Budget,
+    pub outcome: Outcome,
+    pub failure: Failure,
+}
+
+fn detection(mut v: Vec<u64>) -> Option<Detection> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let p90 = v[(v.len() * 9).div_ceil(10) - 1];
+    Some(Detection {
+        min: v[0],
+        median: v[v.len() / 2],
+        p90,
+    })
+}
+
+/// Runs mutant `m` under `explorer` over every scenario and seed. A cell that does not gate, and
+/// every cell in quick mode, stops at its first kill.
+pub fn run_cell(
+    m: Mutant,
+    explorer: Explorer,
+    scenarios: &[Scenario],
+    names: &[String],
+    budgets: &Budgets,
+) -> (Cell, Option<FirstKill>) {
+    let reason = not_applicable(m, explorer);
+    let stop_at_first = budgets.quick || reason.is_some();
+    let budget = budgets.budget(explorer);
+    let (mut runs, mut executions, mut first) = (0, Vec::new(), None::<FirstKill>);
+    'scenarios: for (scenario, name) in scenarios.iter().zip(names) {
+        for seed in budgets.seeds(scenario) {
+            let plan = Plan::generate(scenario, seed, Some(m));
+            let outcome = explore::run(explorer, &budget, &plan, None).expect("no replay input");
+            runs += 1;
+            if let Some(f) = outcome.failure.clone() {
+                executions.push(f.execution);
+                if first.is_none() {
+                    let (scenario, budget) = (name.clone(), budget.clone());
+                    first = Some(FirstKill {
+                        mutant: m,
+                        explorer,
+                        scenario,
+                        seed,
+                        budget,
+                        outcome,
+                        failure: f,
+                    });
+                }
+                if stop_at_first {
+                    break 'scenarios;
+                }
+            }
+        }
+    }
+    let killed_runs = executions.len();
+    let status = match (reason, killed_runs) {
+        (Some(_), _) => Status::NotApplicable,
+        (None, 0) => Status::Survived,
+        (None, _) => Status::Killed,
+    };
+    let first_kill = first.as_ref().map(|f| CellRun {
+        scenario: f.scenario.clone(),
+        seed: f.seed,
+        execution: f.failure.execution,
+        violation: format!("{}: {}", f.failure.violation.kind(), f.failure.violation),
+        replay: crate::report::replay_command(
+            explorer,
+            f.seed,
+            Some(m.name()),
+            &f.budget,
+            &f.scenario,
+            f.failure.schedule.as_deref(),
+        ),
+    });
+    let cell = Cell {
+        explorer,
+        status,
+        reason: reason.map(str::to_string),
+        runs,
+        killed_runs,
+        detection: detection(executions),
+        first_kill,
+    };
+    (cell, first)
+}

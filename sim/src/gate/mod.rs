@@ -1,0 +1,269 @@
+//! `lsmcheck gate`: the correctness gate.
+//!
+//! (a) Every embedded scenario runs on the correct engine under every explorer it budgets; all
+//! must pass. (b) The kill matrix: every mutant under every explorer, over every scenario and
+//! seed, with the matrix budgets below; every mutant must be killed by at least one explorer,
+//! and every cell not declared not-applicable ([`applicability`]) must be killed. (c) The
+//! harness checks itself: a sample of killed runs is replayed from what they recorded and must
+//! reproduce the same violation, and rerun, must give a byte-identical report body.
+//! Writes `gate.json` and `kill-matrix.md` to the output directory.
+
+pub mod applicability;
+mod matrix;
+mod render;
+
+use crate::explore::{self, Explorer, ReplayInput};
+use crate::report::{Build, Run, Verdict, FORMAT};
+use crate::scenario::workload::Plan;
+use crate::scenario::{Scenario, EMBEDDED};
+use engine::mutants::Mutant;
+use indicatif::{ProgressBar, ProgressStyle};
+pub use matrix::{Cell, CellRun, Status};
+use serde::Serialize;
+use std::path::Path;
+use std::time::Instant;
+
+/// The whole gate's result.
+#[derive(Debug, Serialize)]
+pub struct GateReport {
+    /// Report format version.
+    pub format: u32,
+    /// The deterministic part.
+    pub body: GateBody,
+    /// Wall time in seconds: total, scenarios, matrix.
+    pub timing: GateTiming,
+}
+
+/// The deterministic part of the gate report.
+#[derive(Debug, Serialize)]
+pub struct GateBody {
+    /// The build.
+    pub lsmcheck: Build,
+    /// `quick` or `full`.
+    pub mode: String,
+    /// (a) The scenario runs on the correct engine.
+    pub scenarios: Vec<Run>,
+    /// (b) One row per mutant.
+    pub mutants: Vec<MutantRow>,
+    /// (c) The self-checks.
+    pub self_checks: Vec<SelfCheck>,
+    /// Why the gate failed, empty if it passed.
+    pub failures: Vec<String>,
+}
+
+/// Wall-clock figures.
+#[derive(Debug, Serialize)]
+pub struct GateTiming {
+    /// The whole gate.
+    pub total_seconds: f64,
+    /// Part (a).
+    pub scenarios_seconds: f64,
+    /// Part (b).
+    pub matrix_seconds: f64,
+    /// Per cell, `mutant/explorer` -> seconds.
+    pub cells: Vec<(String, f64)>,
+}
+
+/// One mutant's row of the matrix.
+#[derive(Debug, Serialize)]
+pub struct MutantRow {
+    /// Its name.
+    pub mutant: String,
+    /// The upstream bug it mirrors.
+    pub source: String,
+    /// What goes wrong.
+    pub summary: String,
+    /// One cell per explorer.
+    pub cells: Vec<Cell>,
+}
+
+/// One self-check of the harness.
+#[derive(Debug, Serialize)]
+pub struct SelfCheck {
+    /// What was checked.
+    pub what: String,
+    /// Whether it held.
+    pub passed: bool,
+}
+
+/// Runs the gate; returns the exit code (0 passed, 1 failed, 2 cannot write the output).
+pub fn run(quick: bool, out_dir: &Path) -> u8 {
+    let started = Instant::now();
+    let scenarios = Scenario::embedded();
+    let names: Vec<String> = EMBEDDED
+        .iter()
+        .map(|(n, _)| n.trim_end_matches(".json").to_string())
+        .collect();
+    let budgets = matrix::Budgets::new(quick);
+    let scenario_runs: usize = scenarios
+        .iter()
+        .map(|s| {
+            s.seeds.len()
+                * Explorer::ALL
+                    .iter()
+                    .filter(|e| e.budget(&s.explorers).is_some())
+                    .count()
+        })
+        .sum();
+    let bar = ProgressBar::new((scenario_runs + Mutant::ALL.len() * Explorer::ALL.len()) as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} {msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+
+    // (a) The scenarios on the correct engine.
+    let mut failures = Vec::new();
+    let mut scenario_results = Vec::new();
+    for (scenario, name) in scenarios.iter().zip(&names) {
+        for explorer in Explorer::ALL {
+            let Some(budget) = explorer.budget(&scenario.explorers) else {
+                continue;
+            };
+            for &seed in &scenario.seeds {
+                bar.set_message(format!("{name} / {explorer} / seed {seed}"));
+                let outcome = explore::run(explorer, &budget, &Plan::generate(scenario, seed, None), None)
+                    .expect("no replay input");
+                let run = Run::new(explorer, seed, None, &budget, &outcome, name);
+                if let Some(v) = &run.violation {
+                    failures.push(format!("scenario {name} failed under {explorer} (seed {seed}): {v}"));
+                }
+                scenario_results.push(run);
+                bar.inc(1);
+            }
+        }
+    }
+    let scenarios_seconds = started.elapsed().as_secs_f64();
+
+    // (b) The kill matrix.
+    let mut rows = Vec::new();
+    let mut cell_times = Vec::new();
+    let mut firsts = Vec::new();
+    for m in Mutant::ALL {
+        let mut cells = Vec::new();
+        for explorer in Explorer::ALL {
+            bar.set_message(format!("{} / {explorer}", m.name()));
+            let t = Instant::now();
+            let (cell, first) = matrix::run_cell(m, explorer, &scenarios, &names, &budgets);
+            cell_times.push((format!("{}/{explorer}", m.name()), t.elapsed().as_secs_f64()));
+            if cell.status == Status::Survived {
+                failures.push(format!("{} survived {explorer}, which must kill it", m.name()));
+            }
+            if let Some(f) = first {
+                firsts.push(f);
+            }
+            cells.push(cell);
+            bar.inc(1);
+        }
+        if !cells
+            .iter()
+            .any(|c| c.killed_runs > 0 && c.status != Status::NotApplicable)
+        {
+            failures.push(format!("{} was killed by no gating explorer", m.name()));
+        }
+        rows.push(MutantRow {
+            mutant: m.name().into(),
+            source: m.source().into(),
+            summary: m.summary().into(),
+            cells,
+        });
+    }
+    let matrix_seconds = started.elapsed().as_secs_f64() - scenarios_seconds;
+
+    // (c) The harness checks itself on a sample of killed runs: one per explorer kind.
+    bar.set_message("self-checks");
+    let mut self_checks = Vec::new();
+    for f in sample(&firsts) {
+        self_checks.extend(self_check(f, &scenarios, &names));
+    }
+    if self_checks.is_empty() {
+        failures.push("no killed run to self-check".into());
+    }
+    failures.extend(
+        self_checks
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| format!("self-check failed: {}", c.what)),
+    );
+    bar.finish_and_clear();
+
+    let report = GateReport {
+        format: FORMAT,
+        body: GateBody {
+            lsmcheck: Build::current(),
+            mode: if quick { "quick" } else { "full" }.into(),
+            scenarios: scenario_results,
+            mutants: rows,
+            self_checks,
+            failures,
+        },
+        timing: GateTiming {
+            total_seconds: started.elapsed().as_secs_f64(),
+            scenarios_seconds,
+            matrix_seconds,
+            cells: cell_times,
+        },
+    };
+    let written = render::write(&report, out_dir);
+    print!("{}", render::summary(&report));
+    if let Err(e) = written {
+        eprintln!("lsmcheck: cannot write the gate report to {}: {e}", out_dir.display());
+        return 2;
+    }
+    u8::from(!report.body.failures.is_empty())
+}
+
+/// Picks at most one killed run per explorer (loom, each shuttle scheduler, stress excluded).
+fn sample(firsts: &[matrix::FirstKill]) -> Vec<&matrix::FirstKill> {
+    let mut out: Vec<&matrix::FirstKill> = Vec::new();
+    for f in firsts {
+        if f.explorer != Explorer::Stress && !out.iter().any(|o| o.explorer == f.explorer) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// Replays a killed run from its recording and reruns it for determinism.
+fn self_check(f: &matrix::FirstKill, scenarios: &[Scenario], names: &[String]) -> Vec<SelfCheck> {
+    let i = names
+        .iter()
+        .position(|n| *n == f.scenario)
+        .expect("a killed run names an embedded scenario");
+    let plan = Plan::generate(&scenarios[i], f.seed, Some(f.mutant));
+    let what = format!("{} / {} / {} seed {}", f.mutant.name(), f.explorer, f.scenario, f.seed);
+    let input = ReplayInput {
+        schedule: f.failure.schedule.clone(),
+        loom_checkpoint: f.failure.loom_checkpoint.clone(),
+    };
+    let replayed = explore::run(f.explorer, &f.budget, &plan, Some(&input)).expect("recorded input is valid");
+    let reproduced = replayed.failure.as_ref().map(|r| &r.violation) == Some(&f.failure.violation);
+    let again = explore::run(f.explorer, &f.budget, &plan, None).expect("no replay input");
+    let a = Run::new(
+        f.explorer,
+        f.seed,
+        Some(f.mutant.name()),
+        &f.budget,
+        &f.outcome,
+        &f.scenario,
+    );
+    let b = Run::new(
+        f.explorer,
+        f.seed,
+        Some(f.mutant.name()),
+        &f.budget,
+        &again,
+        &f.scenario,
+    );
+    let same = serde_json::to_string(&a).ok() == serde_json::to_string(&b).ok() && a.verdict == Verdict::Violation;
+    vec![
+        SelfCheck {
+            what: format!("replay of {what} reproduces its violation"),
+            passed: reproduced,
+        },
+        SelfCheck {
+            what: format!("rerun of {what} gives a byte-identical report body"),
+            passed: same,
+        },
+    ]
+}
