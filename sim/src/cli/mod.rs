@@ -52,12 +52,16 @@ enum Command {
     /// The correctness gate: every scenario on the correct engine, the mutant kill matrix, and
     /// the harness's self-checks. Writes gate.json and kill-matrix.md.
     Gate {
-        /// Small budgets and one seed per scenario, for local use.
+        /// Stop each cell at its first kill (same verdicts, no detection statistics).
         #[arg(long)]
         quick: bool,
         /// Where to write gate.json and kill-matrix.md.
         #[arg(long, default_value = "reports")]
         out_dir: PathBuf,
+        /// An experiment: switch an oracle off (missing-file, double-delete, ledger, model,
+        /// quiescence, engine-errors) to see which mutants the gate then misses.
+        #[arg(long = "without-oracle")]
+        without: Vec<String>,
     },
     /// List the embedded scenarios, the explorers and the mutants.
     List,
@@ -109,7 +113,20 @@ pub fn main() -> ExitCode {
             select,
             schedule,
         } => run::replay(report.as_deref(), scenario.as_deref(), &select, schedule.as_deref()),
-        Command::Gate { quick, out_dir } => crate::gate::run(quick, &out_dir),
+        Command::Gate {
+            quick,
+            out_dir,
+            without,
+        } => {
+            let parsed: Result<Vec<_>, _> = without
+                .iter()
+                .map(|n| crate::world::Oracle::from_name(n).ok_or_else(|| format!("unknown oracle `{n}`")))
+                .collect();
+            match parsed {
+                Ok(oracles) => crate::gate::run(quick, &out_dir, &oracles),
+                Err(e) => bad_input(e),
+            }
+        }
         Command::List => list::list(),
         Command::Db { dir, json, op } => db::db(&dir, json, &op),
     };

@@ -7,6 +7,9 @@ use crate::scenario::Scenario;
 use engine::mutants::Mutant;
 use serde::Serialize;
 
+/// Executions per run in a cell that does not gate.
+const NOT_APPLICABLE_ITERATIONS: usize = 300;
+
 /// Per-run budgets of the matrix. Costs on the 2-core machine: a whole-engine execution takes
 /// 0.3 to 1 ms, so a surviving cell costs at most about runs × iterations × 1 ms.
 #[derive(Debug)]
@@ -15,44 +18,30 @@ pub struct Budgets {
 }
 
 impl Budgets {
-    /// Full budgets, or the small `--quick` ones.
+    /// Full mode, or `--quick` (stop each cell at its first kill).
     pub fn new(quick: bool) -> Self {
         Budgets { quick }
     }
 
+    /// The same in both modes: quick mode saves its time by stopping each cell at its first
+    /// kill (skipping the detection statistics), so it reaches the same verdicts.
     fn budget(&self, e: Explorer) -> Budget {
-        let n = |quick, full| if self.quick { quick } else { full };
-        match e {
+        let (iterations, preemption_bound, depth) = match e {
             // Bound 2 is loom's recommended bound ("enough to catch most bugs").
-            Explorer::Loom => Budget {
-                iterations: n(200, 500),
-                preemption_bound: Some(2),
-                depth: None,
-            },
-            Explorer::ShuttlePct => Budget {
-                iterations: n(300, 1000),
-                preemption_bound: None,
-                depth: Some(3),
-            },
-            Explorer::ShuttleRandom | Explorer::ShuttleDfs => Budget {
-                iterations: n(300, 1000),
-                preemption_bound: None,
-                depth: None,
-            },
-            Explorer::Stress => Budget {
-                iterations: n(30, 100),
-                preemption_bound: None,
-                depth: None,
-            },
+            Explorer::Loom => (500, Some(2), None),
+            Explorer::ShuttlePct => (1000, None, Some(3)),
+            Explorer::ShuttleRandom | Explorer::ShuttleDfs => (1000, None, None),
+            Explorer::Stress => (100, None, None),
+        };
+        Budget {
+            iterations,
+            preemption_bound,
+            depth,
         }
     }
 
     fn seeds(&self, s: &Scenario) -> Vec<u64> {
-        if self.quick {
-            s.seeds.iter().take(1).copied().collect()
-        } else {
-            s.seeds.clone()
-        }
+        s.seeds.clone()
     }
 }
 
@@ -149,14 +138,21 @@ pub fn run_cell(
     scenarios: &[Scenario],
     names: &[String],
     budgets: &Budgets,
+    without: &[crate::world::Oracle],
 ) -> (Cell, Option<FirstKill>) {
     let reason = not_applicable(m, explorer);
     let stop_at_first = budgets.quick || reason.is_some();
-    let budget = budgets.budget(explorer);
+    let mut budget = budgets.budget(explorer);
+    if reason.is_some() {
+        // Not gating, so information only: a smaller budget and one seed per scenario.
+        budget.iterations = budget.iterations.min(NOT_APPLICABLE_ITERATIONS);
+    }
     let (mut runs, mut executions, mut first) = (0, Vec::new(), None::<FirstKill>);
     'scenarios: for (scenario, name) in scenarios.iter().zip(names) {
-        for seed in budgets.seeds(scenario) {
-            let plan = Plan::generate(scenario, seed, Some(m));
+        let seeds = budgets.seeds(scenario);
+        let seeds = if reason.is_some() { &seeds[..1] } else { &seeds[..] };
+        for &seed in seeds {
+            let plan = Plan::generate(scenario, seed, Some(m)).without(without);
             let outcome = explore::run(explorer, &budget, &plan, None).expect("no replay input");
             runs += 1;
             if let Some(f) = outcome.failure.clone() {

@@ -16,6 +16,7 @@ use crate::explore::{self, Explorer, ReplayInput};
 use crate::report::{Build, Run, Verdict, FORMAT};
 use crate::scenario::workload::Plan;
 use crate::scenario::{Scenario, EMBEDDED};
+use crate::world::Oracle;
 use engine::mutants::Mutant;
 use indicatif::{ProgressBar, ProgressStyle};
 pub use matrix::{Cell, CellRun, Status};
@@ -41,6 +42,8 @@ pub struct GateBody {
     pub lsmcheck: Build,
     /// `quick` or `full`.
     pub mode: String,
+    /// Oracles switched off for an experiment (empty for a real gate run).
+    pub without_oracles: Vec<Oracle>,
     /// (a) The scenario runs on the correct engine.
     pub scenarios: Vec<Run>,
     /// (b) One row per mutant.
@@ -87,7 +90,7 @@ pub struct SelfCheck {
 }
 
 /// Runs the gate; returns the exit code (0 passed, 1 failed, 2 cannot write the output).
-pub fn run(quick: bool, out_dir: &Path) -> u8 {
+pub fn run(quick: bool, out_dir: &Path, without: &[Oracle]) -> u8 {
     let started = Instant::now();
     let scenarios = Scenario::embedded();
     let names: Vec<String> = EMBEDDED
@@ -122,8 +125,8 @@ pub fn run(quick: bool, out_dir: &Path) -> u8 {
             };
             for &seed in &scenario.seeds {
                 bar.set_message(format!("{name} / {explorer} / seed {seed}"));
-                let outcome = explore::run(explorer, &budget, &Plan::generate(scenario, seed, None), None)
-                    .expect("no replay input");
+                let plan = Plan::generate(scenario, seed, None).without(without);
+                let outcome = explore::run(explorer, &budget, &plan, None).expect("no replay input");
                 let run = Run::new(explorer, seed, None, &budget, &outcome, name);
                 if let Some(v) = &run.violation {
                     failures.push(format!("scenario {name} failed under {explorer} (seed {seed}): {v}"));
@@ -144,7 +147,7 @@ pub fn run(quick: bool, out_dir: &Path) -> u8 {
         for explorer in Explorer::ALL {
             bar.set_message(format!("{} / {explorer}", m.name()));
             let t = Instant::now();
-            let (cell, first) = matrix::run_cell(m, explorer, &scenarios, &names, &budgets);
+            let (cell, first) = matrix::run_cell(m, explorer, &scenarios, &names, &budgets, without);
             cell_times.push((format!("{}/{explorer}", m.name()), t.elapsed().as_secs_f64()));
             if cell.status == Status::Survived {
                 failures.push(format!("{} survived {explorer}, which must kill it", m.name()));
@@ -174,7 +177,7 @@ pub fn run(quick: bool, out_dir: &Path) -> u8 {
     bar.set_message("self-checks");
     let mut self_checks = Vec::new();
     for f in sample(&firsts) {
-        self_checks.extend(self_check(f, &scenarios, &names));
+        self_checks.extend(self_check(f, &scenarios, &names, without));
     }
     if self_checks.is_empty() {
         failures.push("no killed run to self-check".into());
@@ -192,6 +195,7 @@ pub fn run(quick: bool, out_dir: &Path) -> u8 {
         body: GateBody {
             lsmcheck: Build::current(),
             mode: if quick { "quick" } else { "full" }.into(),
+            without_oracles: without.to_vec(),
             scenarios: scenario_results,
             mutants: rows,
             self_checks,
@@ -225,12 +229,12 @@ fn sample(firsts: &[matrix::FirstKill]) -> Vec<&matrix::FirstKill> {
 }
 
 /// Replays a killed run from its recording and reruns it for determinism.
-fn self_check(f: &matrix::FirstKill, scenarios: &[Scenario], names: &[String]) -> Vec<SelfCheck> {
+fn self_check(f: &matrix::FirstKill, scenarios: &[Scenario], names: &[String], without: &[Oracle]) -> Vec<SelfCheck> {
     let i = names
         .iter()
         .position(|n| *n == f.scenario)
         .expect("a killed run names an embedded scenario");
-    let plan = Plan::generate(&scenarios[i], f.seed, Some(f.mutant));
+    let plan = Plan::generate(&scenarios[i], f.seed, Some(f.mutant)).without(without);
     let what = format!("{} / {} / {} seed {}", f.mutant.name(), f.explorer, f.scenario, f.seed);
     let input = ReplayInput {
         schedule: f.failure.schedule.clone(),

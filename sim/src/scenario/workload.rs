@@ -92,6 +92,12 @@ impl Plan {
         }
     }
 
+    /// The same plan with `oracles` switched off (an ablation experiment).
+    pub fn without(mut self, oracles: &[crate::world::Oracle]) -> Plan {
+        self.disabled_oracles = oracles.to_vec();
+        self
+    }
+
     /// Engine options: the scenario's sizes, background work stepped by the compactor role.
     pub fn options(&self) -> Options {
         let e = &self.scenario.engine;
