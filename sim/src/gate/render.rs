@@ -38,7 +38,7 @@ pub fn matrix_markdown(r: &GateReport) -> String {
         s,
         "Written by `lsmcheck gate` ({} mode, lsmcheck {} at {}), {:.0} s. Each mutant runs under each explorer \
          over every scenario and seed. A cell reads *killed k/n · median · p90*: k of n runs found a violation, \
-         with the median and 90th percentile of executions to the first failure. `n/a` cells are not asked to \
+         with the median and 90th percentile of executions to the first failure, then the cell's wall time. `n/a` cells are not asked to \
          kill the mutant (reasons below); their result is shown for information.\n",
         b.mode, b.lsmcheck.version, b.lsmcheck.commit, r.timing.total_seconds
     );
@@ -46,7 +46,15 @@ pub fn matrix_markdown(r: &GateReport) -> String {
     let _ = writeln!(s, "| mutant | mirrors | {} |", header.join(" | "));
     let _ = writeln!(s, "|---|---|{}", "---|".repeat(header.len()));
     for row in &b.mutants {
-        let cells: Vec<String> = row.cells.iter().map(cell_text).collect();
+        let seconds = |e: Explorer| {
+            let key = format!("{}/{e}", row.mutant);
+            r.timing.cells.iter().find(|(k, _)| *k == key).map_or(0.0, |(_, s)| *s)
+        };
+        let cells: Vec<String> = row
+            .cells
+            .iter()
+            .map(|c| format!("{} · {:.1} s", cell_text(c), seconds(c.explorer)))
+            .collect();
         let _ = writeln!(s, "| `{}` | {} | {} |", row.mutant, row.source, cells.join(" | "));
     }
     let _ = writeln!(s, "\n## Why some cells are not applicable\n");
