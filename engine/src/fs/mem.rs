@@ -32,23 +32,6 @@ impl<R: Runtime> MemFs<R> {
             }),
         }
     }
-
-    /// Overwrites byte `offset` of `path` with `f(byte)`: for corruption tests.
-    pub fn corrupt(&self, path: &Path, offset: usize, f: impl FnOnce(u8) -> u8) -> io::Result<()> {
-        let data = self
-            .tree
-            .lock()
-            .files
-            .get(path)
-            .cloned()
-            .ok_or_else(|| not_found(path))?;
-        let mut d = data.lock();
-        let b = d
-            .get_mut(offset)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "offset past end"))?;
-        *b = f(*b);
-        Ok(())
-    }
 }
 
 impl<R: Runtime> Default for MemFs<R> {
