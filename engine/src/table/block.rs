@@ -2,6 +2,7 @@
 
 use crate::coding::{put_bytes, Reader};
 use crate::key::{Entry, InternalKey};
+use std::cmp::Ordering;
 
 /// Appends one entry to an unfinished block.
 pub(super) fn push_entry(block: &mut Vec<u8>, key: &[u8], value: &[u8]) {
@@ -37,4 +38,53 @@ pub(super) fn decode_entries(body: &[u8]) -> Result<Vec<Entry>, &'static str> {
         out.push(Entry { key, value: v.to_vec() });
     }
     Ok(out)
+}
+
+/// Orders an encoded internal key against `target` without allocating: user key ascending,
+/// then the `seq << 8 | kind` trailer descending. `None` if the key is malformed.
+fn cmp_encoded(k: &[u8], target: &InternalKey) -> Option<Ordering> {
+    let split = k.len().checked_sub(8)?;
+    let trailer = u64::from_le_bytes(k[split..].try_into().ok()?);
+    let target_trailer = (target.seq << 8) | target.kind as u64;
+    Some(k[..split].cmp(&target.user[..]).then(target_trailer.cmp(&trailer)))
+}
+
+/// The first entry of a verified block that is `>= target`, decoding only that one; `None` if
+/// every entry is smaller. Point lookups use it instead of decoding the whole block.
+pub(super) fn seek(body: &[u8], target: &InternalKey) -> Result<Option<Entry>, &'static str> {
+    let mut r = Reader::new(body);
+    while !r.is_empty() {
+        let k = r.bytes().ok_or("truncated entry key")?;
+        let v = r.bytes().ok_or("truncated entry value")?;
+        if cmp_encoded(k, target).ok_or("malformed internal key")? != Ordering::Less {
+            let key = InternalKey::decode(k).ok_or("malformed internal key")?;
+            return Ok(Some(Entry { key, value: v.to_vec() }));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::Kind;
+
+    #[test]
+    fn seek_matches_decoding_the_whole_block() {
+        let keys = [("a", 5), ("b", 9), ("b", 2), ("c", 1)];
+        let mut block = Vec::new();
+        for (u, s) in keys {
+            push_entry(
+                &mut block,
+                &InternalKey::new(u.as_bytes().to_vec(), s, Kind::Put).encode(),
+                b"v",
+            );
+        }
+        let all = decode_entries(&block).expect("valid block");
+        for (u, s) in [("a", 9), ("b", 9), ("b", 5), ("b", 1), ("c", 3), ("d", 1), ("", 0)] {
+            let target = InternalKey::seek_target(u.as_bytes(), s);
+            let want = all.iter().find(|e| e.key >= target).cloned();
+            assert_eq!(seek(&block, &target), Ok(want), "target {target:?}");
+        }
+    }
 }

@@ -26,6 +26,3 @@ pub(crate) use reader::{Table, TableIter};
 pub(crate) const MAGIC: u64 = u64::from_le_bytes(*b"LSMCHK01");
 /// Footer length in bytes.
 pub(crate) const FOOTER_LEN: usize = 36;
-
-#[cfg(test)]
-mod tests;

@@ -1,6 +1,6 @@
 //! `Table`: an open table file (footer and sparse index in memory), and `TableIter`.
 
-use super::block::{decode_entries, verify};
+use super::block::{decode_entries, seek, verify};
 use super::{FOOTER_LEN, MAGIC};
 use crate::coding::Reader;
 use crate::error::{Error, IoContext, Result};
@@ -90,9 +90,11 @@ impl Table {
         if i == self.index.len() {
             return Ok(None);
         }
-        let entries = self.read_block(i)?;
-        let pos = entries.partition_point(|e| &e.key < target);
-        Ok(entries.into_iter().nth(pos).filter(|e| e.key.user == target.user))
+        let h = &self.index[i];
+        let raw = self.file.read_at(h.offset, h.size as usize).at(&self.path)?;
+        let body = verify(&raw).map_err(|e| Error::corruption(&self.path, h.offset, e))?;
+        let found = seek(body, target).map_err(|e| Error::corruption(&self.path, h.offset, e))?;
+        Ok(found.filter(|e| e.key.user == target.user))
     }
 }
 
