@@ -1,14 +1,8 @@
 //! Damaged files give `Err` naming the file and offset, never a panic, and lose no data.
 
-use engine::{Background, Db, Error, Options};
+use engine::{Db, Error, Options};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn manual() -> Options {
-    let mut o = Options::tiny();
-    o.background = Background::Manual;
-    o
-}
 
 fn files_with(dir: &Path, pred: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir)
@@ -34,7 +28,7 @@ fn truncate(path: &Path, len: usize) {
 /// A database with some tables and an unflushed WAL tail.
 fn populated() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = Db::open(dir.path(), manual()).expect("open");
+    let db = Db::open(dir.path(), Options::tiny()).expect("open");
     for i in 0..200u32 {
         db.put(format!("k{i:03}"), format!("value-{i}")).expect("put");
     }
@@ -56,7 +50,7 @@ fn a_flipped_table_byte_is_a_corruption_error_on_read() {
     let dir = populated();
     let table = files_with(dir.path(), |n| n.ends_with(".sst")).remove(0);
     flip(&table, 10);
-    let db = Db::open(dir.path(), manual()).expect("open does not read tables");
+    let db = Db::open(dir.path(), Options::tiny()).expect("open does not read tables");
     let err = db
         .iter()
         .expect("iter")
@@ -77,7 +71,7 @@ fn a_truncated_table_is_a_corruption_error() {
     let table = files_with(dir.path(), |n| n.ends_with(".sst")).remove(0);
     let len = fs::metadata(&table).expect("stat").len() as usize;
     truncate(&table, len - 10);
-    let db = Db::open(dir.path(), manual()).expect("open");
+    let db = Db::open(dir.path(), Options::tiny()).expect("open");
     let err = db.get(b"k001").expect_err("footer is damaged");
     assert!(
         matches!(err, Error::Corruption { ref path, .. } if *path == table),
@@ -92,7 +86,7 @@ fn a_damaged_wal_stops_open_and_nothing_is_lost() {
     let wal = files_with(dir.path(), |n| n.ends_with(".log")).pop().expect("a wal");
     flip(&wal, 12);
     let before = snapshot_dir(dir.path());
-    let err = Db::open(dir.path(), manual()).expect_err("checksum mismatch");
+    let err = Db::open(dir.path(), Options::tiny()).expect_err("checksum mismatch");
     assert!(
         matches!(err, Error::Corruption { ref path, offset: 0, .. } if *path == wal),
         "{err}"
@@ -108,14 +102,14 @@ fn a_damaged_wal_stops_open_and_nothing_is_lost() {
 fn a_wal_cut_mid_record_drops_only_the_unfinished_record() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
-        let db = Db::open(dir.path(), manual()).expect("open");
+        let db = Db::open(dir.path(), Options::tiny()).expect("open");
         db.put("a", "1").expect("put");
         db.put("b", "2").expect("put");
     }
     let wal = files_with(dir.path(), |n| n.ends_with(".log")).pop().expect("a wal");
     let len = fs::metadata(&wal).expect("stat").len() as usize;
     truncate(&wal, len - 3);
-    let db = Db::open(dir.path(), manual()).expect("a torn tail is an unsynced write, not corruption");
+    let db = Db::open(dir.path(), Options::tiny()).expect("a torn tail is an unsynced write, not corruption");
     assert_eq!(db.get(b"a").expect("get"), Some(b"1".to_vec()));
     assert_eq!(db.get(b"b").expect("get"), None);
 }
@@ -127,7 +121,7 @@ fn a_damaged_manifest_or_current_stops_open() {
         .pop()
         .expect("a manifest");
     flip(&manifest, 9);
-    let err = Db::open(dir.path(), manual()).expect_err("manifest damaged");
+    let err = Db::open(dir.path(), Options::tiny()).expect_err("manifest damaged");
     assert!(
         matches!(err, Error::Corruption { ref path, .. } if *path == manifest),
         "{err}"
@@ -135,13 +129,13 @@ fn a_damaged_manifest_or_current_stops_open() {
 
     let dir = populated();
     fs::write(dir.path().join("CURRENT"), "garbage").expect("write");
-    let err = Db::open(dir.path(), manual()).expect_err("CURRENT damaged");
+    let err = Db::open(dir.path(), Options::tiny()).expect_err("CURRENT damaged");
     assert!(err.to_string().contains("CURRENT"), "{err}");
 
     let dir = populated();
     fs::remove_file(dir.path().join("CURRENT")).expect("rm");
     let before = snapshot_dir(dir.path());
-    let err = Db::open(dir.path(), manual()).expect_err("CURRENT missing beside data files");
+    let err = Db::open(dir.path(), Options::tiny()).expect_err("CURRENT missing beside data files");
     assert!(err.to_string().contains("CURRENT is missing"), "{err}");
     assert_eq!(snapshot_dir(dir.path()), before, "nothing overwritten");
 }
@@ -150,11 +144,11 @@ fn a_damaged_manifest_or_current_stops_open() {
 fn a_missing_directory_is_an_error_unless_created() {
     let parent = tempfile::tempdir().expect("tempdir");
     let dir = parent.path().join("nope");
-    let mut o = manual();
+    let mut o = Options::tiny();
     o.create_if_missing = false;
     let err = Db::open(&dir, o).expect_err("missing dir");
     assert!(err.to_string().contains("nope"), "names the directory: {err}");
-    Db::open(&dir, manual()).expect("created by default");
+    Db::open(&dir, Options::tiny()).expect("created by default");
 }
 
 /// Every single-byte flip of every file, at a stride: open and a full read must give `Ok` or
@@ -170,7 +164,7 @@ fn random_damage_never_panics() {
                 fs::write(dir.path().join(p.file_name().expect("name")), c).expect("copy");
             }
             flip(&dir.path().join(victim.file_name().expect("name")), offset);
-            if let Ok(db) = Db::open(dir.path(), manual()) {
+            if let Ok(db) = Db::open(dir.path(), Options::tiny()) {
                 let _ = db.iter().map(|it| it.count());
                 let _ = db.get(b"k100");
                 let _ = db.compact_range(None, None);

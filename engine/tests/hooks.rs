@@ -2,7 +2,7 @@
 
 use engine::events::{Env, Event, FileKind, Observer};
 use engine::fs::{Fs, OsFs, RandomAccessFile, WritableFile};
-use engine::{Background, Db, Error, Options};
+use engine::{Db, Error, Options};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
@@ -18,17 +18,11 @@ impl Observer for Recorder {
     }
 }
 
-fn manual() -> Options {
-    let mut o = Options::tiny();
-    o.background = Background::Manual;
-    o
-}
-
 #[test]
 fn events_describe_the_lifecycle_and_refs_balance() {
     let dir = tempfile::tempdir().expect("tempdir");
     let rec = Recorder::default();
-    let db: Db = Db::open_with(dir.path(), manual(), Env::os().observed_by(rec.clone())).expect("open");
+    let db: Db = Db::open_with(dir.path(), Options::tiny(), Env::os().observed_by(rec.clone())).expect("open");
     for i in 0..200u32 {
         db.put(format!("k{i:03}"), "v").expect("put");
     }
@@ -136,7 +130,7 @@ impl Fs for FailingManifestSync {
 fn a_manifest_error_latches_stops_writes_and_gc_and_loses_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let fs = FailingManifestSync::default();
-    let db: Db = Db::open_with(dir.path(), manual(), Env::with_fs(fs.clone())).expect("open");
+    let db: Db = Db::open_with(dir.path(), Options::tiny(), Env::with_fs(fs.clone())).expect("open");
     for i in 0..100u32 {
         db.put(format!("k{i:03}"), "before").expect("put");
     }
@@ -159,7 +153,7 @@ fn a_manifest_error_latches_stops_writes_and_gc_and_loses_nothing() {
     );
     drop(db);
 
-    let db = Db::open(dir.path(), manual()).expect("reopen on healthy files");
+    let db = Db::open(dir.path(), Options::tiny()).expect("reopen on healthy files");
     for i in 0..100u32 {
         assert_eq!(
             db.get(format!("k{i:03}").as_bytes()).expect("get"),

@@ -4,12 +4,6 @@ use engine::{Background, Db, Options};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn manual() -> Options {
-    let mut o = Options::tiny();
-    o.background = Background::Manual;
-    o
-}
-
 fn tables_on_disk(dir: &Path) -> Vec<u64> {
     let mut v: Vec<u64> = std::fs::read_dir(dir)
         .expect("list")
@@ -34,7 +28,7 @@ fn table_numbers(db: &Db) -> Vec<u64> {
 #[test]
 fn an_iterator_keeps_its_view_and_files_across_compaction_and_releases_them_on_drop() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = Db::open(dir.path(), manual()).expect("open");
+    let db = Db::open(dir.path(), Options::tiny()).expect("open");
     let mut before = BTreeMap::new();
     for i in 0..300u32 {
         let (k, v) = (format!("k{i:04}"), format!("old{i}"));
@@ -79,7 +73,7 @@ fn an_iterator_keeps_its_view_and_files_across_compaction_and_releases_them_on_d
 #[test]
 fn compaction_reduces_level0_and_keeps_every_value() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut o = manual();
+    let mut o = Options::tiny();
     o.l0_compaction_trigger = 8;
     let db = Db::open(dir.path(), o).expect("open");
     for round in 0..6u32 {
@@ -105,13 +99,13 @@ fn compaction_reduces_level0_and_keeps_every_value() {
 fn writes_survive_reopen_from_the_wal_without_a_flush() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
-        let db = Db::open(dir.path(), manual()).expect("open");
+        let db = Db::open(dir.path(), Options::tiny()).expect("open");
         db.put("a", "1").expect("put");
         db.put("b", "2").expect("put");
         db.delete("a").expect("delete");
         drop(db); // no flush: only the WAL has these
     }
-    let db = Db::open(dir.path(), manual()).expect("reopen");
+    let db = Db::open(dir.path(), Options::tiny()).expect("reopen");
     assert_eq!(db.get(b"a").expect("get"), None);
     assert_eq!(db.get(b"b").expect("get"), Some(b"2".to_vec()));
     assert_eq!(
@@ -120,7 +114,7 @@ fn writes_survive_reopen_from_the_wal_without_a_flush() {
         "recovery writes the WAL to an L0 table"
     );
     drop(db);
-    let db = Db::open(dir.path(), manual()).expect("reopen twice");
+    let db = Db::open(dir.path(), Options::tiny()).expect("reopen twice");
     assert_eq!(db.get(b"b").expect("get"), Some(b"2".to_vec()));
     assert_eq!(db.stats().last_sequence, 3);
 }
@@ -168,9 +162,9 @@ fn background_thread_compacts_while_readers_and_writers_run() {
 #[test]
 fn a_second_open_of_the_same_directory_is_refused_until_the_first_closes() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = Db::open(dir.path(), manual()).expect("open");
-    let err = Db::open(dir.path(), manual()).expect_err("LOCK is held");
+    let db = Db::open(dir.path(), Options::tiny()).expect("open");
+    let err = Db::open(dir.path(), Options::tiny()).expect_err("LOCK is held");
     assert!(err.to_string().contains("LOCK"), "names the lock file: {err}");
     db.close().expect("close");
-    Db::open(dir.path(), manual()).expect("reopen after close");
+    Db::open(dir.path(), Options::tiny()).expect("reopen after close");
 }

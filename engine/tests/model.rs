@@ -1,6 +1,6 @@
 //! Random operation sequences against a `BTreeMap` model, reopening in the middle (proptest).
 
-use engine::{Background, Db, Options, WriteBatch};
+use engine::{Db, Options, WriteBatch};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -46,15 +46,9 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn options() -> Options {
-    let mut o = Options::tiny();
-    o.background = Background::Manual;
-    o
-}
-
 fn run(ops: Vec<Op>) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut db = Db::open(dir.path(), options()).expect("open");
+    let mut db = Db::open(dir.path(), Options::tiny()).expect("open");
     let mut model = Model::new();
     let mut snapshots: Vec<(engine::Snapshot, Model)> = Vec::new();
     for op in ops {
@@ -115,7 +109,7 @@ fn run(ops: Vec<Op>) {
             Op::Reopen => {
                 snapshots.clear();
                 db.close().expect("close");
-                db = Db::open(dir.path(), options()).expect("reopen");
+                db = Db::open(dir.path(), Options::tiny()).expect("reopen");
             }
         }
     }

@@ -16,7 +16,7 @@ mod set;
 
 pub use edit::VersionEdit;
 pub use handle::VersionRef;
-pub use set::{KernelOptions, Ledger, Locked, VersionSet};
+pub use set::{KernelOptions, Locked, VersionSet};
 
 pub(crate) use builder::apply_edit;
 

@@ -382,31 +382,6 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
         }
         self.shared.cv.notify_all();
     }
-
-    /// Live Versions `(id, refs)`, pending outputs, and the current Version's id.
-    pub fn ledger(&self) -> Ledger {
-        let st = self.shared.lock();
-        Ledger {
-            current: st.current.id,
-            live: st
-                .live
-                .values()
-                .map(|v| (v.id, v.refs.load(crate::sync::Ordering::Relaxed)))
-                .collect(),
-            pending_outputs: st.pending_outputs.iter().copied().collect(),
-        }
-    }
-}
-
-/// A snapshot of the kernel's bookkeeping, for stats and quiescence checks.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Ledger {
-    /// Id of `current`.
-    pub current: u64,
-    /// Live Versions as `(id, refs)`.
-    pub live: Vec<(u64, u64)>,
-    /// Pending output numbers.
-    pub pending_outputs: Vec<u64>,
 }
 
 /// The level most in need of compaction and its score: L0 by file count against the trigger,
