@@ -9,11 +9,13 @@
 //!
 //! The `lsmcheck db` tools live in [`tools::db`].
 
+pub mod bench;
 pub mod body;
 pub mod cli;
 pub mod explore;
 pub mod fs;
 pub mod gate;
+pub mod kernel;
 pub mod oracle;
 pub mod report;
 pub mod scenario;

@@ -63,6 +63,11 @@ enum Command {
         #[arg(long = "without-oracle")]
         without: Vec<String>,
     },
+    /// Benchmarks (the engine's own is the separate `bench/` workspace; see the README).
+    Bench {
+        #[command(subcommand)]
+        which: BenchOp,
+    },
     /// List the embedded scenarios, the explorers and the mutants.
     List,
     /// Operate on a database directory (like RocksDB's ldb).
@@ -75,6 +80,32 @@ enum Command {
         json: bool,
         #[command(subcommand)]
         op: db::DbOp,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchOp {
+    /// Executions per second of the kernel model through the harness against the same race
+    /// written on raw loom and raw shuttle, per explorer; and loom's exhaustive time for both.
+    Harness {
+        /// Side-by-side runs per explorer (medians are reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Executions per shuttle run (the cap per loom run).
+        #[arg(long, default_value_t = 2000)]
+        iterations: usize,
+        /// loom's preemption bound in the throughput runs.
+        #[arg(long, default_value_t = 2)]
+        loom_bound: usize,
+        /// Seconds after which each exhaustive loom exploration is cut off (0: skip them).
+        #[arg(long, default_value_t = 300)]
+        exhaustive_limit: u64,
+        /// Explorer(s) to measure: loom, shuttle-random, shuttle-pct, shuttle-dfs. Default: all.
+        #[arg(long = "explorer")]
+        explorers: Vec<String>,
+        /// Where to write the JSON results.
+        #[arg(long, default_value = "reports/bench/harness.json")]
+        out: PathBuf,
     },
 }
 
@@ -127,6 +158,20 @@ pub fn main() -> ExitCode {
                 Err(e) => bad_input(e),
             }
         }
+        Command::Bench {
+            which:
+                BenchOp::Harness {
+                    runs,
+                    iterations,
+                    loom_bound,
+                    exhaustive_limit,
+                    explorers,
+                    out,
+                },
+        } => match crate::bench::Settings::new(runs, iterations, loom_bound, exhaustive_limit, &explorers) {
+            Ok(settings) => crate::bench::harness(&settings, &out),
+            Err(e) => bad_input(e),
+        },
         Command::List => list::list(),
         Command::Db { dir, json, op } => db::db(&dir, json, &op),
     };

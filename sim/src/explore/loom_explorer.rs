@@ -1,8 +1,6 @@
 //! The loom explorer.
 
-use super::{failure, Budget, Outcome};
-use crate::body;
-use crate::scenario::workload::Plan;
+use super::{failure, Budget, Model, Outcome};
 use crate::world::World;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,7 +11,7 @@ use std::sync::Arc;
 const MAX_BRANCHES: usize = 1_000_000;
 
 /// Explores with loom, or replays the execution recorded in `checkpoint`.
-pub(super) fn run(budget: &Budget, plan: &Plan, world: &World, checkpoint: Option<&str>) -> Outcome {
+pub(super) fn run<M: Model>(budget: &Budget, model: &M, world: &World, checkpoint: Option<&str>) -> Outcome {
     let dir = tempfile::tempdir().expect("a temporary directory for loom's checkpoint");
     let path = dir.path().join("loom-checkpoint.json");
     if let Some(c) = checkpoint {
@@ -29,12 +27,12 @@ pub(super) fn run(budget: &Budget, plan: &Plan, world: &World, checkpoint: Optio
     b.checkpoint_interval = 1;
     b.checkpoint_file = Some(path.clone());
     let executions = Arc::new(AtomicU64::new(0));
-    let (plan, w, n) = (Arc::new(plan.clone()), world.clone(), executions.clone());
+    let (model, w, n) = (model.clone(), world.clone(), executions.clone());
     let result = catch_unwind(AssertUnwindSafe(|| {
         b.check(move || {
             // Relaxed: a counter read after the model returns, on the same OS thread.
             n.fetch_add(1, Ordering::Relaxed);
-            body::execute::<engine::sync::Loom>(&plan, &w);
+            model.execute::<engine::sync::Loom>(&w);
         })
     }));
     let executions = executions.load(Ordering::Relaxed);

@@ -13,6 +13,7 @@ mod shuttle_explorer;
 
 use crate::body;
 use crate::scenario::workload::Plan;
+use engine::sync::Runtime;
 use crate::scenario::ExplorerBudgets;
 use crate::world::{TraceEvent, Violation, World};
 use serde::{Deserialize, Serialize};
@@ -144,39 +145,63 @@ pub struct ReplayInput {
     pub loom_checkpoint: Option<String>,
 }
 
-/// Explores `plan` with `explorer` within `budget`, or replays one execution if `replay` says
+/// What the explorers run: one execution on any runtime, reporting into a [`World`], written
+/// once. A scenario's [`Plan`] is one; the kernel model ([`crate::kernel`]) is another.
+pub trait Model: Clone + Send + Sync + 'static {
+    /// Seeds the randomized schedulers.
+    fn seed(&self) -> u64;
+    /// Runs one execution on runtime `R`; panics at its end if `world` recorded a violation.
+    fn execute<R: Runtime>(&self, world: &World);
+}
+
+impl Model for Plan {
+    fn seed(&self) -> u64 {
+        self.seed
+    }
+    fn execute<R: Runtime>(&self, world: &World) {
+        body::execute::<R>(self, world)
+    }
+}
+
+/// Explores `model` with `explorer` within `budget`, or replays one execution if `replay` says
 /// how. Returns `Err` only for bad input (a malformed schedule).
-pub fn run(explorer: Explorer, budget: &Budget, plan: &Plan, replay: Option<&ReplayInput>) -> Result<Outcome, String> {
+pub fn run<M: Model>(explorer: Explorer, budget: &Budget, model: &M, replay: Option<&ReplayInput>) -> Result<Outcome, String> {
     let world = World::new();
     quietly(|| match explorer {
         Explorer::Loom => Ok(loom_explorer::run(
             budget,
-            plan,
+            model,
             &world,
             replay.and_then(|r| r.loom_checkpoint.as_deref()),
         )),
         Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs => shuttle_explorer::run(
             explorer,
             budget,
-            plan,
+            model,
             &world,
             replay.and_then(|r| r.schedule.as_deref()),
         ),
-        Explorer::Stress => Ok(stress(budget, plan, &world)),
+        Explorer::Stress => Ok(stress(budget, model, &world)),
     })
 }
 
 /// Runs `f` with panic messages silenced: a failing execution is reported through the
-/// `World`, and loom unwinds unfinished model threads with panics of its own. (shuttle installs
-/// a process-wide hook that would print all of them; restoring the previous hook removes it.)
-/// The panic hook is process-wide, so explorations in one process run one at a time.
-fn quietly<T>(f: impl FnOnce() -> T) -> T {
+/// `World`, and loom unwinds unfinished model threads with panics of its own. The panic hook is
+/// process-wide, so explorations in one process run one at a time (calls must not nest).
+///
+/// Two libraries install hooks once per process, each wrapping whatever hook is current: the
+/// `generator` crate under loom (it hides the panic that ends every loom thread) and shuttle (it
+/// prints every failing execution). Both are installed first, here, so that swapping hooks
+/// later never loses the generator's: without it every loom thread exit prints a message (and,
+/// with RUST_BACKTRACE set, a backtrace), which made later loom runs ten times slower.
+pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> T {
     static EXPLORING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    static SHUTTLE_HOOK: std::sync::Once = std::sync::Once::new();
+    static HOOKS: std::sync::Once = std::sync::Once::new();
     let _one_at_a_time = EXPLORING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    SHUTTLE_HOOK.call_once(|| {
-        // shuttle installs its printing hook once per process, on its first run: let it do so
-        // now, on a trivial test, and throw it away.
+    HOOKS.call_once(|| {
+        // The generator's hook stays: a trivial loom model installs it over the current hook.
+        loom::model::Builder::new().check(|| {});
+        // shuttle's goes: let it install on a trivial test, and throw it away.
         let previous = std::panic::take_hook();
         shuttle::check_random(|| {}, 1);
         drop(std::panic::take_hook());
@@ -192,9 +217,9 @@ fn quietly<T>(f: impl FnOnce() -> T) -> T {
     r
 }
 
-fn stress(budget: &Budget, plan: &Plan, world: &World) -> Outcome {
+fn stress<M: Model>(budget: &Budget, model: &M, world: &World) -> Outcome {
     for i in 1..=budget.iterations as u64 {
-        if let Err(p) = catch_unwind(AssertUnwindSafe(|| body::execute::<engine::sync::Std>(plan, world))) {
+        if let Err(p) = catch_unwind(AssertUnwindSafe(|| model.execute::<engine::sync::Std>(world))) {
             return Outcome {
                 executions: i,
                 failure: Some(failure(world, p, i, None, None)),

@@ -25,7 +25,7 @@ struct Log {
     executions: u64,
 }
 
-/// The decisions of the current execution, shared with whoever reads them after a failure.
+/// The decisions of the last execution a [`Recording`] saw, readable once it is dropped.
 #[derive(Clone, Debug, Default)]
 pub struct Steps(Arc<Mutex<Log>>);
 
@@ -39,31 +39,53 @@ impl Steps {
         self.lock().executions
     }
 
-    /// The current execution's schedule, encoded.
+    /// Decisions in the last execution.
+    pub fn len(&self) -> usize {
+        self.lock().steps.len()
+    }
+
+    /// Whether the last execution made no decision (or none was published yet).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The last execution's schedule, encoded.
     pub fn encode(&self) -> String {
         encode(&self.lock().steps)
     }
 }
 
-/// Wraps a scheduler and records its decisions.
+/// Wraps a scheduler and records its decisions. They are kept locally (a scheduling decision
+/// is the hottest path of a shuttle run) and published to the shared [`Steps`] when the
+/// recording is dropped, that is, when the shuttle `Runner` that owns it is.
 pub struct Recording<S> {
     inner: S,
-    steps: Steps,
+    current: Vec<Step>,
+    shared: Steps,
 }
 
 impl<S> Recording<S> {
     /// Records `inner`'s decisions into `steps`.
     pub fn new(inner: S, steps: Steps) -> Self {
-        Recording { inner, steps }
+        Recording {
+            inner,
+            current: Vec::new(),
+            shared: steps,
+        }
+    }
+}
+
+impl<S> Drop for Recording<S> {
+    fn drop(&mut self) {
+        self.shared.lock().steps = std::mem::take(&mut self.current);
     }
 }
 
 impl<S: Scheduler> Scheduler for Recording<S> {
     fn new_execution(&mut self) -> Option<Schedule> {
         let s = self.inner.new_execution()?;
-        let mut log = self.steps.lock();
-        log.steps.clear();
-        log.executions += 1;
+        self.current.clear();
+        self.shared.lock().executions += 1;
         Some(s)
     }
 
@@ -73,13 +95,13 @@ impl<S: Scheduler> Scheduler for Recording<S> {
             .iter()
             .position(|r| r.id() == t)
             .expect("a scheduler picks a runnable task");
-        self.steps.lock().steps.push(Step::Task(i));
+        self.current.push(Step::Task(i));
         Some(t)
     }
 
     fn next_u64(&mut self) -> u64 {
         let v = self.inner.next_u64();
-        self.steps.lock().steps.push(Step::Random(v));
+        self.current.push(Step::Random(v));
         v
     }
 }

@@ -1,13 +1,10 @@
 //! The shuttle explorers (random, PCT, DFS) and shuttle replay.
 
 use super::schedule::{Recording, Replaying, Steps};
-use super::{failure, Budget, Explorer, Outcome};
-use crate::body;
-use crate::scenario::workload::Plan;
+use super::{failure, Budget, Explorer, Model, Outcome};
 use crate::world::World;
 use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
 
 /// Stack per shuttle task: engine code runs deeper than shuttle's 60 KiB default.
 const STACK_SIZE: usize = 1 << 20;
@@ -22,15 +19,15 @@ fn config() -> shuttle::Config {
 }
 
 /// Explores with a shuttle scheduler seeded by the plan's seed, or replays `schedule`.
-pub(super) fn run(
+pub(super) fn run<M: Model>(
     explorer: Explorer,
     budget: &Budget,
-    plan: &Plan,
+    model: &M,
     world: &World,
     schedule: Option<&str>,
 ) -> Result<Outcome, String> {
     let steps = Steps::default();
-    let (iterations, seed) = (budget.iterations, plan.seed);
+    let (iterations, seed) = (budget.iterations, model.seed());
     let scheduler: Box<dyn Scheduler + Send> = match schedule {
         Some(s) => Box::new(Replaying::decode(s)?),
         None => match explorer {
@@ -41,10 +38,11 @@ pub(super) fn run(
         },
     };
     let recording = Recording::new(scheduler, steps.clone());
-    let (plan, w) = (Arc::new(plan.clone()), world.clone());
+    let (model, w) = (model.clone(), world.clone());
+    // `run` consumes the runner: when it returns or unwinds, the recording publishes `steps`.
     let runner = shuttle::Runner::new(recording, config());
     let result = catch_unwind(AssertUnwindSafe(|| {
-        runner.run(move || body::execute::<engine::sync::Shuttle>(&plan, &w))
+        runner.run(move || model.execute::<engine::sync::Shuttle>(&w))
     }));
     let executions = steps.executions();
     Ok(match result {

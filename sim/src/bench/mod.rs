@@ -1,0 +1,386 @@
+//! `lsmcheck bench harness`: what the harness costs next to raw loom and raw shuttle.
+//!
+//! Two measurements, both side by side in one process:
+//! - **Throughput** (executions per second) per explorer: the raw model ([`raw`], written
+//!   directly against loom's or shuttle's primitives, run by their own schedulers) against the
+//!   kernel model ([`crate::kernel`]: the engine's `VersionSet` on `SimFs` with the ledger and
+//!   oracles, run through our explorers, recording scheduler and checkpoints included). Runs
+//!   alternate raw/ours, ours/raw, … and the medians are compared.
+//! - **Exhaustive loom time** of both models (two readers, a compactor, GC) with preemption
+//!   bounds 1–3 and with none, each cut off at a time limit. Execution counts are exact and
+//!   machine-independent; seconds are not.
+//!
+//! (The engine benchmark against rusty-leveldb and fjall is the separate `bench/` workspace, so
+//! that CI never builds those crates.)
+
+mod machine;
+pub mod raw;
+
+use crate::explore::schedule::{Recording, Steps};
+use crate::explore::{self, Budget, Explorer};
+use crate::kernel::KernelModel;
+use serde::Serialize;
+use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Reader threads in both models (the "2 readers + 1 compactor + GC").
+const READERS: usize = 2;
+/// loom's branch limit for the exhaustive runs (the kernel model needs far more than 1,000).
+const MAX_BRANCHES: usize = 100_000;
+/// PCT's depth in both columns.
+const PCT_DEPTH: usize = 3;
+
+/// What to measure.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Side-by-side runs per explorer (the medians are reported).
+    pub runs: usize,
+    /// Executions per shuttle run, and the cap per loom run.
+    pub iterations: usize,
+    /// loom's preemption bound in the throughput runs.
+    pub loom_bound: usize,
+    /// Each exhaustive loom exploration stops here (zero: none are run).
+    pub exhaustive_limit: Duration,
+    /// The explorers whose throughput is measured.
+    pub explorers: Vec<Explorer>,
+}
+
+impl Settings {
+    /// Checks the command line's values; `explorers` empty means all of them.
+    pub fn new(
+        runs: usize,
+        iterations: usize,
+        loom_bound: usize,
+        exhaustive_limit_seconds: u64,
+        explorers: &[String],
+    ) -> Result<Settings, String> {
+        if runs == 0 || iterations == 0 {
+            return Err("--runs and --iterations must be at least 1".into());
+        }
+        let explorers = if explorers.is_empty() {
+            EXPLORERS.to_vec()
+        } else {
+            explorers
+                .iter()
+                .map(|n| {
+                    Explorer::from_name(n)
+                        .filter(|e| EXPLORERS.contains(e))
+                        .ok_or_else(|| format!("cannot benchmark explorer `{n}` (loom, shuttle-random, shuttle-pct, shuttle-dfs)"))
+                })
+                .collect::<Result<_, _>>()?
+        };
+        Ok(Settings {
+            runs,
+            iterations,
+            loom_bound,
+            exhaustive_limit: Duration::from_secs(exhaustive_limit_seconds),
+            explorers,
+        })
+    }
+}
+
+/// Medians of one explorer's runs.
+#[derive(Debug, Serialize)]
+struct Throughput {
+    explorer: &'static str,
+    raw_executions_per_second: f64,
+    ours_executions_per_second: f64,
+    /// ours / raw.
+    ratio: f64,
+    raw_samples: Vec<f64>,
+    ours_samples: Vec<f64>,
+    /// Executions per run (loom: the bounded exploration may end before the cap).
+    raw_executions: u64,
+    ours_executions: u64,
+}
+
+/// One exhaustive loom exploration.
+#[derive(Debug, Serialize)]
+struct Exhaustive {
+    model: &'static str,
+    readers: usize,
+    preemption_bound: Option<usize>,
+    executions: u64,
+    seconds: f64,
+    /// False if the time limit cut it off.
+    complete: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct HarnessReport {
+    benchmark: &'static str,
+    date: String,
+    machine: machine::Machine,
+    runs: usize,
+    iterations: usize,
+    loom_bound: usize,
+    pct_depth: usize,
+    exhaustive_limit_seconds: u64,
+    /// shuttle scheduling decisions in one execution (seed 0): the work per execution.
+    scheduling_points: SchedulingPoints,
+    throughput: Vec<Throughput>,
+    exhaustive: Vec<Exhaustive>,
+}
+
+#[derive(Debug, Serialize)]
+struct SchedulingPoints {
+    raw: usize,
+    ours: usize,
+}
+
+impl SchedulingPoints {
+    /// Counts one execution of each model under a recording random scheduler.
+    fn count() -> SchedulingPoints {
+        fn one(f: impl Fn() + Send + Sync + 'static) -> usize {
+            let steps = Steps::default();
+            let recording = Recording::new(RandomScheduler::new_from_seed(0, 1), steps.clone());
+            let mut config = shuttle::Config::new();
+            config.silence_warnings = true;
+            config.stack_size = 1 << 20;
+            shuttle::Runner::new(recording, config).run(f);
+            steps.len()
+        }
+        let world = crate::world::World::new();
+        SchedulingPoints {
+            raw: one(|| raw::on_shuttle::execute(READERS)),
+            ours: one(move || crate::kernel::execute::<engine::sync::Shuttle>(&world, None, READERS)),
+        }
+    }
+}
+
+/// The explorers measured, in table order.
+const EXPLORERS: [Explorer; 4] = [
+    Explorer::Loom,
+    Explorer::ShuttleRandom,
+    Explorer::ShuttlePct,
+    Explorer::ShuttleDfs,
+];
+
+/// Runs the benchmark, prints the tables and writes `out` (JSON). Returns the exit code.
+pub fn harness(settings: &Settings, out: &Path) -> u8 {
+    let mut throughput = Vec::new();
+    for &explorer in &settings.explorers {
+        let t = measure_throughput(explorer, settings);
+        eprintln!(
+            "{:<15} raw {:>9.0}/s  ours {:>9.0}/s  ratio {:.2}",
+            explorer.name(),
+            t.raw_executions_per_second,
+            t.ours_executions_per_second,
+            t.ratio
+        );
+        throughput.push(t);
+    }
+    let mut exhaustive = Vec::new();
+    // The model (two readers) at every bound, and the one-reader model the `--cfg loom`
+    // test tier explores with no bound.
+    let cases = [(2, Some(1)), (2, Some(2)), (2, Some(3)), (2, None), (1, None)];
+    let cases = if settings.exhaustive_limit.is_zero() { &[][..] } else { &cases[..] };
+    for &(readers, bound) in cases {
+        for model in ["raw", "kernel"] {
+            let e = explore::quietly(|| explore_exhaustively(model, readers, bound, settings.exhaustive_limit));
+            eprintln!(
+                "loom exhaustive {model:<6} readers {readers} bound {:<4} {:>9} executions {:>8.1} s{}",
+                show_bound(bound),
+                e.executions,
+                e.seconds,
+                if e.complete { "" } else { "  (cut off)" }
+            );
+            exhaustive.push(e);
+        }
+    }
+    let report = HarnessReport {
+        benchmark: "harness",
+        date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        machine: machine::Machine::this(),
+        runs: settings.runs,
+        iterations: settings.iterations,
+        loom_bound: settings.loom_bound,
+        pct_depth: PCT_DEPTH,
+        scheduling_points: SchedulingPoints::count(),
+        exhaustive_limit_seconds: settings.exhaustive_limit.as_secs(),
+        throughput,
+        exhaustive,
+    };
+    print_tables(&report);
+    let text = serde_json::to_string_pretty(&report).expect("the report serializes");
+    let written = out
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(out, text + "\n"));
+    match written {
+        Ok(()) => {
+            println!("wrote {}", out.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("lsmcheck: {}: cannot write the report: {e}", out.display());
+            2
+        }
+    }
+}
+
+fn show_bound(bound: Option<usize>) -> String {
+    bound.map_or("none".into(), |b| b.to_string())
+}
+
+fn measure_throughput(explorer: Explorer, s: &Settings) -> Throughput {
+    let (mut raw, mut ours) = (Vec::new(), Vec::new());
+    let (mut raw_n, mut ours_n) = (0, 0);
+    for run in 0..s.runs {
+        let seed = run as u64;
+        // Alternate which side goes first, so drift in machine speed hits both.
+        for side in if run % 2 == 0 { [false, true] } else { [true, false] } {
+            let start = Instant::now();
+            // Both sides run under the explorers' panic-hook regime (see `explore::quietly`).
+            let n = if side { run_ours(explorer, s, seed) } else { explore::quietly(|| run_raw(explorer, s, seed)) };
+            let rate = n as f64 / start.elapsed().as_secs_f64();
+            if side {
+                ours.push(rate);
+                ours_n = n;
+            } else {
+                raw.push(rate);
+                raw_n = n;
+            }
+        }
+    }
+    let (r, o) = (median(&raw), median(&ours));
+    Throughput {
+        explorer: explorer.name(),
+        raw_executions_per_second: r,
+        ours_executions_per_second: o,
+        ratio: o / r,
+        raw_samples: raw,
+        ours_samples: ours,
+        raw_executions: raw_n,
+        ours_executions: ours_n,
+    }
+}
+
+/// The kernel model through our explorer; returns the executions run.
+fn run_ours(explorer: Explorer, s: &Settings, seed: u64) -> u64 {
+    let budget = Budget {
+        iterations: s.iterations,
+        preemption_bound: (explorer == Explorer::Loom).then_some(s.loom_bound),
+        depth: (explorer == Explorer::ShuttlePct).then_some(PCT_DEPTH),
+    };
+    let model = KernelModel {
+        readers: READERS,
+        mutant: None,
+        seed,
+    };
+    let outcome = explore::run(explorer, &budget, &model, None).expect("no replay input");
+    assert!(outcome.failure.is_none(), "the correct kernel failed: {:?}", outcome.failure);
+    outcome.executions
+}
+
+/// The raw model under loom's or shuttle's own runner; returns the executions run.
+fn run_raw(explorer: Explorer, s: &Settings, seed: u64) -> u64 {
+    let n = Arc::new(AtomicU64::new(0));
+    let count = n.clone();
+    let iterations = s.iterations;
+    let scheduler: Box<dyn Scheduler + Send> = match explorer {
+        Explorer::Loom => {
+            let mut b = loom::model::Builder::new();
+            b.preemption_bound = Some(s.loom_bound);
+            b.max_permutations = Some(iterations + 1); // loom's counter is 1-based
+            b.check(move || {
+                // Relaxed: a counter read after the model returns, on this OS thread.
+                count.fetch_add(1, Ordering::Relaxed);
+                raw::on_loom::execute(READERS);
+            });
+            return n.load(Ordering::Relaxed);
+        }
+        Explorer::ShuttleRandom => Box::new(RandomScheduler::new_from_seed(seed, iterations)),
+        Explorer::ShuttlePct => Box::new(PctScheduler::new_from_seed(seed, PCT_DEPTH, iterations)),
+        Explorer::ShuttleDfs => Box::new(DfsScheduler::new(Some(iterations), false)),
+        Explorer::Stress => unreachable!("stress is not benchmarked"),
+    };
+    let mut config = shuttle::Config::new();
+    config.silence_warnings = true; // the SeqCst-only warning, printed for every Runner
+    shuttle::Runner::new(scheduler, config).run(move || {
+        // Relaxed: as above.
+        count.fetch_add(1, Ordering::Relaxed);
+        raw::on_shuttle::execute(READERS);
+    });
+    n.load(Ordering::Relaxed)
+}
+
+fn explore_exhaustively(model: &'static str, readers: usize, bound: Option<usize>, limit: Duration) -> Exhaustive {
+    let n = Arc::new(AtomicU64::new(0));
+    let count = n.clone();
+    let mut b = loom::model::Builder::new();
+    b.preemption_bound = bound;
+    b.max_branches = MAX_BRANCHES;
+    b.max_permutations = None;
+    b.max_duration = Some(limit);
+    // loom checks its time limit only every `checkpoint_interval` executions (20,000 by default).
+    b.checkpoint_interval = 100;
+    let start = Instant::now();
+    if model == "raw" {
+        b.check(move || {
+            count.fetch_add(1, Ordering::Relaxed); // Relaxed: as in run_raw
+            raw::on_loom::execute(readers);
+        });
+    } else {
+        let world = crate::world::World::new();
+        b.check(move || {
+            count.fetch_add(1, Ordering::Relaxed);
+            crate::kernel::execute::<engine::sync::Loom>(&world, None, readers);
+        });
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    Exhaustive {
+        model,
+        readers,
+        preemption_bound: bound,
+        executions: n.load(Ordering::Relaxed),
+        seconds,
+        // loom checks its time limit between executions; reaching it means it was cut off.
+        complete: seconds < limit.as_secs_f64(),
+    }
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn print_tables(r: &HarnessReport) {
+    println!(
+        "\nharness benchmark, {} ({} CPUs, {}), median of {} runs\n",
+        &r.date[..10],
+        r.machine.cpus,
+        r.machine.cpu_model,
+        r.runs
+    );
+    let p = &r.scheduling_points;
+    println!("scheduling points per execution (shuttle): raw {}, ours {}\n", p.raw, p.ours);
+    println!("| explorer | raw exec/s | ours exec/s | ours/raw |");
+    println!("|---|---:|---:|---:|");
+    for t in &r.throughput {
+        let name = t.explorer;
+        let label = if name == "loom" { format!("loom (bound {})", r.loom_bound) } else { name.to_string() };
+        println!(
+            "| {label} | {:.0} | {:.0} | {:.2}x |",
+            t.raw_executions_per_second, t.ours_executions_per_second, t.ratio
+        );
+    }
+    if r.exhaustive.is_empty() {
+        return;
+    }
+    println!("\n| loom, exhaustive | raw executions | raw s | ours (kernel) executions | ours s |");
+    println!("|---|---:|---:|---:|---:|");
+    for pair in r.exhaustive.chunks(2) {
+        let cell = |e: &Exhaustive| {
+            let cut = if e.complete { "" } else { " (cut off)" };
+            (format!("{}{cut}", e.executions), format!("{:.1}", e.seconds))
+        };
+        let ((rn, rs), (kn, ks)) = (cell(&pair[0]), cell(&pair[1]));
+        let (readers, bound) = (pair[0].readers, show_bound(pair[0].preemption_bound));
+        println!("| {readers} reader(s), bound {bound} | {rn} | {rs} | {kn} | {ks} |");
+    }
+}

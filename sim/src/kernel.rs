@@ -1,0 +1,145 @@
+//! The kernel model: the Version-set kernel alone (no memtable, no WAL) on the strict simulated
+//! filesystem. Readers pin `current` and read every file it lists after a pause (a lazy open),
+//! while a compactor installs a Version that replaces those files and runs GC. The ghost ledger
+//! and `SimFs` fail the execution on any delete of a listed file or read of a deleted one, and at
+//! quiescence the disk must hold exactly the files of `current`.
+//!
+//! It is the harness's smallest model of the Ref/Unref-versus-install race (LevelDB's
+//! `Version::Ref`/`Unref` against `LogAndApply` and `RemoveObsoleteFiles`), and it drives the
+//! engine's own [`VersionSet`], never a copy. The models crate's tests and `lsmcheck bench
+//! harness` run it.
+
+use crate::explore::Model;
+use crate::fs::SimFs;
+use crate::oracle;
+use crate::world::{World, WorldObserver};
+use engine::events::{Env, FileKind};
+use engine::filename;
+use engine::fs::Fs;
+use engine::key::{InternalKey, Kind};
+use engine::mutants::Mutant;
+use engine::sync::{self, Runtime};
+use engine::version::{FileMeta, KernelOptions, VersionEdit, VersionSet};
+use std::path::Path;
+
+const DIR: &str = "/db";
+
+/// Two readers, one compactor, GC: the shape of the model the issue tracker and the benchmark name.
+#[derive(Clone, Debug)]
+pub struct KernelModel {
+    /// Reader threads.
+    pub readers: usize,
+    /// The injected bug, if any.
+    pub mutant: Option<Mutant>,
+    /// Seeds the randomized schedulers (the model itself has no data to generate).
+    pub seed: u64,
+}
+
+impl Default for KernelModel {
+    fn default() -> Self {
+        KernelModel {
+            readers: 2,
+            mutant: None,
+            seed: 0,
+        }
+    }
+}
+
+impl Model for KernelModel {
+    fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    fn execute<R: Runtime>(&self, world: &World) {
+        execute::<R>(world, self.mutant, self.readers)
+    }
+}
+
+/// A tiny "table" (the kernel never parses tables), created as a pending output.
+fn new_table<R: Runtime>(vs: &VersionSet<R>) -> FileMeta {
+    let number = {
+        let mut st = vs.lock();
+        let n = st.new_file_number();
+        st.add_pending_output(n);
+        n
+    };
+    let path = filename::path(Path::new(DIR), FileKind::Table, number);
+    let mut f = vs.env().fs.create(&path).expect("create");
+    f.append(b"table").expect("append");
+    let k = |s: &str| InternalKey::new(s.as_bytes().to_vec(), 1, Kind::Put);
+    FileMeta {
+        number,
+        size: 5,
+        smallest: k("a"),
+        largest: k("z"),
+    }
+}
+
+fn install<R: Runtime>(vs: &VersionSet<R>, level: usize, add: FileMeta, delete: Option<&FileMeta>) {
+    let mut edit = VersionEdit::default();
+    if let Some(d) = delete {
+        edit.delete_file(1, d.number);
+    }
+    let n = add.number;
+    edit.add_file(level, add);
+    vs.log_and_apply(edit, |st| st.remove_pending_output(n))
+        .expect("install");
+}
+
+/// One execution of the kernel model on runtime `R` with `readers` reader threads. Panics at
+/// its end if `world` recorded a violation.
+pub fn execute<R: Runtime>(world: &World, mutant: Option<Mutant>, readers: usize) {
+    world.reset(&[]);
+    let fs = SimFs::<R>::new(world.clone());
+    fs.create_dir_all(Path::new(DIR)).expect("mkdir");
+    let env = Env {
+        fs: Box::new(fs.clone()),
+        observer: Some(Box::new(WorldObserver::<R>::new(world.clone()))),
+    };
+    let opts = KernelOptions {
+        mutant,
+        ..KernelOptions::default()
+    };
+    let (vs, _) = VersionSet::<R>::open(Path::new(DIR), env, opts, ()).expect("open");
+    let first = new_table(&vs);
+    install(&vs, 1, first.clone(), None);
+    let vs = sync::arc::<R, _>(vs);
+
+    let readers: Vec<_> = (0..readers)
+        .map(|i| {
+            let vs = vs.clone();
+            sync::spawn::<R, _>(&format!("reader-{i}"), move || {
+                let v = {
+                    let st = vs.lock();
+                    vs.pin_current(&st)
+                };
+                sync::yield_now::<R>(); // the lazy open comes later
+                for (_, number) in v.all_files() {
+                    let path = filename::path(Path::new(DIR), FileKind::Table, number);
+                    // A missing file is recorded by SimFs itself; the reader just moves on.
+                    if let Ok(bytes) = vs.env().fs.open(&path).and_then(|f| f.read_at(0, 5)) {
+                        assert_eq!(bytes, b"table");
+                    }
+                }
+            })
+        })
+        .collect();
+    let compactor = {
+        let vs = vs.clone();
+        sync::spawn::<R, _>("compactor", move || {
+            let out = new_table(&vs);
+            install(&vs, 2, out, Some(&first));
+            vs.remove_obsolete_files(); // as after every compaction
+        })
+    };
+    for h in readers.into_iter().chain([compactor]) {
+        if let Err(p) = h.join() {
+            std::panic::resume_unwind(p);
+        }
+    }
+    vs.remove_obsolete_files();
+    oracle::check_quiescent(world, &fs.tables());
+    drop(vs);
+    drop(fs);
+    world.fail_if_violated();
+}
