@@ -6,8 +6,8 @@
 //! real files in a fresh temporary directory. Runs are interleaved A/B/C, A/B/C… so machine noise
 //! hits every engine alike; each figure is the median of the runs, and the ratio is ours/theirs.
 //!
-//! Usage: `lsmbench [ENTRIES] [RUNS]` (default 200000 entries, 5 runs). Writes
-//! `../reports/bench/engine.json`.
+//! Usage: `lsmbench [ENTRIES] [RUNS] [WORKLOAD,…]` (default 200000 entries, 5 runs, every
+//! workload). Writes `../reports/bench/engine.json`.
 
 mod engines;
 
@@ -85,6 +85,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(200_000);
     let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+    let only: Option<Vec<String>> = args.get(3).map(|s| s.split(',').map(str::to_string).collect());
     let kinds = [Kind::Ours, Kind::RustyLevelDb, Kind::Fjall];
     let mut results = serde_json::Map::new();
     println!("{n} entries, {VALUE_SIZE}-byte values, median of {runs} interleaved runs, ops/s\n");
@@ -93,6 +94,9 @@ fn main() {
         "workload", "ours", "rusty-leveldb", "fjall", "ours/ldb", "ours/fjall"
     );
     for workload in WORKLOADS {
+        if only.as_ref().is_some_and(|o| !o.iter().any(|w| w == workload)) {
+            continue;
+        }
         let mut samples: Vec<Vec<f64>> = vec![Vec::new(); kinds.len()];
         let mut missing = [false; 3];
         for r in 0..runs {

@@ -1,6 +1,7 @@
 //! `TableBuilder`: writes entries in order into a new table file.
 
 use super::block::{push_entry, seal};
+use super::filter;
 use super::{FOOTER_LEN, MAGIC};
 use crate::coding::put_bytes;
 use crate::error::{IoContext, Result};
@@ -24,6 +25,8 @@ pub(crate) struct TableBuilder {
     offset: u64,
     block: Vec<u8>,
     index: Vec<u8>,
+    /// Filter hashes of the user keys added, one per distinct user key.
+    hashes: Vec<u64>,
     entries: u64,
     smallest: Option<InternalKey>,
     last: Option<InternalKey>,
@@ -40,6 +43,7 @@ impl TableBuilder {
             offset: 0,
             block: Vec::with_capacity(block_size + 1024),
             index: Vec::new(),
+            hashes: Vec::new(),
             entries: 0,
             smallest: None,
             last: None,
@@ -50,8 +54,12 @@ impl TableBuilder {
     pub(crate) fn add(&mut self, key: &InternalKey, value: &[u8]) -> Result<()> {
         if let Some(last) = &self.last {
             assert!(last < key, "table keys out of order: {last:?} then {key:?}");
+            if last.user != key.user {
+                self.hashes.push(filter::hash(&key.user));
+            }
         } else {
             self.smallest = Some(key.clone());
+            self.hashes.push(filter::hash(&key.user));
         }
         push_entry(&mut self.block, &key.encode(), value);
         self.last = Some(key.clone());
@@ -87,17 +95,23 @@ impl TableBuilder {
         Ok(())
     }
 
-    /// Writes the index and footer and syncs. Requires: at least one entry.
+    /// Writes the filter, the index and the footer, and syncs. Requires: at least one entry.
     pub(crate) fn finish(mut self) -> Result<TableSummary> {
         assert!(self.entries > 0, "an empty table is never written");
         self.flush_block()?;
-        let index_offset = self.offset;
+        let filter_offset = self.offset;
+        let mut filter = filter::build(&self.hashes);
+        seal(&mut filter);
+        self.file.append(&filter).at(&self.path)?;
+        let index_offset = filter_offset + filter.len() as u64;
         let mut index = std::mem::take(&mut self.index);
         seal(&mut index);
         self.file.append(&index).at(&self.path)?;
         let mut footer = Vec::with_capacity(FOOTER_LEN);
         footer.extend_from_slice(&index_offset.to_le_bytes());
         footer.extend_from_slice(&(index.len() as u64).to_le_bytes());
+        footer.extend_from_slice(&filter_offset.to_le_bytes());
+        footer.extend_from_slice(&(filter.len() as u64).to_le_bytes());
         footer.extend_from_slice(&self.entries.to_le_bytes());
         footer.extend_from_slice(&MAGIC.to_le_bytes());
         let crc = crc32c::crc32c(&footer);

@@ -46,8 +46,14 @@ impl<R: Runtime> TableCache<R> {
     }
 
     /// The open table for `number`, opening `path` if needed. Returns whether it was opened now.
+    /// The open (file I/O) runs outside the cache lock, so a miss never stalls other readers;
+    /// if two readers miss at once, the first to insert wins and the other's copy is dropped.
     /// Requires: the caller has pinned a Version that lists `number`.
     pub(crate) fn get(&self, fs: &dyn Fs, path: &Path, number: u64) -> Result<(R::Arc<Table>, bool)> {
+        if let Some(table) = self.lookup(number) {
+            return Ok((table, false));
+        }
+        let table = R::arc_new(Table::open(fs, path)?);
         let mut inner = self.inner.lock();
         inner.clock += 1;
         let now = inner.clock;
@@ -55,7 +61,6 @@ impl<R: Runtime> TableCache<R> {
             slot.used = now;
             return Ok((slot.table.clone(), false));
         }
-        let table = R::arc_new(Table::open(fs, path)?);
         if inner.tables.len() >= self.capacity {
             let oldest = inner.tables.iter().min_by_key(|(_, s)| s.used).map(|(n, _)| *n);
             if let Some(n) = oldest {
@@ -70,6 +75,15 @@ impl<R: Runtime> TableCache<R> {
             },
         );
         Ok((table, true))
+    }
+
+    fn lookup(&self, number: u64) -> Option<R::Arc<Table>> {
+        let mut inner = self.inner.lock();
+        inner.clock += 1;
+        let now = inner.clock;
+        let slot = inner.tables.get_mut(&number)?;
+        slot.used = now;
+        Some(slot.table.clone())
     }
 
     /// Forgets `number` (its file is being deleted).

@@ -3,26 +3,29 @@
 //! Layout of `NNNNNN.sst`:
 //!
 //! ```text
-//! data block 0 | data block 1 | ... | index block | footer (36 bytes)
+//! data block 0 | data block 1 | ... | filter block | index block | footer (52 bytes)
 //! block  = (varint klen | internal key | varint vlen | value)* | crc32c(entries): u32
+//! filter = Bloom bits | probes: u8 | crc32c: u32
 //! index  = (varint klen | last internal key of block | offset: u64 | size: u32)* | crc32c: u32
-//! footer = index offset: u64 | index size: u64 | entry count: u64 | magic: u64 | crc32c(first 32 bytes): u32
+//! footer = index offset: u64 | index size: u64 | filter offset: u64 | filter size: u64
+//!          | entry count: u64 | magic: u64 | crc32c(first 48 bytes): u32
 //! ```
 //!
-//! The index holds one entry per ~4 KiB data block (the sparse index): a lookup binary-searches
-//! it and reads one block. Every block is checksummed; damage is `Error::Corruption` naming the
-//! file and offset.
+//! The index holds one entry per ~4 KiB data block (the sparse index): a lookup asks the
+//! table's Bloom filter ([`filter`]) first, then binary-searches the index and reads one block.
+//! Every block is checksummed; damage is `Error::Corruption` naming the file and offset.
 
 mod block;
 mod builder;
 mod cache;
+mod filter;
 mod reader;
 
 pub(crate) use builder::TableBuilder;
 pub(crate) use cache::TableCache;
 pub(crate) use reader::{Table, TableIter};
 
-/// Identifies an lsmcheck table ("LSMCHK01").
-pub(crate) const MAGIC: u64 = u64::from_le_bytes(*b"LSMCHK01");
+/// Identifies an lsmcheck table ("LSMCHK02": version 2 added the filter block).
+pub(crate) const MAGIC: u64 = u64::from_le_bytes(*b"LSMCHK02");
 /// Footer length in bytes.
-pub(crate) const FOOTER_LEN: usize = 36;
+pub(crate) const FOOTER_LEN: usize = 52;

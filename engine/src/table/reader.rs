@@ -1,6 +1,7 @@
 //! `Table`: an open table file (footer and sparse index in memory), and `TableIter`.
 
 use super::block::{decode_entries, seek, verify};
+use super::filter::{self, Filter};
 use super::{FOOTER_LEN, MAGIC};
 use crate::coding::Reader;
 use crate::error::{Error, IoContext, Result};
@@ -22,6 +23,7 @@ pub(crate) struct Table {
     path: PathBuf,
     file: Box<dyn RandomAccessFile>,
     index: Vec<IndexEntry>,
+    filter: Filter,
 }
 
 impl std::fmt::Debug for Table {
@@ -46,20 +48,26 @@ impl Table {
         let footer = file.read_at(footer_at, FOOTER_LEN).at(path)?;
         let bad = |reason: &str| Error::corruption(path, footer_at, reason.to_string());
         let mut r = Reader::new(&footer);
-        let (index_offset, index_size, _entries, magic, crc) =
-            match (r.fixed64(), r.fixed64(), r.fixed64(), r.fixed64(), r.fixed32()) {
-                (Some(a), Some(b), Some(c), Some(d), Some(e)) => (a, b, c, d, e),
-                _ => return Err(bad("truncated footer")),
-            };
+        let mut field = || r.fixed64().ok_or_else(|| bad("truncated footer"));
+        let (index_offset, index_size, filter_offset, filter_size, _entries, magic) =
+            (field()?, field()?, field()?, field()?, field()?, field()?);
+        let crc = r.fixed32().ok_or_else(|| bad("truncated footer"))?;
         if magic != MAGIC {
-            return Err(bad("bad magic number: not a table"));
+            return Err(bad("bad magic number: not a table (or an older table format)"));
         }
-        if crc32c::crc32c(&footer[..32]) != crc {
+        if crc32c::crc32c(&footer[..FOOTER_LEN - 4]) != crc {
             return Err(bad("footer checksum mismatch"));
         }
         if index_offset.checked_add(index_size) != Some(footer_at) {
             return Err(bad("index block does not end at the footer"));
         }
+        if filter_offset.checked_add(filter_size) != Some(index_offset) {
+            return Err(bad("filter block does not end at the index block"));
+        }
+        let raw = file.read_at(filter_offset, filter_size as usize).at(path)?;
+        let filter = verify(&raw)
+            .and_then(Filter::decode)
+            .map_err(|e| Error::corruption(path, filter_offset, e))?;
         let raw = file.read_at(index_offset, index_size as usize).at(path)?;
         let body = verify(&raw).map_err(|e| Error::corruption(path, index_offset, e))?;
         let index = decode_index(body, index_offset).map_err(|e| Error::corruption(path, index_offset, e))?;
@@ -67,6 +75,7 @@ impl Table {
             path: path.to_path_buf(),
             file,
             index,
+            filter,
         })
     }
 
@@ -86,6 +95,9 @@ impl Table {
     /// The first entry `>= target` if it has the same user key: the newest version of
     /// `target.user` at or below `target.seq`.
     pub(crate) fn get(&self, target: &InternalKey) -> Result<Option<Entry>> {
+        if !self.filter.may_contain(filter::hash(&target.user)) {
+            return Ok(None);
+        }
         let i = self.block_for(target);
         if i == self.index.len() {
             return Ok(None);

@@ -66,9 +66,9 @@ impl Settings {
             explorers
                 .iter()
                 .map(|n| {
-                    Explorer::from_name(n)
-                        .filter(|e| EXPLORERS.contains(e))
-                        .ok_or_else(|| format!("cannot benchmark explorer `{n}` (loom, shuttle-random, shuttle-pct, shuttle-dfs)"))
+                    Explorer::from_name(n).filter(|e| EXPLORERS.contains(e)).ok_or_else(|| {
+                        format!("cannot benchmark explorer `{n}` (loom, shuttle-random, shuttle-pct, shuttle-dfs)")
+                    })
                 })
                 .collect::<Result<_, _>>()?
         };
@@ -177,7 +177,11 @@ pub fn harness(settings: &Settings, out: &Path) -> u8 {
     // The model (two readers) at every bound, and the one-reader model the `--cfg loom`
     // test tier explores with no bound.
     let cases = [(2, Some(1)), (2, Some(2)), (2, Some(3)), (2, None), (1, None)];
-    let cases = if settings.exhaustive_limit.is_zero() { &[][..] } else { &cases[..] };
+    let cases = if settings.exhaustive_limit.is_zero() {
+        &[][..]
+    } else {
+        &cases[..]
+    };
     for &(readers, bound) in cases {
         for model in ["raw", "kernel"] {
             let e = explore::quietly(|| explore_exhaustively(model, readers, bound, settings.exhaustive_limit));
@@ -235,7 +239,11 @@ fn measure_throughput(explorer: Explorer, s: &Settings) -> Throughput {
         for side in if run % 2 == 0 { [false, true] } else { [true, false] } {
             let start = Instant::now();
             // Both sides run under the explorers' panic-hook regime (see `explore::quietly`).
-            let n = if side { run_ours(explorer, s, seed) } else { explore::quietly(|| run_raw(explorer, s, seed)) };
+            let n = if side {
+                run_ours(explorer, s, seed)
+            } else {
+                explore::quietly(|| run_raw(explorer, s, seed))
+            };
             let rate = n as f64 / start.elapsed().as_secs_f64();
             if side {
                 ours.push(rate);
@@ -272,7 +280,11 @@ fn run_ours(explorer: Explorer, s: &Settings, seed: u64) -> u64 {
         seed,
     };
     let outcome = explore::run(explorer, &budget, &model, None).expect("no replay input");
-    assert!(outcome.failure.is_none(), "the correct kernel failed: {:?}", outcome.failure);
+    assert!(
+        outcome.failure.is_none(),
+        "the correct kernel failed: {:?}",
+        outcome.failure
+    );
     outcome.executions
 }
 
@@ -358,12 +370,19 @@ fn print_tables(r: &HarnessReport) {
         r.runs
     );
     let p = &r.scheduling_points;
-    println!("scheduling points per execution (shuttle): raw {}, ours {}\n", p.raw, p.ours);
+    println!(
+        "scheduling points per execution (shuttle): raw {}, ours {}\n",
+        p.raw, p.ours
+    );
     println!("| explorer | raw exec/s | ours exec/s | ours/raw |");
     println!("|---|---:|---:|---:|");
     for t in &r.throughput {
         let name = t.explorer;
-        let label = if name == "loom" { format!("loom (bound {})", r.loom_bound) } else { name.to_string() };
+        let label = if name == "loom" {
+            format!("loom (bound {})", r.loom_bound)
+        } else {
+            name.to_string()
+        };
         println!(
             "| {label} | {:.0} | {:.0} | {:.2}x |",
             t.raw_executions_per_second, t.ours_executions_per_second, t.ratio

@@ -114,7 +114,10 @@ macro_rules! raw_model {
             gc(&db);
             let current = db.state.lock().unwrap().current.files.clone();
             let disk: Vec<u64> = db.disk.lock().unwrap().iter().copied().collect();
-            assert_eq!(disk, current, "at quiescence the disk holds exactly current's files");
+            assert_eq!(
+                disk, current,
+                "at quiescence the disk holds exactly current's files"
+            );
         }
     };
 }

@@ -13,9 +13,9 @@ mod shuttle_explorer;
 
 use crate::body;
 use crate::scenario::workload::Plan;
-use engine::sync::Runtime;
 use crate::scenario::ExplorerBudgets;
 use crate::world::{TraceEvent, Violation, World};
+use engine::sync::Runtime;
 use serde::{Deserialize, Serialize};
 use std::any::Any;
 use std::fmt;
@@ -165,7 +165,12 @@ impl Model for Plan {
 
 /// Explores `model` with `explorer` within `budget`, or replays one execution if `replay` says
 /// how. Returns `Err` only for bad input (a malformed schedule).
-pub fn run<M: Model>(explorer: Explorer, budget: &Budget, model: &M, replay: Option<&ReplayInput>) -> Result<Outcome, String> {
+pub fn run<M: Model>(
+    explorer: Explorer,
+    budget: &Budget,
+    model: &M,
+    replay: Option<&ReplayInput>,
+) -> Result<Outcome, String> {
     let world = World::new();
     quietly(|| match explorer {
         Explorer::Loom => Ok(loom_explorer::run(
