@@ -133,9 +133,21 @@ fn main() {
             }),
         );
     }
+    let cpu_model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
     let out = serde_json::json!({
+        "benchmark": "engine",
+        "date": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         "entries": n, "value_size": VALUE_SIZE, "runs": runs,
         "cpus": std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1),
+        "cpu_model": cpu_model,
         "workloads": results,
     });
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../reports/bench/engine.json");
