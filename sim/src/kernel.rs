@@ -24,7 +24,7 @@ use std::path::Path;
 
 const DIR: &str = "/db";
 
-/// Two readers, one compactor, GC: the shape of the model the issue tracker and the benchmark name.
+/// The kernel model's parameters; the default is two readers, one compactor and GC.
 #[derive(Clone, Debug)]
 pub struct KernelModel {
     /// Reader threads.

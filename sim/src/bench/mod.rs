@@ -203,7 +203,7 @@ pub fn harness(settings: &Settings, out: &Path) -> u8 {
         iterations: settings.iterations,
         loom_bound: settings.loom_bound,
         pct_depth: PCT_DEPTH,
-        scheduling_points: SchedulingPoints::count(),
+        scheduling_points: explore::quietly(SchedulingPoints::count),
         exhaustive_limit_seconds: settings.exhaustive_limit.as_secs(),
         throughput,
         exhaustive,
