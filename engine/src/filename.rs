@@ -11,12 +11,17 @@ pub const LOCK: &str = "LOCK";
 
 /// The path of file `number` of `kind` in `dir`.
 pub fn path(dir: &Path, kind: FileKind, number: u64) -> PathBuf {
-    dir.join(match kind {
+    dir.join(name(kind, number))
+}
+
+/// The name of file `number` of `kind`.
+pub fn name(kind: FileKind, number: u64) -> String {
+    match kind {
         FileKind::Log => format!("{number:06}.log"),
         FileKind::Table => format!("{number:06}.sst"),
         FileKind::Manifest => format!("MANIFEST-{number:06}"),
         FileKind::Temp => format!("{number:06}.dbtmp"),
-    })
+    }
 }
 
 /// Parses a directory entry; `None` for `CURRENT` and for names the engine does not own.

@@ -45,7 +45,9 @@ mod table;
 pub mod version;
 mod wal;
 
-pub use db::{Background, Db, DbIter, LevelStats, Options, ReadInfo, Snapshot, Stats, Work};
+pub use db::{
+    Background, Db, DbIter, Dropped, LevelStats, Options, ReadInfo, RecoveryReport, Snapshot, Stats, Work, WriteOptions,
+};
 pub use error::{Error, Result};
 pub use events::{Env, Event, FileKind, Observer};
 pub use wal::WriteBatch;

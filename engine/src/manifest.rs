@@ -11,7 +11,7 @@ use crate::events::FileKind;
 use crate::filename::{self, CURRENT};
 use crate::fs::{read_all, Fs};
 use crate::version::{apply_edit, FileMeta, VersionEdit, NUM_LEVELS};
-use crate::wal::read_log;
+use crate::wal::{read_log, Tail};
 use std::path::Path;
 
 /// What recovery found.
@@ -94,6 +94,9 @@ pub(crate) fn recover(fs: &dyn Fs, dir: &Path) -> Result<Option<Recovered>> {
         ));
     }
     let log = read_log(fs, &path)?;
+    if let Tail::Corrupt { offset, reason, .. } = log.tail {
+        return Err(Error::corruption(&path, offset, reason));
+    }
     let mut r = Recovered {
         manifest_number,
         ..Recovered::default()

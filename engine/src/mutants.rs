@@ -4,7 +4,8 @@
 //! the structural ones) and the oracle that should catch it. A mutant is chosen per database
 //! through `Options::mutant`, which exists only with the `mutants` cargo feature; without it
 //! [`crate::version::KernelOptions::mutated`] is a constant `false` and every mutation point
-//! compiles away. Crash and durability mutants (M33–M36) need a crash explorer and are not here.
+//! compiles away. The durability mutants (the last group) show only when the process or the
+//! machine dies; the harness's crash explorer is the one that kills them.
 
 /// A selectable bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,11 +60,35 @@ pub enum Mutant {
     /// Compaction drops tombstones without checking that deeper levels hold no older value for
     /// the key. O1, O2 (resurrection).
     TombstoneDroppedAboveBase,
+    /// Durability (crash-consistency.md §1): a WAL record stays in the process's buffer when the
+    /// write is acknowledged (no `flush` after the append). A process crash loses it.
+    WalNotFlushedBeforeAck,
+    /// Durability (LevelDB `SyncDirIfManifest`): the MANIFEST is synced without syncing the
+    /// directory first, so after a power loss it can name a table whose name never became durable.
+    NoDirSyncBeforeManifest,
+    /// Durability: a flush deletes the WALs it covers before the MANIFEST edit that retires them
+    /// is durable; a crash in between loses the memtable's writes.
+    OldWalDeletedBeforeInstall,
+    /// Durability (catalogue "an edit naming a table that was never fsynced"): a table is
+    /// installed without syncing its data; after a power loss the MANIFEST names a short table.
+    TableNotSynced,
+    /// Durability (M34's family, LevelDB issue 68): `CURRENT` is rewritten in place instead of
+    /// temp file, sync, rename; a crash in between leaves an empty `CURRENT`.
+    CurrentWrittenInPlace,
+    /// Durability: a crash during the very first open leaves files but no `CURRENT`, and every
+    /// later open refuses the directory (the engine before the fix).
+    FirstOpenNotIdempotent,
+    /// Durability: a new WAL's directory entry is never synced, so after a power loss its synced
+    /// records vanish with it.
+    NewWalNotDirSynced,
+    /// Durability (LevelDB `log::Reader`): WAL recovery treats a torn or zero-filled tail as
+    /// corruption, so a machine crash mid-append makes the database unopenable.
+    TornTailIsCorruption,
 }
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 16] = [
+    pub const ALL: [Mutant; 24] = [
         Mutant::GetSkipsRef,
         Mutant::IterSkipsRef,
         Mutant::GcLiveSetFromCurrentOnly,
@@ -80,7 +105,20 @@ impl Mutant {
         Mutant::OutputSplitsUserKey,
         Mutant::CompactionIgnoresSnapshots,
         Mutant::TombstoneDroppedAboveBase,
+        Mutant::WalNotFlushedBeforeAck,
+        Mutant::NoDirSyncBeforeManifest,
+        Mutant::OldWalDeletedBeforeInstall,
+        Mutant::TableNotSynced,
+        Mutant::CurrentWrittenInPlace,
+        Mutant::FirstOpenNotIdempotent,
+        Mutant::NewWalNotDirSynced,
+        Mutant::TornTailIsCorruption,
     ];
+
+    /// True for the durability mutants, which only a crash shows.
+    pub fn is_durability(self) -> bool {
+        self >= Mutant::WalNotFlushedBeforeAck
+    }
 
     /// The name used on command lines and in reports.
     pub fn name(self) -> &'static str {
@@ -101,6 +139,14 @@ impl Mutant {
             Mutant::OutputSplitsUserKey => "output-splits-user-key",
             Mutant::CompactionIgnoresSnapshots => "compaction-ignores-snapshots",
             Mutant::TombstoneDroppedAboveBase => "tombstone-dropped-above-base",
+            Mutant::WalNotFlushedBeforeAck => "wal-not-flushed-before-ack",
+            Mutant::NoDirSyncBeforeManifest => "no-dir-sync-before-manifest",
+            Mutant::OldWalDeletedBeforeInstall => "old-wal-deleted-before-install",
+            Mutant::TableNotSynced => "table-not-synced",
+            Mutant::CurrentWrittenInPlace => "current-written-in-place",
+            Mutant::FirstOpenNotIdempotent => "first-open-not-idempotent",
+            Mutant::NewWalNotDirSynced => "new-wal-not-dir-synced",
+            Mutant::TornTailIsCorruption => "torn-tail-is-corruption",
         }
     }
 
@@ -123,6 +169,14 @@ impl Mutant {
             Mutant::OutputSplitsUserKey => "M11 leveldb#320,#887",
             Mutant::CompactionIgnoresSnapshots => "snapshot rule (version-lifecycle.md 6)",
             Mutant::TombstoneDroppedAboveBase => "base-level rule (version-lifecycle.md 6)",
+            Mutant::WalNotFlushedBeforeAck => "leveldb log_writer AddRecord+Flush",
+            Mutant::NoDirSyncBeforeManifest => "leveldb SyncDirIfManifest",
+            Mutant::OldWalDeletedBeforeInstall => "L4 durability before deletion",
+            Mutant::TableNotSynced => "catalogue (f): edit names an unsynced table",
+            Mutant::CurrentWrittenInPlace => "M34 leveldb issue 68",
+            Mutant::FirstOpenNotIdempotent => "leveldb NewDB on a missing CURRENT",
+            Mutant::NewWalNotDirSynced => "rocksdb WAL dir sync",
+            Mutant::TornTailIsCorruption => "leveldb log_reader torn tail = EOF",
         }
     }
 
@@ -145,6 +199,14 @@ impl Mutant {
             Mutant::OutputSplitsUserKey => "one user key's entries split across two files of a level (O8)",
             Mutant::CompactionIgnoresSnapshots => "compaction drops entries a snapshot still needs (O1, O2)",
             Mutant::TombstoneDroppedAboveBase => "a tombstone is dropped above an older value (O1, O2)",
+            Mutant::WalNotFlushedBeforeAck => "an acknowledged WAL record stays in the process buffer (process crash)",
+            Mutant::NoDirSyncBeforeManifest => "MANIFEST synced before the directory naming its tables (power loss)",
+            Mutant::OldWalDeletedBeforeInstall => "a flush deletes the WAL before the edit retiring it is durable",
+            Mutant::TableNotSynced => "a table is installed with unsynced data (power loss)",
+            Mutant::CurrentWrittenInPlace => "CURRENT rewritten in place, not temp + sync + rename",
+            Mutant::FirstOpenNotIdempotent => "a crash during the first open bricks the directory",
+            Mutant::NewWalNotDirSynced => "a new WAL's name is never made durable (power loss, synced writes)",
+            Mutant::TornTailIsCorruption => "a torn WAL tail is treated as corruption (torn write)",
         }
     }
 
@@ -153,3 +215,32 @@ impl Mutant {
         Mutant::ALL.into_iter().find(|m| m.name() == name)
     }
 }
+
+/// Mutant-only code paths, kept here so the real paths read as the real paths.
+mod paths {
+    use crate::error::{IoContext, Result};
+    use crate::events::FileKind;
+    use crate::filename;
+    use crate::fs::Fs;
+    use std::path::Path;
+
+    /// `CurrentWrittenInPlace`: truncate `CURRENT` and write the new name into it.
+    pub(crate) fn write_current_in_place(fs: &dyn Fs, dir: &Path, number: u64) -> Result<()> {
+        let current = dir.join(filename::CURRENT);
+        let mut f = fs.create(&current).at(&current)?;
+        f.append(format!("MANIFEST-{number:06}\n").as_bytes()).at(&current)?;
+        f.sync().at(&current)
+    }
+
+    /// `OldWalDeletedBeforeInstall`: unlink every WAL numbered below `keep`.
+    pub(crate) fn delete_wals_below(fs: &dyn Fs, dir: &Path, keep: u64) {
+        let names = fs.list(dir).unwrap_or_default();
+        for (kind, n) in names.iter().filter_map(|n| filename::parse(n)) {
+            if kind == FileKind::Log && n < keep {
+                let _ = fs.remove(&filename::path(dir, kind, n));
+            }
+        }
+    }
+}
+
+pub(crate) use paths::{delete_wals_below, write_current_in_place};

@@ -82,6 +82,9 @@ impl WritableFile for Failing {
     fn append(&mut self, data: &[u8]) -> io::Result<()> {
         self.0.append(data)
     }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
     fn sync(&mut self) -> io::Result<()> {
         self.0.sync()?;
         if self.1.load(Ordering::SeqCst) {

@@ -13,7 +13,7 @@ use crate::world::{Query, ReadRecord, Violation, World, WorldObserver};
 use engine::events::Env;
 use engine::fs::Fs;
 use engine::sync::{self, Runtime};
-use engine::{Db, DbIter, WriteBatch};
+use engine::{Db, DbIter, WriteBatch, WriteOptions};
 use std::path::Path;
 
 /// The database directory inside the simulated filesystem.
@@ -25,6 +25,9 @@ pub const DIR: &str = "/db";
 pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
     world.reset(&plan.disabled_oracles);
     let fs = SimFs::<R>::new(world.clone());
+    if plan.crash_points.is_some() {
+        fs.record_crashes();
+    }
     let dir = Path::new(DIR);
     fs.create_dir_all(dir).expect("in-memory mkdir");
     let env = Env {
@@ -38,17 +41,19 @@ pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
             return world.fail_if_violated();
         }
     };
+    let mut setup_writes = 0;
     for op in &plan.setup {
-        run_op::<R>(&db, world, op);
+        run_op::<R>(&db, world, op, plan, &mut setup_writes);
     }
     let handles: Vec<_> = plan
         .threads
         .iter()
         .map(|(name, ops)| {
-            let (db, world, ops) = (db.clone(), world.clone(), ops.clone());
+            let (db, world, ops, plan) = (db.clone(), world.clone(), ops.clone(), plan.clone());
             sync::spawn::<R, _>(name, move || {
+                let mut writes = 0;
                 for op in &ops {
-                    run_op::<R>(&db, &world, op);
+                    run_op::<R>(&db, &world, op, &plan, &mut writes);
                 }
             })
         })
@@ -68,6 +73,9 @@ pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
     db.versions().remove_obsolete_files();
     oracle::check_quiescent(world, &fs.tables());
     drop(db);
+    if let Some(max_points) = plan.crash_points {
+        crate::crash::check_crashes(plan, world, &fs, max_points);
+    }
     drop(fs);
     world.fail_if_violated();
 }
@@ -84,8 +92,9 @@ fn show(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// Runs one operation, recording writes and reads into `world`.
-fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op) {
+/// Runs one operation, recording writes and reads into `world`. `writes` counts this
+/// thread's writes (the plan syncs every `sync_every`th).
+fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op, plan: &Plan, writes: &mut u64) {
     let thread = R::thread_name();
     let fail = |what: &str, e: engine::Error| {
         world.violate(Violation::EngineError {
@@ -109,9 +118,12 @@ fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op) {
                     None => batch.delete(k.clone()),
                 };
             }
-            world.trace(&thread, "write", None, None, describe(&updates));
-            match db.write_with_sequence(batch) {
-                Ok(first) => world.lock().writes.push((first, updates)),
+            *writes += 1;
+            let sync = plan.synced(*writes);
+            let what = format!("{}{}", if sync { "synced: " } else { "" }, describe(&updates));
+            world.trace(&thread, "write", None, None, what);
+            match db.write_with_sequence(batch, WriteOptions { sync }) {
+                Ok(first) => acknowledged(world, first, updates, sync),
                 Err(e) => fail("write", e),
             }
         }
@@ -191,6 +203,17 @@ fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op) {
         Op::Compact => db.compact_range(None, None).unwrap_or_else(|e| fail("compact", e)),
         Op::Gc => db.versions().remove_obsolete_files(),
     }
+}
+
+/// Records an acknowledged write: from now on the durability contract covers it.
+fn acknowledged(world: &World, first: u64, updates: Vec<(Vec<u8>, Option<Vec<u8>>)>, synced: bool) {
+    let last = first + updates.len() as u64 - 1;
+    let mut st = world.lock();
+    st.acked_through = st.acked_through.max(last);
+    if synced {
+        st.synced_through = st.synced_through.max(last);
+    }
+    st.writes.push((first, updates));
 }
 
 /// Rows a read returned.

@@ -12,6 +12,7 @@
 pub mod bench;
 pub mod body;
 pub mod cli;
+pub mod crash;
 pub mod explore;
 pub mod fs;
 pub mod gate;

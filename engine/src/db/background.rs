@@ -94,6 +94,9 @@ impl<R: Runtime> DbInner<R> {
                 st.ext.imm = None; // M30
             }
         }
+        if opts.mutated(Mutant::OldWalDeletedBeforeInstall) {
+            crate::mutants::delete_wals_below(&*env.fs, self.vs.dir(), wal_number);
+        }
         let installed = self.vs.log_and_apply(edit, |st| {
             st.ext.imm = None;
             if let (Some(t), false) = (&table, early_release) {

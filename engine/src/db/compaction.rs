@@ -120,7 +120,7 @@ impl<R: Runtime> DbInner<R> {
                     .is_some_and(|(_, b)| b.approximate_size() >= self.opts.target_file_size)
             {
                 let (n, b) = out.take().expect("checked above");
-                files.push(finish(n, b)?);
+                files.push(self.seal_table(n, b)?);
             }
             if out.is_none() {
                 out = Some(self.open_output(outputs)?);
@@ -129,7 +129,7 @@ impl<R: Runtime> DbInner<R> {
         }
         if let Some((n, b)) = out {
             if b.entries() > 0 {
-                files.push(finish(n, b)?);
+                files.push(self.seal_table(n, b)?);
             }
         }
         Ok(files)
@@ -159,22 +159,6 @@ impl<R: Runtime> DbInner<R> {
             n
         };
         outputs.push(number);
-        let path = filename::path(self.vs.dir(), FileKind::Table, number);
-        let b = TableBuilder::create(&*self.vs.env().fs, &path, self.opts.block_size)?;
-        self.vs.env().emit(|| Event::FileCreated {
-            kind: FileKind::Table,
-            number,
-        });
-        Ok((number, b))
+        Ok((number, self.create_table(number)?))
     }
-}
-
-fn finish(number: u64, b: TableBuilder) -> Result<FileMeta> {
-    let t = b.finish()?;
-    Ok(FileMeta {
-        number,
-        size: t.size,
-        smallest: t.smallest,
-        largest: t.largest,
-    })
 }

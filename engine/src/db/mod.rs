@@ -12,13 +12,17 @@ mod iter;
 mod open;
 mod options;
 mod read;
+mod recover;
 mod stats;
+mod tables;
 mod write;
 
 pub use iter::DbIter;
 pub use options::{Background, Options};
 pub use read::{ReadInfo, Snapshot};
+pub use recover::{Dropped, RecoveryReport};
 pub use stats::{LevelStats, Stats};
+pub use write::WriteOptions;
 
 use crate::memtable::Memtable;
 use crate::sync::{Mutex, Runtime, Std};
@@ -68,6 +72,8 @@ pub(crate) struct DbInner<R: Runtime> {
     /// The WAL writer; `None` once closed. Holding it serializes writers.
     pub(crate) writer: Mutex<R, Option<LogWriter>>,
     pub(crate) bg_work: Mutex<R, BgWork>,
+    /// What the open that made this handle dropped from damaged WALs.
+    pub(crate) recovery: recover::RecoveryReport,
     /// The `LOCK` file's lock, held while the database is open.
     pub(crate) _lock: Box<dyn crate::fs::FileLock>,
 }

@@ -34,8 +34,13 @@ pub struct Options {
     pub max_bytes_for_level_base: u64,
     /// Tables kept open (default 500).
     pub max_open_files: usize,
-    /// Sync the WAL on every write (default false, as in LevelDB).
+    /// Sync the WAL on every write (default false, as in LevelDB); see [`crate::WriteOptions`].
     pub sync_writes: bool,
+    /// A corrupt WAL record found at open (a bad checksum with data after it, not a torn tail)
+    /// fails the open with the file and offset (default true). Off, recovery keeps the prefix
+    /// before it, drops the rest and reports it in [`crate::Db::recovery_report`]. LevelDB's
+    /// default is off; ours is on because an open must never lose data silently.
+    pub paranoid_checks: bool,
     /// Who runs background work (default [`Background::Thread`]).
     pub background: Background,
     /// An injected bug (harness builds only).
@@ -56,6 +61,7 @@ impl Default for Options {
             max_bytes_for_level_base: 10 << 20,
             max_open_files: 500,
             sync_writes: false,
+            paranoid_checks: true,
             background: Background::Thread,
             #[cfg(feature = "mutants")]
             mutant: None,

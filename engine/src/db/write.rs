@@ -1,4 +1,8 @@
 //! The write path: WAL append, memtable insert, then publish the sequence (L11).
+//!
+//! Durability follows LevelDB: every WAL record is handed to the OS before the write is
+//! acknowledged, so an acknowledged write survives a process crash; a write with
+//! [`WriteOptions::sync`] is also synced, so it survives a power loss.
 
 use super::{Background, Db, DbInner};
 use crate::error::{Error, Result};
@@ -9,6 +13,21 @@ use crate::memtable::Memtable;
 use crate::mutants::Mutant;
 use crate::sync::Runtime;
 use crate::wal::{LogWriter, WriteBatch};
+
+/// Per-write options (LevelDB's `WriteOptions`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Sync the WAL before acknowledging: the write then survives a power loss, not only a
+    /// process crash.
+    pub sync: bool,
+}
+
+impl WriteOptions {
+    /// A synced write.
+    pub fn synced() -> Self {
+        WriteOptions { sync: true }
+    }
+}
 
 impl<R: Runtime> Db<R> {
     /// Sets `key` to `value`.
@@ -25,21 +44,34 @@ impl<R: Runtime> Db<R> {
         self.write(b)
     }
 
-    /// Applies a batch atomically: readers see all of it or none of it.
+    /// Applies a batch atomically: readers see all of it or none of it. Synced if
+    /// [`Options::sync_writes`](crate::Options::sync_writes) is set.
     pub fn write(&self, batch: WriteBatch) -> Result<()> {
-        self.inner.write(batch).map(drop)
+        self.write_opt(batch, self.default_write_options())
     }
 
-    /// Like [`Db::write`], and returns the sequence number of the batch's first update (the
+    /// Applies a batch atomically with explicit per-write options.
+    pub fn write_opt(&self, batch: WriteBatch, wo: WriteOptions) -> Result<()> {
+        self.inner.write(batch, wo).map(drop)
+    }
+
+    /// Like [`Db::write_opt`], and returns the sequence number of the batch's first update (the
     /// batch occupies `first .. first + len`). Harnesses use it to build their model.
-    pub fn write_with_sequence(&self, batch: WriteBatch) -> Result<u64> {
-        self.inner.write(batch)
+    pub fn write_with_sequence(&self, batch: WriteBatch, wo: WriteOptions) -> Result<u64> {
+        self.inner.write(batch, wo)
+    }
+
+    /// The write options [`Db::write`] uses.
+    pub fn default_write_options(&self) -> WriteOptions {
+        WriteOptions {
+            sync: self.inner.opts.sync_writes,
+        }
     }
 }
 
 impl<R: Runtime> DbInner<R> {
     /// Returns the first sequence number of the batch (the next unused one if it is empty).
-    pub(crate) fn write(&self, batch: WriteBatch) -> Result<u64> {
+    pub(crate) fn write(&self, batch: WriteBatch, wo: WriteOptions) -> Result<u64> {
         if batch.is_empty() {
             return Ok(self.vs.lock().last_sequence() + 1);
         }
@@ -58,9 +90,15 @@ impl<R: Runtime> DbInner<R> {
         let last = first + batch.len() as u64 - 1;
         assert!(last <= MAX_SEQUENCE, "sequence numbers exhausted");
         let w = wal.as_mut().ok_or(Error::Closed)?;
-        let logged = w
-            .add_record(&batch.encode(first))
-            .and_then(|()| if self.opts.sync_writes { w.sync() } else { Ok(()) });
+        let logged = w.add_record(&batch.encode(first)).and_then(|()| {
+            if wo.sync {
+                w.sync()
+            } else if self.vs.options().mutated(Mutant::WalNotFlushedBeforeAck) {
+                Ok(()) // M33: the record stays in the process's buffer
+            } else {
+                w.flush() // to the OS: survives a process crash (LevelDB's Flush after AddRecord)
+            }
+        });
         if let Err(e) = logged {
             // The WAL may hold part of the record: nothing more may be written to it.
             let mut st = self.vs.lock();
@@ -107,12 +145,7 @@ impl<R: Runtime> DbInner<R> {
             }
             let number = st.new_file_number();
             drop(st);
-            let path = filename::path(self.vs.dir(), FileKind::Log, number);
-            let new_wal = LogWriter::create(&*self.vs.env().fs, &path)?;
-            self.vs.env().emit(|| Event::FileCreated {
-                kind: FileKind::Log,
-                number,
-            });
+            let new_wal = self.create_wal(number)?;
             if let Some(old) = wal.as_mut() {
                 // The old WAL is complete; make it durable before its memtable is frozen.
                 old.sync()?;
@@ -126,5 +159,22 @@ impl<R: Runtime> DbInner<R> {
             self.vs.notify_all();
             return Ok(());
         }
+    }
+
+    /// Creates WAL `number` and makes its directory entry durable, so synced records in it
+    /// survive a power loss even before a MANIFEST edit names it. Requires: `number` is fresh
+    /// and at least the current log number (GC keeps it).
+    pub(crate) fn create_wal(&self, number: u64) -> Result<LogWriter> {
+        let (fs, dir) = (&*self.vs.env().fs, self.vs.dir());
+        let path = filename::path(dir, FileKind::Log, number);
+        let wal = LogWriter::create(fs, &path)?;
+        self.vs.env().emit(|| Event::FileCreated {
+            kind: FileKind::Log,
+            number,
+        });
+        if !self.vs.options().mutated(Mutant::NewWalNotDirSynced) {
+            fs.sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        Ok(wal)
     }
 }

@@ -57,6 +57,9 @@ impl<R: Runtime> WritableFile for MemWritable<R> {
         self.0.lock().extend_from_slice(data);
         Ok(())
     }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
     fn sync(&mut self) -> io::Result<()> {
         Ok(())
     }

@@ -29,7 +29,7 @@ pub trait Fs: Send + Sync + fmt::Debug {
     fn exists(&self, path: &Path) -> bool;
     /// Creates a directory and its parents.
     fn create_dir_all(&self, dir: &Path) -> io::Result<()>;
-    /// Makes the directory's entries (creations, renames) durable.
+    /// Makes the directory's entries (creations, renames, removals) durable.
     fn sync_dir(&self, dir: &Path) -> io::Result<()>;
     /// Takes an exclusive lock on `path` (creating it) for as long as the guard lives, so two
     /// processes never open one database. The default does nothing: an in-memory filesystem
@@ -47,10 +47,18 @@ struct NoLock;
 impl FileLock for NoLock {}
 
 /// A file being written sequentially.
+///
+/// Three steps stand between an `append` and a byte that survives a crash, and the engine takes
+/// each one explicitly: `append` may keep bytes in a buffer inside the process (lost if the
+/// process dies); `flush` hands them to the operating system (they then survive a process
+/// crash, not a power loss); `sync` makes them durable (they survive a power loss). A new file's
+/// *name* is durable only after [`Fs::sync_dir`] on its directory.
 pub trait WritableFile: Send {
-    /// Appends bytes (possibly buffered).
+    /// Appends bytes (possibly buffered inside the process).
     fn append(&mut self, data: &[u8]) -> io::Result<()>;
-    /// Flushes buffers and makes the content durable.
+    /// Hands every appended byte to the operating system (`write()`), without syncing.
+    fn flush(&mut self) -> io::Result<()>;
+    /// Flushes, then makes the content durable (`fdatasync`).
     fn sync(&mut self) -> io::Result<()>;
 }
 

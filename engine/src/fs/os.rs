@@ -16,6 +16,9 @@ impl WritableFile for OsWritable {
     fn append(&mut self, data: &[u8]) -> io::Result<()> {
         self.0.write_all(data)
     }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
     fn sync(&mut self) -> io::Result<()> {
         self.0.flush()?;
         self.0.get_ref().sync_data()

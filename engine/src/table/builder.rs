@@ -95,8 +95,9 @@ impl TableBuilder {
         Ok(())
     }
 
-    /// Writes the filter, the index and the footer, and syncs. Requires: at least one entry.
-    pub(crate) fn finish(mut self) -> Result<TableSummary> {
+    /// Writes the filter, the index and the footer, handing everything to the OS. Requires: at
+    /// least one entry. Does not sync: the caller syncs with [`TableBuilder::sync`] before any MANIFEST edit names the table.
+    pub(crate) fn finish(&mut self) -> Result<TableSummary> {
         assert!(self.entries > 0, "an empty table is never written");
         self.flush_block()?;
         let filter_offset = self.offset;
@@ -118,11 +119,16 @@ impl TableBuilder {
         footer.extend_from_slice(&crc.to_le_bytes());
         debug_assert_eq!(footer.len(), FOOTER_LEN);
         self.file.append(&footer).at(&self.path)?;
-        self.file.sync().at(&self.path)?;
+        self.file.flush().at(&self.path)?;
         Ok(TableSummary {
             size: index_offset + index.len() as u64 + FOOTER_LEN as u64,
             smallest: self.smallest.take().expect("entries > 0"),
             largest: self.last.take().expect("entries > 0"),
         })
+    }
+
+    /// Makes the finished table durable.
+    pub(crate) fn sync(&mut self) -> Result<()> {
+        self.file.sync().at(&self.path)
     }
 }

@@ -33,6 +33,11 @@ impl std::fmt::Debug for Table {
 }
 
 impl Table {
+    /// The file's size in bytes.
+    pub(crate) fn size(&self) -> u64 {
+        self.file.size()
+    }
+
     /// Opens a table, checking the footer and the index block.
     pub(crate) fn open(fs: &dyn Fs, path: &Path) -> Result<Table> {
         let file = fs.open(path).at(path)?;

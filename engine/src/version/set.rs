@@ -13,6 +13,7 @@ use super::{apply_edit, Version, VersionEdit, VersionRef, NUM_LEVELS};
 use crate::error::{Error, Result};
 use crate::events::{Env, Event, FileKind};
 use crate::manifest;
+use crate::mutants::Mutant;
 use crate::sync::{Condvar, Mutex, Runtime};
 use crate::table::TableCache;
 use crate::wal::LogWriter;
@@ -360,9 +361,18 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
         }
         let w = manifest.as_mut().expect("a MANIFEST is open");
         w.add_record(&edit.encode())?;
+        // Every file the edit names (tables, the new WAL, the MANIFEST itself) must have a
+        // durable name before a durable MANIFEST names it (LevelDB's SyncDirIfManifest).
+        if !self.shared.opts.mutated(Mutant::NoDirSyncBeforeManifest) {
+            fs.sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+        }
         w.sync()?;
-        if let Some(n) = new_manifest {
-            manifest::set_current_file(fs, dir, n)?;
+        match new_manifest {
+            Some(n) if self.shared.opts.mutated(Mutant::CurrentWrittenInPlace) => {
+                crate::mutants::write_current_in_place(fs, dir, n)?;
+            }
+            Some(n) => manifest::set_current_file(fs, dir, n)?,
+            None => {}
         }
         Ok(())
     }

@@ -25,7 +25,8 @@ impl LogWriter {
         })
     }
 
-    /// Appends one record (buffered until [`LogWriter::sync`]).
+    /// Appends one record. It may stay in the process's buffer until [`LogWriter::flush`] or
+    /// [`LogWriter::sync`].
     pub(crate) fn add_record(&mut self, payload: &[u8]) -> Result<()> {
         let len = u32::try_from(payload.len())
             .map_err(|_| Error::InvalidArgument(format!("log record of {} bytes", payload.len())))?;
@@ -40,7 +41,12 @@ impl LogWriter {
         Ok(())
     }
 
-    /// Makes every appended record durable.
+    /// Hands every appended record to the OS: from now on they survive a process crash.
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        self.file.flush().at(&self.path)
+    }
+
+    /// Makes every appended record durable: from now on they survive a power loss.
     pub(crate) fn sync(&mut self) -> Result<()> {
         self.file.sync().at(&self.path)
     }
@@ -52,32 +58,66 @@ impl std::fmt::Debug for LogWriter {
     }
 }
 
-/// The records of a log file, each with its offset. A record cut off by the end of the file
-/// (an unsynced tail) is not included.
+/// How a log file ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Tail {
+    /// After the last whole record, nothing.
+    Clean,
+    /// The last record was cut off by the end of the file, or the rest of the file is zeros:
+    /// what a crash in the middle of an unsynced append leaves. Never acknowledged as synced,
+    /// so it is not corruption (LevelDB's `log::Reader` reports it as end of file).
+    Torn {
+        /// Where the unfinished record starts.
+        offset: u64,
+    },
+    /// A record whose checksum or length is wrong, with bytes after it that are not all zero.
+    Corrupt {
+        /// Where the bad record starts.
+        offset: u64,
+        /// Bytes from there to the end of the file.
+        dropped: u64,
+        /// What is wrong.
+        reason: &'static str,
+    },
+}
+
+/// The records of a log file, each with its offset, and how it ends.
 #[derive(Debug)]
 pub(crate) struct LogContents {
     pub(crate) records: Vec<(u64, Vec<u8>)>,
+    pub(crate) tail: Tail,
 }
 
-/// Reads every record of a log file. A checksum mismatch is `Error::Corruption`.
+/// Reads every whole record of a log file, up to the first torn or corrupt one.
 pub(crate) fn read_log(fs: &dyn Fs, path: &Path) -> Result<LogContents> {
     let data = read_all(fs, path).at(path)?;
     let mut records = Vec::new();
     let mut pos = 0usize;
-    while pos < data.len() {
+    let tail = loop {
+        if pos == data.len() {
+            break Tail::Clean;
+        }
+        if data[pos..].iter().all(|&b| b == 0) {
+            break Tail::Torn { offset: pos as u64 };
+        }
         let Some(header) = data.get(pos..pos + HEADER) else {
-            return Ok(LogContents { records });
+            break Tail::Torn { offset: pos as u64 };
         };
         let crc = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
         let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
-        let Some(payload) = data.get(pos + HEADER..pos + HEADER + len) else {
-            return Ok(LogContents { records });
+        let end = pos.checked_add(HEADER + len).filter(|&e| e <= data.len());
+        let Some(end) = end else {
+            break Tail::Torn { offset: pos as u64 };
         };
-        if crc32c::crc32c(&data[pos + 4..pos + HEADER + len]) != crc {
-            return Err(Error::corruption(path, pos as u64, "log record checksum mismatch"));
+        if crc32c::crc32c(&data[pos + 4..end]) != crc {
+            break Tail::Corrupt {
+                offset: pos as u64,
+                dropped: (data.len() - pos) as u64,
+                reason: "log record checksum mismatch",
+            };
         }
-        records.push((pos as u64, payload.to_vec()));
-        pos += HEADER + len;
-    }
-    Ok(LogContents { records })
+        records.push((pos as u64, data[pos + HEADER..end].to_vec()));
+        pos = end;
+    };
+    Ok(LogContents { records, tail })
 }

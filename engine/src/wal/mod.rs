@@ -2,11 +2,12 @@
 //!
 //! A log is a sequence of records `crc32c(len ++ payload): u32 | len: u32 | payload`, all
 //! little-endian. Recovery reads records in order; a record cut off by the end of the file is an
-//! unfinished, unsynced write and ends the log, while a checksum mismatch is corruption and stops
-//! recovery with an error naming the file and offset (nothing is deleted).
+//! unfinished, unsynced write and ends the log, and so does a tail of zeros (a torn write); a
+//! checksum mismatch followed by non-zero bytes is corruption: the caller decides whether it
+//! stops recovery with an error naming the file and offset, or drops the rest and reports it.
 
 mod batch;
 mod log;
 
 pub use batch::WriteBatch;
-pub(crate) use log::{read_log, LogWriter};
+pub(crate) use log::{read_log, LogWriter, Tail};

@@ -75,6 +75,14 @@ pub struct WorkloadConfig {
     /// data before the threads start.
     #[serde(default)]
     pub setup_steps: u32,
+    /// Every this many writes of each thread (setup included) is a synced write, which must
+    /// survive a power loss (0: none; unsynced writes must survive a process crash).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sync_every: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn default_value_size() -> usize {

@@ -50,6 +50,9 @@ pub struct Plan {
     pub mutant: Option<Mutant>,
     /// Oracles switched off (an ablation experiment; normally empty).
     pub disabled_oracles: Vec<crate::world::Oracle>,
+    /// Set by the crash explorer: record crash points, and after the execution recover from
+    /// at most this many per crash model.
+    pub crash_points: Option<usize>,
 }
 
 impl Plan {
@@ -89,7 +92,14 @@ impl Plan {
             threads,
             mutant,
             disabled_oracles: Vec::new(),
+            crash_points: None,
         }
+    }
+
+    /// True if the `n`th write (1-based) of a thread is a synced write.
+    pub fn synced(&self, n: u64) -> bool {
+        let every = u64::from(self.scenario.workload.sync_every);
+        every > 0 && n.is_multiple_of(every)
     }
 
     /// The same plan with `oracles` switched off (an ablation experiment).

@@ -79,6 +79,12 @@ pub struct WorldState {
     steps: u64,
     /// Writes in completion order.
     pub writes: Vec<WriteRecord>,
+    /// Highest sequence of any acknowledged write (what a process crash must keep).
+    pub acked_through: u64,
+    /// Highest sequence of any acknowledged synced write (what every crash must keep).
+    pub synced_through: u64,
+    /// Distinct crash states the crash oracle recovered from in this execution.
+    pub crash_states: u64,
     /// Reads in completion order.
     pub reads: Vec<ReadRecord>,
     violation: Option<Violation>,

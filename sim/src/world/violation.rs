@@ -67,6 +67,16 @@ pub enum Violation {
     /// A panic that is not an oracle's: an engine assertion, or the checker's own report
     /// (deadlock, livelock).
     Panic { thread: String, message: String },
+    /// O6: after a simulated crash at `point` (just after `after`), recovery under crash
+    /// `model` failed the durability contract: the open failed, an acknowledged write was lost,
+    /// the state is no prefix of the history, or files leaked.
+    CrashRecovery {
+        thread: String,
+        model: String,
+        point: u64,
+        after: String,
+        detail: String,
+    },
 }
 
 /// The oracles, as groups of violations that can be switched off for an ablation experiment
@@ -87,17 +97,20 @@ pub enum Oracle {
     Quiescence,
     /// No operation fails without an injected fault.
     EngineErrors,
+    /// O6: every simulated crash recovers to a state the durability contract allows.
+    Crash,
 }
 
 impl Oracle {
     /// Every oracle.
-    pub const ALL: [Oracle; 6] = [
+    pub const ALL: [Oracle; 7] = [
         Oracle::MissingFile,
         Oracle::DoubleDelete,
         Oracle::Ledger,
         Oracle::Model,
         Oracle::Quiescence,
         Oracle::EngineErrors,
+        Oracle::Crash,
     ];
 
     /// The kebab-case name.
@@ -129,6 +142,7 @@ impl Violation {
             WrongRead { .. } => Oracle::Model,
             Leak { .. } => Oracle::Quiescence,
             EngineError { .. } => Oracle::EngineErrors,
+            CrashRecovery { .. } => Oracle::Crash,
             Panic { .. } => return None,
         })
     }
@@ -149,6 +163,7 @@ impl Violation {
             | WrongRead { thread, .. }
             | Leak { thread, .. }
             | EngineError { thread, .. }
+            | CrashRecovery { thread, .. }
             | Panic { thread, .. } => thread,
         }
     }
@@ -239,6 +254,13 @@ impl fmt::Display for Violation {
             Leak { detail, .. } => write!(f, "at quiescence {detail}"),
             EngineError { thread, op, error } => write!(f, "{thread} {op} failed: {error}"),
             Panic { thread, message } => write!(f, "{thread} panicked: {message}"),
+            CrashRecovery {
+                model,
+                point,
+                after,
+                detail,
+                ..
+            } => write!(f, "{model} crash at point {point} (after {after}): {detail}"),
         }
     }
 }

@@ -10,7 +10,15 @@
 //!   is caught even when no reader happens to race);
 //! - creating a file name a second time (file numbers are never reused, L10).
 //!
+//! It also models durability ([`durability`]): a writable handle keeps appended bytes in a
+//! buffer of its own (the process's) until `flush`; an inode remembers how many of its bytes a
+//! `sync` made durable; and the directory remembers which names a `sync_dir` made durable. With
+//! crash recording on, every operation that changes what a crash would leave records a crash
+//! point, from which the crash explorer builds the surviving state under each crash model.
+//!
 //! It keeps names and contents in `BTreeMap`s and never reads the clock or OS randomness.
+
+pub mod durability;
 
 use crate::world::{Violation, World};
 use engine::events::FileKind;
@@ -24,7 +32,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 struct Inode {
     name: String,
+    /// Bytes handed to the OS (a process crash keeps them).
     data: Vec<u8>,
+    /// How many of them a sync made durable (a power loss keeps these).
+    synced: usize,
     unlinked_by: Option<String>,
 }
 
@@ -35,6 +46,12 @@ struct State {
     dirs: BTreeSet<PathBuf>,
     ever_created: BTreeSet<PathBuf>,
     next_inode: u64,
+    /// Names as of the last `sync_dir` of their directory: what a power loss keeps.
+    durable: BTreeMap<PathBuf, u64>,
+    /// The inode that most recently received unsynced bytes (a torn write tears it).
+    last_unsynced: Option<u64>,
+    /// Crash points, when the crash explorer records them.
+    crash: Option<durability::CrashLog>,
 }
 
 struct Inner<R: Runtime> {
@@ -90,6 +107,31 @@ impl<R: Runtime> SimFs<R> {
         }
     }
 
+    /// A filesystem holding `files` (a crash image), every name and byte durable. The names
+    /// count as created already: the engine must never create them again (L10).
+    pub fn from_image(world: World, dir: &Path, files: &durability::Image) -> Self {
+        let fs = Self::new(world);
+        {
+            let mut st = fs.inner.state.lock();
+            st.dirs.extend(dir.ancestors().map(Path::to_path_buf));
+            for (path, data) in files {
+                st.next_inode += 1;
+                let ino = st.next_inode;
+                let inode = Inode {
+                    name: name_of(path),
+                    data: data.clone(),
+                    synced: data.len(),
+                    unlinked_by: None,
+                };
+                st.inodes.insert(ino, inode);
+                st.names.insert(path.clone(), ino);
+                st.durable.insert(path.clone(), ino);
+                st.ever_created.insert(path.clone());
+            }
+        }
+        fs
+    }
+
     fn trace(&self, op: &str, file: String, detail: String) {
         self.inner.world.trace(&R::thread_name(), op, None, Some(file), detail);
     }
@@ -140,23 +182,60 @@ impl<R: Runtime> SimFs<R> {
 struct SimWritable<R: Runtime> {
     fs: SimFs<R>,
     ino: u64,
+    /// Appended bytes still inside the process (lost by a process crash).
+    buf: Vec<u8>,
+}
+
+/// Hands a handle's buffer to the "OS". Requires: the state lock (`st`).
+fn hand_over(st: &mut State, ino: u64, buf: &mut Vec<u8>) {
+    if buf.is_empty() {
+        return;
+    }
+    let inode = st.inodes.get_mut(&ino).expect("inodes are never freed");
+    inode.data.append(buf);
+    st.last_unsynced = Some(ino);
 }
 
 impl<R: Runtime> WritableFile for SimWritable<R> {
     fn append(&mut self, data: &[u8]) -> io::Result<()> {
-        let mut st = self.fs.inner.state.lock();
+        let st = self.fs.inner.state.lock();
         self.fs.check_live(&st, self.ino, "write")?;
-        st.inodes
-            .get_mut(&self.ino)
-            .expect("inodes are never freed")
-            .data
-            .extend_from_slice(data);
+        self.buf.extend_from_slice(data);
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        let SimWritable { fs, ino, buf } = self;
+        let mut st = fs.inner.state.lock();
+        fs.check_live(&st, *ino, "write")?;
+        hand_over(&mut st, *ino, buf);
+        let name = st.inodes[ino].name.clone();
+        fs.crash_point(&mut st, "flush", &name);
         Ok(())
     }
     fn sync(&mut self) -> io::Result<()> {
-        let st = self.fs.inner.state.lock();
-        self.fs.check_live(&st, self.ino, "sync")?;
+        let SimWritable { fs, ino, buf } = self;
+        let mut st = fs.inner.state.lock();
+        fs.check_live(&st, *ino, "sync")?;
+        hand_over(&mut st, *ino, buf);
+        let inode = st.inodes.get_mut(ino).expect("inodes are never freed");
+        inode.synced = inode.data.len();
+        let name = inode.name.clone();
+        fs.crash_point(&mut st, "sync", &name);
         Ok(())
+    }
+}
+
+impl<R: Runtime> Drop for SimWritable<R> {
+    /// Closing a file hands its buffer to the OS, as `OsFs` does.
+    fn drop(&mut self) {
+        let SimWritable { fs, ino, buf } = self;
+        if buf.is_empty() {
+            return;
+        }
+        let mut st = fs.inner.state.lock();
+        hand_over(&mut st, *ino, buf);
+        let name = st.inodes[ino].name.clone();
+        fs.crash_point(&mut st, "close", &name);
     }
 }
 
@@ -185,7 +264,8 @@ impl<R: Runtime> Fs for SimFs<R> {
     fn create(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
         let ino = {
             let mut st = self.inner.state.lock();
-            if !st.ever_created.insert(path.to_path_buf()) {
+            let numbered = filename::parse(&name_of(path)).is_some();
+            if !st.ever_created.insert(path.to_path_buf()) && numbered {
                 let counted = self.inner.world.violate(Violation::FileNumberReused {
                     thread: R::thread_name(),
                     file: name_of(path),
@@ -201,14 +281,20 @@ impl<R: Runtime> Fs for SimFs<R> {
                 Inode {
                     name: name_of(path),
                     data: Vec::new(),
+                    synced: 0,
                     unlinked_by: None,
                 },
             );
             st.names.insert(path.to_path_buf(), ino);
+            self.crash_point(&mut st, "create", &name_of(path));
             ino
         };
         self.trace("create", name_of(path), String::new());
-        Ok(Box::new(SimWritable { fs: self.clone(), ino }))
+        Ok(Box::new(SimWritable {
+            fs: self.clone(),
+            ino,
+            buf: Vec::new(),
+        }))
     }
 
     fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>> {
@@ -252,6 +338,7 @@ impl<R: Runtime> Fs for SimFs<R> {
             st.inodes.get_mut(&old).expect("named inode").unlinked_by = Some(R::thread_name());
         }
         st.inodes.get_mut(&ino).expect("named inode").name = name_of(to);
+        self.crash_point(&mut st, "rename", &format!("{} to {}", name_of(from), name_of(to)));
         drop(st);
         self.trace("rename", name_of(to), format!("from {}", name_of(from)));
         Ok(())
@@ -291,6 +378,7 @@ impl<R: Runtime> Fs for SimFs<R> {
             }
         }
         st.inodes.get_mut(&ino).expect("named inode").unlinked_by = Some(thread);
+        self.crash_point(&mut st, "remove", &name_of(path));
         drop(st);
         self.trace("remove", name_of(path), String::new());
         Ok(())
@@ -320,7 +408,17 @@ impl<R: Runtime> Fs for SimFs<R> {
         Ok(())
     }
 
-    fn sync_dir(&self, _dir: &Path) -> io::Result<()> {
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        let mut st = self.inner.state.lock();
+        st.durable.retain(|p, _| p.parent() != Some(dir));
+        let now: Vec<(PathBuf, u64)> = st
+            .names
+            .iter()
+            .filter(|(p, _)| p.parent() == Some(dir))
+            .map(|(p, &i)| (p.clone(), i))
+            .collect();
+        st.durable.extend(now);
+        self.crash_point(&mut st, "sync_dir", &dir.display().to_string());
         Ok(())
     }
 }

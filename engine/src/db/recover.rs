@@ -1,0 +1,249 @@
+//! Recovery steps of `open`: checks of the directory against the MANIFEST, and WAL replay.
+//!
+//! WAL replay follows LevelDB's reader and RocksDB's point-in-time recovery: a torn tail (a
+//! record cut off by the end of the file, or a tail of zeros) is what a crash in the middle of an
+//! unsynced append leaves, and ends the log silently. A corrupt record with data after it is
+//! either an error naming the file and offset (`paranoid_checks`, our default), or the end of
+//! the recoverable prefix: it, the rest of its WAL and every later WAL are dropped and reported,
+//! so the recovered state is always a prefix of the acknowledged history.
+
+use super::{DbInner, Vs};
+use crate::error::{Error, IoContext, Result};
+use crate::events::FileKind;
+use crate::filename;
+use crate::key::InternalKey;
+use crate::memtable::Memtable;
+use crate::mutants::Mutant;
+use crate::sync::Runtime;
+use crate::version::VersionEdit;
+use crate::wal::{read_log, Tail, WriteBatch};
+use std::path::PathBuf;
+
+/// What recovery found damaged in the WALs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecoveryReport {
+    /// Each damaged or dropped stretch of a WAL, in order.
+    pub dropped: Vec<Dropped>,
+}
+
+/// One stretch of a WAL that recovery did not replay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dropped {
+    /// The WAL.
+    pub file: PathBuf,
+    /// Where the stretch starts.
+    pub offset: u64,
+    /// Its length in bytes.
+    pub bytes: u64,
+    /// Why: a torn tail (never acknowledged as synced), or corruption.
+    pub reason: String,
+}
+
+/// Fails unless every table `current` lists is in the directory listing `names` (LevelDB fails
+/// open the same way, naming the missing files).
+pub(crate) fn check_tables_present<R: Runtime>(vs: &Vs<R>, names: &[String]) -> Result<()> {
+    let st = vs.lock();
+    let missing: Vec<String> = st
+        .current()
+        .all_files()
+        .into_iter()
+        .map(|(_, n)| filename::name(FileKind::Table, n))
+        .filter(|name| !names.contains(name))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let manifest = filename::path(vs.dir(), FileKind::Manifest, st.manifest_number);
+    Err(Error::corruption(
+        &manifest,
+        0,
+        format!(
+            "the MANIFEST lists {} missing table(s): {}",
+            missing.len(),
+            missing.join(", ")
+        ),
+    ))
+}
+
+/// With no `CURRENT`, the directory may hold what a crash during a first open left: a
+/// MANIFEST, a temp file, an empty WAL. No write was acknowledged then, so they are adopted as
+/// garbage (file numbers continue above them; GC removes them). Tables or a WAL with data mean
+/// a database lost its `CURRENT`: that is refused, never overwritten.
+pub(crate) fn adopt_first_open_leftovers<R: Runtime>(vs: &Vs<R>, names: &[String]) -> Result<()> {
+    let fs = &*vs.env().fs;
+    let mut highest = 0;
+    for (kind, number) in names.iter().filter_map(|n| filename::parse(n)) {
+        let path = filename::path(vs.dir(), kind, number);
+        let data = match kind {
+            FileKind::Table => true,
+            FileKind::Log => fs.open(&path).at(&path)?.size() > 0,
+            FileKind::Manifest | FileKind::Temp => false,
+        };
+        if data || vs.options().mutated(Mutant::FirstOpenNotIdempotent) {
+            return Err(Error::corruption(
+                &vs.dir().join(filename::CURRENT),
+                0,
+                format!(
+                    "CURRENT is missing but {} holds data; refusing to overwrite it (try `db repair`)",
+                    path.display()
+                ),
+            ));
+        }
+        highest = highest.max(number);
+    }
+    let mut st = vs.lock();
+    while st.new_file_number() <= highest {}
+    Ok(())
+}
+
+/// WAL numbers that the MANIFEST does not cover, in order.
+pub(crate) fn wals_to_replay<R: Runtime>(vs: &Vs<R>, names: &[String]) -> Vec<u64> {
+    let st = vs.lock();
+    let mut logs: Vec<u64> = names
+        .iter()
+        .filter_map(|n| filename::parse(n))
+        .filter(|&(k, n)| k == FileKind::Log && n >= st.log_number())
+        .map(|(_, n)| n)
+        .collect();
+    logs.sort_unstable();
+    logs
+}
+
+/// Decodes every batch of every WAL in `logs`, before anything is written; records what it
+/// dropped in `report`.
+pub(crate) fn read_wals<R: Runtime>(
+    vs: &Vs<R>,
+    logs: &[u64],
+    paranoid: bool,
+    report: &mut RecoveryReport,
+) -> Result<Vec<(u64, WriteBatch)>> {
+    let mut batches = Vec::new();
+    let mut logs = logs.iter();
+    for &n in logs.by_ref() {
+        let path = filename::path(vs.dir(), FileKind::Log, n);
+        let contents = read_log(&*vs.env().fs, &path)?;
+        let mut tail = contents.tail;
+        for (offset, rec) in contents.records {
+            match WriteBatch::decode(&rec) {
+                Some(batch) => batches.push(batch),
+                None => {
+                    let size = vs.env().fs.open(&path).at(&path)?.size();
+                    let reason = "malformed write batch";
+                    tail = Tail::Corrupt {
+                        offset,
+                        dropped: size - offset,
+                        reason,
+                    };
+                    break;
+                }
+            }
+        }
+        if !accept_tail(vs, &path, tail, paranoid, report)? {
+            break;
+        }
+    }
+    for &n in logs {
+        let path = filename::path(vs.dir(), FileKind::Log, n);
+        let bytes = vs.env().fs.open(&path).at(&path)?.size();
+        let reason = "after an earlier corrupt WAL".to_string();
+        report.dropped.push(Dropped {
+            file: path,
+            offset: 0,
+            bytes,
+            reason,
+        });
+    }
+    Ok(batches)
+}
+
+/// Decides what a WAL's tail means. Returns whether replay may go on to the next WAL.
+fn accept_tail<R: Runtime>(
+    vs: &Vs<R>,
+    path: &std::path::Path,
+    tail: Tail,
+    paranoid: bool,
+    report: &mut RecoveryReport,
+) -> Result<bool> {
+    let size = || vs.env().fs.open(path).map(|f| f.size()).at(path);
+    match tail {
+        Tail::Clean => Ok(true),
+        Tail::Torn { offset } if vs.options().mutated(Mutant::TornTailIsCorruption) => {
+            Err(Error::corruption(path, offset, "torn log record"))
+        }
+        Tail::Torn { offset } => {
+            let bytes = size()? - offset;
+            let reason = "torn tail: an unfinished, unsynced append".to_string();
+            report.dropped.push(Dropped {
+                file: path.to_path_buf(),
+                offset,
+                bytes,
+                reason,
+            });
+            Ok(true)
+        }
+        Tail::Corrupt { offset, reason, .. } if paranoid => Err(Error::corruption(path, offset, reason)),
+        Tail::Corrupt {
+            offset,
+            dropped,
+            reason,
+        } => {
+            let reason = format!("{reason} (paranoid_checks is off: the rest is dropped)");
+            report.dropped.push(Dropped {
+                file: path.to_path_buf(),
+                offset,
+                bytes: dropped,
+                reason,
+            });
+            Ok(false)
+        }
+    }
+}
+
+/// Replays `batches` into L0 tables, starts a new WAL and installs it all in one edit.
+pub(crate) fn recover_wals<R: Runtime>(
+    inner: &DbInner<R>,
+    logs: &[u64],
+    batches: Vec<(u64, WriteBatch)>,
+) -> Result<()> {
+    let vs = &inner.vs;
+    let mut edit = VersionEdit::default();
+    let mut tables = Vec::new();
+    let mut max_seq = {
+        let mut st = vs.lock();
+        // WAL numbers are file numbers: never hand them out again (L10).
+        while st.new_file_number() <= logs.last().copied().unwrap_or(0) {}
+        st.last_sequence()
+    };
+    let mut mem = R::arc_new(Memtable::<R>::new());
+    for (first_seq, batch) in batches {
+        // Every record of a WAL at or above `log_number` is missing from the tables, whatever
+        // its sequence: a later edit (say, a compaction's) may already have persisted a
+        // `last_sequence` that covers it.
+        for (i, (kind, key, value)) in batch.ops.into_iter().enumerate() {
+            let seq = first_seq + i as u64;
+            mem.insert(InternalKey::new(key, seq, kind), value);
+            max_seq = max_seq.max(seq);
+        }
+        if mem.approximate_bytes() >= inner.opts.write_buffer_size {
+            tables.extend(inner.write_level0(&mem)?);
+            mem = R::arc_new(Memtable::new());
+        }
+    }
+    tables.extend(inner.write_level0(&mem)?);
+    for t in &tables {
+        edit.add_file(0, t.clone());
+    }
+    let wal_number = vs.lock().new_file_number();
+    let wal = inner.create_wal(wal_number)?;
+    edit.log_number = Some(wal_number);
+    edit.prev_log_number = Some(0);
+    vs.lock().set_last_sequence(max_seq);
+    vs.log_and_apply(edit, |st| {
+        for t in &tables {
+            st.remove_pending_output(t.number);
+        }
+        st.ext.wal_number = wal_number;
+    })?;
+    *inner.writer.lock() = Some(wal);
+    Ok(())
+}

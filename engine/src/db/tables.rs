@@ -1,0 +1,88 @@
+//! Writing new tables: the one protocol every flush and compaction output follows.
+//!
+//! A table's number is registered as a pending output before its file exists (L7), the file is
+//! created and announced, filled, finished, synced, and then opened again and checked before any
+//! MANIFEST edit may name it (LevelDB's `BuildTable` does the same read-back): a table written
+//! short by a failing disk is an error here, never an installed table with missing keys.
+
+use super::DbInner;
+use crate::error::{Error, Result};
+use crate::events::{Event, FileKind};
+use crate::filename;
+use crate::iter::{InternalIter, MemIter};
+use crate::key::{InternalKey, MAX_SEQUENCE};
+use crate::memtable::Memtable;
+use crate::mutants::Mutant;
+use crate::sync::Runtime;
+use crate::table::{Table, TableBuilder};
+use crate::version::FileMeta;
+
+impl<R: Runtime> DbInner<R> {
+    /// Writes `mem` to a new table and returns its metadata, or `None` if `mem` is empty.
+    /// The table's number stays a pending output; the caller releases it when the table is
+    /// installed or abandoned.
+    pub(crate) fn write_level0(&self, mem: &R::Arc<Memtable<R>>) -> Result<Option<FileMeta>> {
+        if mem.is_empty() {
+            return Ok(None);
+        }
+        let number = {
+            let mut st = self.vs.lock();
+            let n = st.new_file_number();
+            st.add_pending_output(n);
+            n
+        };
+        let mut it = MemIter::<R>::new(mem.clone(), InternalKey::seek_target(&[], MAX_SEQUENCE));
+        let result = self.build_table(number, &mut it);
+        if result.is_err() {
+            self.vs.lock().remove_pending_output(number);
+        }
+        result.map(Some)
+    }
+
+    /// Writes every entry of `it` to table `number`. Requires: `number` is a pending output
+    /// and `it` yields at least one entry.
+    fn build_table(&self, number: u64, it: &mut dyn InternalIter) -> Result<FileMeta> {
+        let mut b = self.create_table(number)?;
+        while let Some(e) = it.next_entry()? {
+            b.add(&e.key, &e.value)?;
+        }
+        self.seal_table(number, b)
+    }
+
+    /// Creates table file `number` and announces it. Requires: `number` is a pending output
+    /// (L7), unless a mutant says otherwise.
+    pub(crate) fn create_table(&self, number: u64) -> Result<TableBuilder> {
+        let path = filename::path(self.vs.dir(), FileKind::Table, number);
+        let b = TableBuilder::create(&*self.vs.env().fs, &path, self.opts.block_size)?;
+        self.vs.env().emit(|| Event::FileCreated {
+            kind: FileKind::Table,
+            number,
+        });
+        Ok(b)
+    }
+
+    /// Finishes and syncs table `number`, then reads it back: it must open (footer, index and
+    /// filter checksums) and have exactly the size written. Only then may an edit name it.
+    pub(crate) fn seal_table(&self, number: u64, mut b: TableBuilder) -> Result<FileMeta> {
+        let t = b.finish()?;
+        if !self.vs.options().mutated(Mutant::TableNotSynced) {
+            b.sync()?;
+        }
+        drop(b);
+        let path = filename::path(self.vs.dir(), FileKind::Table, number);
+        let table = Table::open(&*self.vs.env().fs, &path)?;
+        if table.size() != t.size {
+            return Err(Error::corruption(
+                &path,
+                table.size(),
+                format!("new table reads back {} bytes, {} were written", table.size(), t.size),
+            ));
+        }
+        Ok(FileMeta {
+            number,
+            size: t.size,
+            smallest: t.smallest,
+            largest: t.largest,
+        })
+    }
+}

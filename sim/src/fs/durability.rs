@@ -1,0 +1,153 @@
+//! Crash points and crash models: what survives if the process or the machine dies now.
+//!
+//! With recording on ([`SimFs::record_crashes`]), every operation that changes what a crash
+//! would leave (create, flush, sync, rename, remove, directory sync, close) records a
+//! [`CrashPoint`]: the names, lengths and synced lengths at that instant, and how much of the
+//! write history had been acknowledged. File data is append-only and inodes are never freed, so
+//! a point stores lengths, not bytes; [`SimFs::crash_images`] cuts the final contents back to
+//! them after the execution.
+//!
+//! The crash models (crash-consistency section 4, restated):
+//! - `process`: every byte handed to the OS survives, and every name; bytes still in a
+//!   handle's buffer inside the process do not;
+//! - `power`: only synced bytes survive, and only names made durable by a directory sync
+//!   (strict POSIX);
+//! - `torn`: like `power`, and the file that last received unsynced bytes keeps part of them:
+//!   the first half, or as many zeros (alternating by point).
+
+use super::{SimFs, State};
+use engine::sync::Runtime;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The files of a crashed filesystem: path to content.
+pub type Image = BTreeMap<PathBuf, Vec<u8>>;
+
+/// What a crash keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CrashModel {
+    /// The process dies; the OS keeps what it was handed.
+    Process,
+    /// The machine loses power: synced data and synced names only.
+    Power,
+    /// Power loss in the middle of a write: as `Power`, plus a torn last append.
+    Torn,
+}
+
+impl CrashModel {
+    /// Every model.
+    pub const ALL: [CrashModel; 3] = [CrashModel::Process, CrashModel::Power, CrashModel::Torn];
+
+    /// The kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CrashModel::Process => "process",
+            CrashModel::Power => "power",
+            CrashModel::Torn => "torn",
+        }
+    }
+
+    /// True if a write acknowledged without sync must survive this crash.
+    pub fn keeps_unsynced_acks(self) -> bool {
+        self == CrashModel::Process
+    }
+}
+
+/// One instant at which the execution could have crashed.
+#[derive(Clone, Debug)]
+pub struct CrashPoint {
+    /// 1-based, in the order the points were recorded.
+    pub index: u64,
+    /// The operation just done, e.g. `sync 000005.log (writer-0)`.
+    pub after: String,
+    /// Highest sequence acknowledged to a writer at this instant (0: none).
+    pub acked: u64,
+    /// Highest sequence acknowledged by a synced write at this instant (0: none).
+    pub synced_acked: u64,
+    process: Vec<(PathBuf, u64, usize)>,
+    power: Vec<(PathBuf, u64, usize)>,
+    torn: Option<(u64, usize, usize)>,
+}
+
+/// The crash points recorded so far.
+#[derive(Debug, Default)]
+pub(crate) struct CrashLog {
+    points: Vec<CrashPoint>,
+}
+
+impl<R: Runtime> SimFs<R> {
+    /// Starts recording crash points (the crash explorer calls it before opening the engine).
+    pub fn record_crashes(&self) {
+        self.inner.state.lock().crash.get_or_insert_with(CrashLog::default);
+    }
+
+    /// Records a crash point after `op` on `what` if recording is on. Requires: the state lock
+    /// (`st`). Kept tiny: it runs inside every file operation, deep in the engine's stack, and
+    /// loom's coroutines have small stacks.
+    pub(super) fn crash_point(&self, st: &mut State, op: &str, what: &str) {
+        if st.crash.is_some() {
+            self.record_crash_point(st, op, what);
+        }
+    }
+
+    fn record_crash_point(&self, st: &mut State, op: &str, what: &str) {
+        let (acked, synced_acked) = {
+            let w = self.inner.world.lock();
+            (w.acked_through, w.synced_through)
+        };
+        let process = st.names.iter().map(|(p, &i)| (p.clone(), i, st.inodes[&i].data.len()));
+        let power = st.durable.iter().map(|(p, &i)| (p.clone(), i, st.inodes[&i].synced));
+        let torn = st
+            .last_unsynced
+            .map(|i| (i, st.inodes[&i].synced, st.inodes[&i].data.len()))
+            .filter(|&(_, synced, len)| len > synced);
+        let (process, power) = (process.collect(), power.collect());
+        let log = st.crash.as_mut().expect("checked above");
+        let index = log.points.len() as u64 + 1;
+        let after = format!("{op} {what} ({})", R::thread_name());
+        log.points.push(CrashPoint {
+            index,
+            after,
+            acked,
+            synced_acked,
+            process,
+            power,
+            torn,
+        });
+    }
+
+    /// Every recorded crash point with the files a crash there leaves under `model`.
+    pub fn crash_images(&self, model: CrashModel) -> Vec<(CrashPoint, Image)> {
+        let st = self.inner.state.lock();
+        let Some(log) = &st.crash else { return Vec::new() };
+        let bytes = |ino: u64, len: usize| st.inodes[&ino].data[..len].to_vec();
+        let image = |p: &CrashPoint| -> Image {
+            if model == CrashModel::Process {
+                return p
+                    .process
+                    .iter()
+                    .map(|(path, i, len)| (path.clone(), bytes(*i, *len)))
+                    .collect();
+            }
+            let mut files: Image = p
+                .power
+                .iter()
+                .map(|(path, i, len)| (path.clone(), bytes(*i, *len)))
+                .collect();
+            if let (CrashModel::Torn, Some((ino, synced, len))) = (model, p.torn) {
+                let torn_path = p.power.iter().find(|(_, i, _)| *i == ino).map(|(path, ..)| path);
+                if let Some(data) = torn_path.and_then(|path| files.get_mut(path)) {
+                    let unsynced = len - synced;
+                    match p.index % 2 {
+                        0 => data.resize(synced + unsynced, 0),
+                        _ => data.extend_from_slice(&st.inodes[&ino].data[synced..synced + unsynced / 2]),
+                    }
+                }
+            }
+            files
+        };
+        log.points.iter().map(|p| (p.clone(), image(p))).collect()
+    }
+}
