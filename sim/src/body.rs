@@ -67,6 +67,7 @@ pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
     if let Some(p) = first_panic {
         std::panic::resume_unwind(p);
     }
+    read_everything::<R>(&db, world, plan);
     oracle::check_reads(world);
     // Quiescence: every reader is gone. One more GC pass (as a reopen would run), then the
     // disk must hold exactly the files of the live Versions, and only `current` is live.
@@ -78,6 +79,17 @@ pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
     }
     drop(fs);
     world.fail_if_violated();
+}
+
+/// The quiescent read: once the threads are done, a full scan and a `get` of every key of the
+/// key space, checked against the model like every other read. A compaction that dropped or
+/// resurrected data after the last reader finished is seen here.
+fn read_everything<R: Runtime>(db: &Db<R>, world: &World, plan: &Plan) {
+    let mut none = 0;
+    run_op::<R>(db, world, &Op::Scan(Vec::new(), vec![0xff]), plan, &mut none);
+    for k in 0..plan.scenario.workload.keys {
+        run_op::<R>(db, world, &Op::Get(crate::scenario::workload::key(k)), plan, &mut none);
+    }
 }
 
 fn engine_error(op: &str, e: engine::Error) -> Violation {

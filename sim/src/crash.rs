@@ -138,15 +138,21 @@ fn recover(plan: &Plan, image: &Image, required: u64, history: &History) -> Resu
     db.put(PROBE, "1")
         .map_err(|e| format!("a write after recovery failed: {e}"))?;
     db.close().map_err(|e| format!("closing after recovery failed: {e}"))?;
-    let db = open(plan, &fs, &rworld).map_err(|e| format!("a clean reopen after recovery failed: {e}"))?;
+    if let Some(v) = rworld.violation() {
+        return Err(format!("during recovery: {v}"));
+    }
+    // The reopen is a new process: a new ledger, on the same files.
+    let reopened = World::new();
+    let fs = SimFs::<Std>::from_image(reopened.clone(), dir, &fs.image());
+    let db = open(plan, &fs, &reopened).map_err(|e| format!("a clean reopen after recovery failed: {e}"))?;
     match db.get(PROBE) {
         Ok(Some(_)) => {}
         Ok(None) => return Err("a write made after recovery was lost by a clean reopen".into()),
         Err(e) => return Err(format!("reading after the reopen failed: {e}")),
     }
     drop(db);
-    match rworld.violation() {
-        Some(v) => Err(format!("during recovery: {v}")),
+    match reopened.violation() {
+        Some(v) => Err(format!("during the reopen after recovery: {v}")),
         None => Ok(()),
     }
 }

@@ -84,6 +84,9 @@ pub struct Run {
     /// the budget ran out, so a pass is a proof for this workload, not a sample.
     #[serde(default)]
     pub complete: bool,
+    /// The crash explorer: distinct crash states recovered from (each one checked).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub crash_states: u64,
     /// The verdict.
     pub verdict: Verdict,
     /// The violation.
@@ -104,6 +107,10 @@ pub struct Run {
     /// The failing execution's events: thread, event, version, file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trace: Vec<TraceEvent>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Wall-clock figures of one run.
@@ -140,6 +147,7 @@ impl Run {
             complete: f.is_none()
                 && matches!(explorer, Explorer::Loom | Explorer::ShuttleDfs)
                 && outcome.executions < budget.iterations as u64,
+            crash_states: outcome.crash_states,
             verdict: if f.is_some() {
                 Verdict::Violation
             } else {
@@ -173,6 +181,10 @@ pub fn replay_command(
     match (explorer, schedule) {
         (Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs, Some(s)) => {
             cmd.push_str(&format!(" --schedule {s}"))
+        }
+        (Explorer::Crash, Some(s)) => {
+            let points = budget.crash_points.unwrap_or_default();
+            cmd.push_str(&format!(" --crash-points {points} --schedule {s}"))
         }
         _ => {
             cmd.push_str(&format!(" --iterations {}", budget.iterations));

@@ -65,6 +65,7 @@ impl<R: Runtime> Db<R> {
             }
             recover::adopt_first_open_leftovers(&vs, &names)?;
         }
+        recover::reserve_numbers(&vs, &names);
         let mut report = RecoveryReport::default();
         let logs = recover::wals_to_replay(&vs, &names);
         let batches = recover::read_wals(&vs, &logs, opts.paranoid_checks, &mut report)?;

@@ -71,7 +71,6 @@ pub(crate) fn check_tables_present<R: Runtime>(vs: &Vs<R>, names: &[String]) -> 
 /// a database lost its `CURRENT`: that is refused, never overwritten.
 pub(crate) fn adopt_first_open_leftovers<R: Runtime>(vs: &Vs<R>, names: &[String]) -> Result<()> {
     let fs = &*vs.env().fs;
-    let mut highest = 0;
     for (kind, number) in names.iter().filter_map(|n| filename::parse(n)) {
         let path = filename::path(vs.dir(), kind, number);
         let data = match kind {
@@ -89,11 +88,17 @@ pub(crate) fn adopt_first_open_leftovers<R: Runtime>(vs: &Vs<R>, names: &[String
                 ),
             ));
         }
-        highest = highest.max(number);
     }
-    let mut st = vs.lock();
-    while st.new_file_number() <= highest {}
     Ok(())
+}
+
+/// Moves the next file number above every numbered file in the directory (L10: never reuse a
+/// number). A crash can leave files the MANIFEST never heard of: a table written but not
+/// installed, a WAL created after the last edit; their numbers must not be handed out again.
+pub(crate) fn reserve_numbers<R: Runtime>(vs: &Vs<R>, names: &[String]) {
+    let highest = names.iter().filter_map(|n| filename::parse(n)).map(|(_, n)| n).max();
+    let mut st = vs.lock();
+    while st.new_file_number() <= highest.unwrap_or(0) {}
 }
 
 /// WAL numbers that the MANIFEST does not cover, in order.

@@ -273,6 +273,7 @@ fn run_ours(explorer: Explorer, s: &Settings, seed: u64) -> u64 {
         iterations: s.iterations,
         preemption_bound: (explorer == Explorer::Loom).then_some(s.loom_bound),
         depth: (explorer == Explorer::ShuttlePct).then_some(PCT_DEPTH),
+        crash_points: None,
     };
     let model = KernelModel {
         readers: READERS,
@@ -308,7 +309,7 @@ fn run_raw(explorer: Explorer, s: &Settings, seed: u64) -> u64 {
         Explorer::ShuttleRandom => Box::new(RandomScheduler::new_from_seed(seed, iterations)),
         Explorer::ShuttlePct => Box::new(PctScheduler::new_from_seed(seed, PCT_DEPTH, iterations)),
         Explorer::ShuttleDfs => Box::new(DfsScheduler::new(Some(iterations), false)),
-        Explorer::Stress => unreachable!("stress is not benchmarked"),
+        Explorer::Stress | Explorer::Crash => unreachable!("{explorer} is not benchmarked"),
     };
     let mut config = shuttle::Config::new();
     config.silence_warnings = true; // the SeqCst-only warning, printed for every Runner

@@ -112,7 +112,7 @@ enum BenchOp {
 /// Which explorers, seeds and budgets to use.
 #[derive(Args, Debug, Default, Clone)]
 struct Select {
-    /// Explorer(s) to run: loom, shuttle-random, shuttle-pct, shuttle-dfs, stress. Default:
+    /// Explorer(s) to run: loom, shuttle-random, shuttle-pct, shuttle-dfs, stress, crash. Default:
     /// every explorer the scenario budgets.
     #[arg(long = "explorer")]
     explorers: Vec<String>,
@@ -128,6 +128,9 @@ struct Select {
     /// Override PCT's depth.
     #[arg(long)]
     depth: Option<usize>,
+    /// Override the crash explorer's crash states per crash model and execution.
+    #[arg(long)]
+    crash_points: Option<usize>,
     /// Inject a bug (see `list`).
     #[arg(long)]
     mutant: Option<String>,

@@ -34,13 +34,15 @@ fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, Stri
         .collect()
 }
 
+/// Crash states per crash model and execution when a scenario sets no crash budget.
+const DEFAULT_CRASH_POINTS: usize = 200;
+
 /// The scenario's budget for `explorer` (100 executions if it has none), with overrides.
 fn budget(explorer: Explorer, scenario: &Scenario, select: &Select) -> Budget {
-    let mut b = explorer.budget(&scenario.explorers).unwrap_or(Budget {
-        iterations: 100,
-        preemption_bound: None,
-        depth: None,
-    });
+    let mut b = explorer.budget(&scenario.explorers).unwrap_or(Budget::iterations(100));
+    if explorer == Explorer::Crash {
+        b.crash_points = select.crash_points.or(b.crash_points).or(Some(DEFAULT_CRASH_POINTS));
+    }
     if let Some(n) = select.iterations {
         b.iterations = n;
     }
@@ -62,8 +64,12 @@ fn print_run(name: &str, run: &Run, seconds: f64) {
             } else {
                 ""
             };
+            let crashes = match run.crash_states {
+                0 => String::new(),
+                n => format!(", {n} crash states recovered"),
+            };
             println!(
-                "passed     {head}  {} executions{complete}  {seconds:.2}s",
+                "passed     {head}  {} executions{crashes}{complete}  {seconds:.2}s",
                 run.executions
             )
         }

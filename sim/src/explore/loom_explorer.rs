@@ -39,12 +39,14 @@ pub(super) fn run<M: Model>(budget: &Budget, model: &M, world: &World, checkpoin
     match result {
         Ok(()) => Outcome {
             executions,
+            crash_states: 0,
             failure: None,
         },
         Err(p) => {
             let checkpoint = std::fs::read_to_string(&path).ok();
             Outcome {
                 executions,
+                crash_states: 0,
                 failure: Some(failure(world, p, executions, None, checkpoint)),
             }
         }

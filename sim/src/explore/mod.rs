@@ -6,7 +6,11 @@
 //!   recording wrapper ([`schedule`]) so a failure carries a replayable schedule string.
 //! - `stress`: plain OS threads; the baseline that shows why the others exist (its failures
 //!   rarely replay).
+//! - `crash`: runs the workload once sequentially and then under seeded random shuttle
+//!   schedules, recording a crash point at every file operation, and recovers from each
+//!   ([`crate::crash`]).
 
+mod crash_explorer;
 mod loom_explorer;
 pub mod schedule;
 mod shuttle_explorer;
@@ -35,16 +39,19 @@ pub enum Explorer {
     ShuttleDfs,
     /// OS threads.
     Stress,
+    /// Crashes at every file-operation boundary and recovers (shuttle schedules).
+    Crash,
 }
 
 impl Explorer {
     /// Every explorer, in report order.
-    pub const ALL: [Explorer; 5] = [
+    pub const ALL: [Explorer; 6] = [
         Explorer::Loom,
         Explorer::ShuttleRandom,
         Explorer::ShuttlePct,
         Explorer::ShuttleDfs,
         Explorer::Stress,
+        Explorer::Crash,
     ];
 
     /// The kebab-case name.
@@ -55,6 +62,7 @@ impl Explorer {
             Explorer::ShuttlePct => "shuttle-pct",
             Explorer::ShuttleDfs => "shuttle-dfs",
             Explorer::Stress => "stress",
+            Explorer::Crash => "crash",
         }
     }
 
@@ -67,18 +75,20 @@ impl Explorer {
     pub fn budget(self, b: &ExplorerBudgets) -> Option<Budget> {
         match self {
             Explorer::Loom => b.loom.as_ref().map(|l| Budget {
-                iterations: l.max_executions,
                 preemption_bound: l.preemption_bound,
-                depth: None,
+                ..Budget::iterations(l.max_executions)
             }),
             Explorer::ShuttleRandom => b.shuttle_random.as_ref().map(|i| Budget::iterations(i.iterations)),
             Explorer::ShuttlePct => b.shuttle_pct.as_ref().map(|p| Budget {
-                iterations: p.iterations,
-                preemption_bound: None,
                 depth: Some(p.depth),
+                ..Budget::iterations(p.iterations)
             }),
             Explorer::ShuttleDfs => b.shuttle_dfs.as_ref().map(|i| Budget::iterations(i.iterations)),
             Explorer::Stress => b.stress.as_ref().map(|i| Budget::iterations(i.iterations)),
+            Explorer::Crash => b.crash.as_ref().map(|c| Budget {
+                crash_points: Some(c.points),
+                ..Budget::iterations(c.iterations)
+            }),
         }
     }
 }
@@ -100,14 +110,19 @@ pub struct Budget {
     /// PCT's depth.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depth: Option<usize>,
+    /// The crash explorer: crash states recovered per crash model and execution, at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_points: Option<usize>,
 }
 
 impl Budget {
-    fn iterations(n: usize) -> Budget {
+    /// `n` executions and nothing else.
+    pub fn iterations(n: usize) -> Budget {
         Budget {
             iterations: n,
             preemption_bound: None,
             depth: None,
+            crash_points: None,
         }
     }
 }
@@ -117,6 +132,8 @@ impl Budget {
 pub struct Outcome {
     /// Executions run (including the failing one).
     pub executions: u64,
+    /// The crash explorer: distinct crash states recovered from, over all executions.
+    pub crash_states: u64,
     /// The first failure, if any.
     pub failure: Option<Failure>,
 }
@@ -152,6 +169,12 @@ pub trait Model: Clone + Send + Sync + 'static {
     fn seed(&self) -> u64;
     /// Runs one execution on runtime `R`; panics at its end if `world` recorded a violation.
     fn execute<R: Runtime>(&self, world: &World);
+    /// The same model with crash checking (at most `points` crash states per crash model and
+    /// execution), run sequentially if `sequential`; `None` if this model cannot crash.
+    fn crashing(&self, points: usize, sequential: bool) -> Option<Self> {
+        let _ = (points, sequential);
+        None
+    }
 }
 
 impl Model for Plan {
@@ -160,6 +183,13 @@ impl Model for Plan {
     }
     fn execute<R: Runtime>(&self, world: &World) {
         body::execute::<R>(self, world)
+    }
+    fn crashing(&self, points: usize, sequential: bool) -> Option<Self> {
+        let plan = Plan {
+            crash_points: Some(points),
+            ..self.clone()
+        };
+        Some(if sequential { plan.sequential() } else { plan })
     }
 }
 
@@ -187,6 +217,7 @@ pub fn run<M: Model>(
             replay.and_then(|r| r.schedule.as_deref()),
         ),
         Explorer::Stress => Ok(stress(budget, model, &world)),
+        Explorer::Crash => crash_explorer::run(budget, model, &world, replay.and_then(|r| r.schedule.as_deref())),
     })
 }
 
@@ -227,12 +258,14 @@ fn stress<M: Model>(budget: &Budget, model: &M, world: &World) -> Outcome {
         if let Err(p) = catch_unwind(AssertUnwindSafe(|| model.execute::<engine::sync::Std>(world))) {
             return Outcome {
                 executions: i,
+                crash_states: 0,
                 failure: Some(failure(world, p, i, None, None)),
             };
         }
     }
     Outcome {
         executions: budget.iterations as u64,
+        crash_states: 0,
         failure: None,
     }
 }

@@ -31,7 +31,7 @@ pub(super) fn run<M: Model>(
     let scheduler: Box<dyn Scheduler + Send> = match schedule {
         Some(s) => Box::new(Replaying::decode(s)?),
         None => match explorer {
-            Explorer::ShuttleRandom => Box::new(RandomScheduler::new_from_seed(seed, iterations)),
+            Explorer::ShuttleRandom | Explorer::Crash => Box::new(RandomScheduler::new_from_seed(seed, iterations)),
             Explorer::ShuttlePct => Box::new(PctScheduler::new_from_seed(seed, budget.depth.unwrap_or(3), iterations)),
             Explorer::ShuttleDfs => Box::new(DfsScheduler::new(Some(iterations), false)),
             other => unreachable!("{other} is not a shuttle explorer"),
@@ -48,10 +48,12 @@ pub(super) fn run<M: Model>(
     Ok(match result {
         Ok(_) => Outcome {
             executions,
+            crash_states: 0,
             failure: None,
         },
         Err(p) => Outcome {
             executions,
+            crash_states: 0,
             failure: Some(failure(world, p, executions, Some(steps.encode()), None)),
         },
     })

@@ -118,6 +118,15 @@ impl<R: Runtime> SimFs<R> {
         });
     }
 
+    /// The files as they are now, everything handed to the OS (a clean shutdown's state).
+    pub fn image(&self) -> Image {
+        let st = self.inner.state.lock();
+        st.names
+            .iter()
+            .map(|(p, i)| (p.clone(), st.inodes[i].data.clone()))
+            .collect()
+    }
+
     /// Every recorded crash point with the files a crash there leaves under `model`.
     pub fn crash_images(&self, model: CrashModel) -> Vec<(CrashPoint, Image)> {
         let st = self.inner.state.lock();

@@ -11,7 +11,12 @@
 //!   decisions of an execution, so a race that needs an early preemption is out of its reach;
 //! - a memory-ordering bug is loom's alone: shuttle runs every atomic as SeqCst;
 //! - stress is OS scheduling: its result is reported, but it is not reproducible, so it never
-//!   gates.
+//!   gates;
+//! - a durability bug shows only when the process or the machine dies, and only the crash
+//!   explorer crashes: it must kill every durability mutant, and the others are not run on
+//!   them. Conversely the crash explorer spends its budget on the crash states of a few
+//!   schedules; the interleaving and rule bugs are the other explorers' job, so it is not run
+//!   on them.
 
 use crate::explore::Explorer;
 use engine::mutants::Mutant;
@@ -27,11 +32,16 @@ pub enum BugClass {
     Logic,
     /// A too-weak atomic ordering.
     MemoryOrdering,
+    /// What survives a crash is wrong.
+    Durability,
 }
 
 /// The class of `m`.
 pub fn class(m: Mutant) -> BugClass {
     use Mutant::*;
+    if m.is_durability() {
+        return BugClass::Durability;
+    }
     match m {
         RelaxedUnref => BugClass::MemoryOrdering,
         CompactionDeletesInputsDirectly | L0PicksNewestOnly | TombstoneDroppedAboveBase => BugClass::Logic,
@@ -45,6 +55,9 @@ pub fn class(m: Mutant) -> BugClass {
 /// `None` if `explorer` must kill `m`; otherwise why it is not asked to.
 pub fn not_applicable(m: Mutant, explorer: Explorer) -> Option<&'static str> {
     match (class(m), explorer) {
+        (BugClass::Durability, Explorer::Crash) => None,
+        (BugClass::Durability, _) => Some("a durability bug shows only when the process or machine dies: only the crash explorer crashes (not run)"),
+        (_, Explorer::Crash) => Some("the crash explorer checks what survives crashes of a few schedules; this bug is the interleaving explorers' (not run)"),
         (_, Explorer::Stress) => Some("OS scheduling is not reproducible: reported, never gating"),
         (BugClass::MemoryOrdering, Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs) => {
             Some("shuttle runs every atomic as SeqCst: ordering bugs are invisible to it")
@@ -57,4 +70,9 @@ pub fn not_applicable(m: Mutant, explorer: Explorer) -> Option<&'static str> {
         }
         _ => None,
     }
+}
+
+/// False if `explorer` cannot observe `m` at all, so its cell is not run.
+pub fn runs(m: Mutant, explorer: Explorer) -> bool {
+    (class(m) == BugClass::Durability) == (explorer == Explorer::Crash)
 }

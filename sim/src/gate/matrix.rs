@@ -1,11 +1,15 @@
 //! Kill-matrix cells: one mutant under one explorer, over every scenario and seed.
 
-use super::applicability::not_applicable;
+use super::applicability::{not_applicable, runs as observable};
 use crate::explore::{self, Budget, Explorer, Failure, Outcome};
 use crate::scenario::workload::Plan;
 use crate::scenario::Scenario;
 use engine::mutants::Mutant;
 use serde::Serialize;
+
+/// Crash states per crash model and execution in a crash cell: more than any shipped
+/// scenario's execution records, so every crash point is checked.
+const CRASH_POINTS: usize = 1000;
 
 /// Executions per run in a cell that does not gate.
 const NOT_APPLICABLE_ITERATIONS: usize = 300;
@@ -26,17 +30,20 @@ impl Budgets {
     /// The same in both modes: quick mode saves its time by stopping each cell at its first
     /// kill (skipping the detection statistics), so it reaches the same verdicts.
     fn budget(&self, e: Explorer) -> Budget {
-        let (iterations, preemption_bound, depth) = match e {
+        let (iterations, preemption_bound, depth, crash_points) = match e {
             // Bound 2 is loom's recommended bound ("enough to catch most bugs").
-            Explorer::Loom => (500, Some(2), None),
-            Explorer::ShuttlePct => (1000, None, Some(3)),
-            Explorer::ShuttleRandom | Explorer::ShuttleDfs => (1000, None, None),
-            Explorer::Stress => (100, None, None),
+            Explorer::Loom => (500, Some(2), None, None),
+            Explorer::ShuttlePct => (1000, None, Some(3), None),
+            Explorer::ShuttleRandom | Explorer::ShuttleDfs => (1000, None, None, None),
+            Explorer::Stress => (100, None, None, None),
+            // A sequential pass and 2 schedules, every crash state of each (see CRASH_POINTS).
+            Explorer::Crash => (2, None, None, Some(CRASH_POINTS)),
         };
         Budget {
             iterations,
             preemption_bound,
             depth,
+            crash_points,
         }
     }
 
@@ -141,6 +148,18 @@ pub fn run_cell(
     without: &[crate::world::Oracle],
 ) -> (Cell, Option<FirstKill>) {
     let reason = not_applicable(m, explorer);
+    if !observable(m, explorer) {
+        let cell = Cell {
+            explorer,
+            status: Status::NotApplicable,
+            reason: reason.map(str::to_string),
+            runs: 0,
+            killed_runs: 0,
+            detection: None,
+            first_kill: None,
+        };
+        return (cell, None);
+    }
     let stop_at_first = budgets.quick || reason.is_some();
     let mut budget = budgets.budget(explorer);
     if reason.is_some() {

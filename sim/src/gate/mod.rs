@@ -24,6 +24,9 @@ use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
 
+/// The fewest distinct crash states a gate run must recover from on the correct engine.
+const MIN_CRASH_STATES: u64 = 1000;
+
 /// The whole gate's result.
 #[derive(Debug, Serialize)]
 pub struct GateReport {
@@ -46,6 +49,8 @@ pub struct GateBody {
     pub without_oracles: Vec<Oracle>,
     /// (a) The scenario runs on the correct engine.
     pub scenarios: Vec<Run>,
+    /// (a) Distinct crash states the crash explorer recovered from, over every scenario run.
+    pub crash_states: u64,
     /// (b) One row per mutant.
     pub mutants: Vec<MutantRow>,
     /// (c) The self-checks.
@@ -137,6 +142,12 @@ pub fn run(quick: bool, out_dir: &Path, without: &[Oracle]) -> u8 {
         }
     }
     let scenarios_seconds = started.elapsed().as_secs_f64();
+    let crash_states: u64 = scenario_results.iter().map(|r| r.crash_states).sum();
+    if crash_states < MIN_CRASH_STATES {
+        failures.push(format!(
+            "the crash explorer recovered from {crash_states} crash states, fewer than {MIN_CRASH_STATES}: the crash check is vacuous"
+        ));
+    }
 
     // (b) The kill matrix.
     let mut rows = Vec::new();
@@ -197,6 +208,7 @@ pub fn run(quick: bool, out_dir: &Path, without: &[Oracle]) -> u8 {
             mode: if quick { "quick" } else { "full" }.into(),
             without_oracles: without.to_vec(),
             scenarios: scenario_results,
+            crash_states,
             mutants: rows,
             self_checks,
             failures,

@@ -19,6 +19,7 @@ pub fn write(report: &GateReport, dir: &Path) -> std::io::Result<()> {
 
 fn cell_text(c: &super::Cell) -> String {
     let result = match (&c.detection, c.killed_runs) {
+        _ if c.runs == 0 => "not run".to_string(),
         (Some(d), k) => format!("killed {}/{} · median {} · p90 {}", k, c.runs, d.median, d.p90),
         (None, _) => format!("survived 0/{}", c.runs),
     };
@@ -41,6 +42,12 @@ pub fn matrix_markdown(r: &GateReport) -> String {
          with the median and 90th percentile of executions to the first failure, then the cell's wall time. `n/a` cells are not asked to \
          kill the mutant (reasons below); their result is shown for information.\n",
         b.mode, b.lsmcheck.version, b.lsmcheck.commit, r.timing.total_seconds
+    );
+    let _ = writeln!(
+        s,
+        "On the correct engine the crash explorer recovered from {} distinct crash states (process, power and torn \
+         crashes at every file-operation boundary of its executions), every one within the durability contract.\n",
+        b.crash_states
     );
     let header: Vec<&str> = Explorer::ALL.iter().map(|e| e.name()).collect();
     let _ = writeln!(s, "| mutant | mirrors | {} |", header.join(" | "));
@@ -105,6 +112,11 @@ pub fn summary(r: &GateReport) -> String {
         s,
         "scenarios: {passed}/{} runs passed on the correct engine",
         b.scenarios.len()
+    );
+    let _ = writeln!(
+        s,
+        "crashes:   {} distinct crash states recovered (process, power, torn)",
+        b.crash_states
     );
     let killed = b
         .mutants

@@ -207,6 +207,23 @@ pub struct ExplorerBudgets {
     /// OS threads, `iterations` runs: the baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stress: Option<Iterations>,
+    /// The crash explorer: a sequential pass, then `iterations` shuttle schedules, recovering
+    /// from at most `points` crash states per crash model and execution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash: Option<CrashBudget>,
+}
+
+/// The crash explorer's budget.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrashBudget {
+    /// Concurrent executions after the sequential pass.
+    #[serde(deserialize_with = "positive_usize")]
+    pub iterations: usize,
+    /// Crash states recovered per crash model and execution, at most (a deterministic, evenly
+    /// spaced sample when an execution records more).
+    #[serde(deserialize_with = "positive_usize")]
+    pub points: usize,
 }
 
 /// loom's budget.

@@ -96,6 +96,15 @@ impl Plan {
         }
     }
 
+    /// The same operations on the main thread alone: the setup, then each thread's operations
+    /// in thread order (the crash explorer's sequential pass).
+    pub fn sequential(mut self) -> Plan {
+        for (_, ops) in std::mem::take(&mut self.threads) {
+            self.setup.extend(ops);
+        }
+        self
+    }
+
     /// True if the `n`th write (1-based) of a thread is a synced write.
     pub fn synced(&self, n: u64) -> bool {
         let every = u64::from(self.scenario.workload.sync_every);
@@ -126,6 +135,11 @@ impl Plan {
     }
 }
 
+/// The name of key `i` of a scenario's key space.
+pub fn key(i: u32) -> Vec<u8> {
+    format!("k{i:03}").into_bytes()
+}
+
 struct Gen {
     rng: ChaCha8Rng,
     keys: u32,
@@ -136,7 +150,7 @@ struct Gen {
 
 impl Gen {
     fn key(&mut self) -> Vec<u8> {
-        format!("k{:03}", self.rng.gen_range(0..self.keys)).into_bytes()
+        key(self.rng.gen_range(0..self.keys))
     }
 
     /// A value unique to this write, so a stale read can never pass for a fresh one.

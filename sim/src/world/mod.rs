@@ -83,7 +83,8 @@ pub struct WorldState {
     pub acked_through: u64,
     /// Highest sequence of any acknowledged synced write (what every crash must keep).
     pub synced_through: u64,
-    /// Distinct crash states the crash oracle recovered from in this execution.
+    /// Distinct crash states the crash oracle recovered from, over every execution since the
+    /// world was made (kept by [`World::reset`]).
     pub crash_states: u64,
     /// Reads in completion order.
     pub reads: Vec<ReadRecord>,
@@ -109,8 +110,10 @@ impl World {
 
     /// Forgets the previous execution; `disabled` oracles report nothing in the next one.
     pub fn reset(&self, disabled: &[Oracle]) {
-        *self.lock() = WorldState {
+        let mut st = self.lock();
+        *st = WorldState {
             disabled: disabled.to_vec(),
+            crash_states: st.crash_states,
             ..WorldState::default()
         };
     }
