@@ -40,6 +40,7 @@ pub mod key;
 mod manifest;
 pub mod memtable;
 pub mod mutants;
+mod repair;
 pub mod sync;
 mod table;
 pub mod version;
@@ -50,4 +51,5 @@ pub use db::{
 };
 pub use error::{Error, Result};
 pub use events::{Env, Event, FileKind, Observer};
+pub use repair::{repair, repair_with, RepairReport};
 pub use wal::WriteBatch;

@@ -82,3 +82,52 @@ fn exit_codes_name_what_went_wrong() {
     assert_eq!(corrupt.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&corrupt.stderr).contains("CURRENT"));
 }
+
+#[test]
+fn repair_salvages_a_database_with_a_flipped_wal_byte_and_says_what_it_lost() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("db");
+    for (k, v) in [("a", "1"), ("b", "2"), ("c", "3")] {
+        assert!(lsmcheck(&dir, &["put", k, v]).status.success());
+    }
+    // Each `put` above ran in its own process: the newest WAL holds only `c`'s record.
+    let mut wals: Vec<_> = std::fs::read_dir(&dir)
+        .expect("list")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        .collect();
+    wals.sort();
+    let wal = wals.pop().expect("a wal");
+    let mut bytes = std::fs::read(&wal).expect("read");
+    assert!(!bytes.is_empty(), "the last process's WAL holds c's record");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x5a;
+    std::fs::write(&wal, bytes).expect("damage the WAL");
+    assert_eq!(
+        lsmcheck(&dir, &["get", "a"]).status.code(),
+        Some(2),
+        "a paranoid open refuses"
+    );
+
+    let repaired = lsmcheck(&dir, &["repair"]);
+    let text = String::from_utf8_lossy(&repaired.stdout);
+    assert!(
+        repaired.status.success(),
+        "{}",
+        String::from_utf8_lossy(&repaired.stderr)
+    );
+    assert!(
+        text.contains("LOST") && text.contains("checksum"),
+        "says what it lost: {text}"
+    );
+    assert!(dir.join("lost").is_dir(), "old files are archived, not deleted");
+    for (k, v) in [("a", "1"), ("b", "2")] {
+        let got = json(&lsmcheck(&dir, &["get", k, "--json"]));
+        assert_eq!(got["value"], v);
+    }
+    assert_eq!(
+        lsmcheck(&dir, &["get", "c"]).status.code(),
+        Some(1),
+        "the damaged record is gone"
+    );
+}

@@ -177,3 +177,9 @@ impl<R: Runtime> TableIter<R> {
         }
     }
 }
+
+impl<R: Runtime> crate::iter::InternalIter for TableIter<R> {
+    fn next_entry(&mut self) -> Result<Option<Entry>> {
+        TableIter::next_entry(self)
+    }
+}

@@ -35,6 +35,9 @@ pub(super) enum DbOp {
     },
     /// Print levels, files, live Versions with their reference counts, pending outputs.
     Stats,
+    /// Rebuild a damaged database from every readable table and WAL record (LevelDB's RepairDB);
+    /// prints what was salvaged and what was lost; old files move into lost/.
+    Repair,
     /// Compact [--from, --to] down to the deepest level holding data.
     Compact {
         #[arg(long)]
@@ -57,6 +60,7 @@ pub(super) fn db(dir: &Path, json: bool, op: &DbOp) -> u8 {
             verify,
         } => db::load(dir, *keys, *seed, *value_size, *verify),
         DbOp::Stats => db::stats(dir),
+        DbOp::Repair => db::repair(dir),
         DbOp::Compact { from, to } => db::compact(dir, from.as_deref(), to.as_deref()),
     };
     match result {

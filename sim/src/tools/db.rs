@@ -153,6 +153,36 @@ pub fn stats(dir: &Path) -> engine::Result<Output> {
     Ok(Output::ok(s.to_string(), stats_json(&s)))
 }
 
+/// `db repair`: rebuilds the database from what can still be read (see `engine::repair`).
+pub fn repair(dir: &Path) -> engine::Result<Output> {
+    let r = engine::repair(dir, &Options::default())?;
+    let mut text = String::new();
+    for (f, n) in &r.tables_salvaged {
+        text.push_str(&format!("salvaged {f}: {n} entries\n"));
+    }
+    for (f, n) in &r.wals_salvaged {
+        text.push_str(&format!("salvaged {f}: {n} write batches\n"));
+    }
+    for (f, why) in &r.dropped {
+        text.push_str(&format!("LOST     {f}: {why}\n"));
+    }
+    text.push_str(&format!(
+        "wrote {} table(s) with {} entries and a new MANIFEST; moved {} old file(s) into lost/",
+        r.tables_written.len(),
+        r.entries,
+        r.archived.len()
+    ));
+    let json = json!({
+        "tables_salvaged": r.tables_salvaged,
+        "wals_salvaged": r.wals_salvaged,
+        "dropped": r.dropped,
+        "tables_written": r.tables_written,
+        "entries": r.entries,
+        "archived": r.archived,
+    });
+    Ok(Output::ok(text, json))
+}
+
 /// `db compact [--from K] [--to K]`: compacts the range down to the deepest level with data.
 pub fn compact(dir: &Path, from: Option<&str>, to: Option<&str>) -> engine::Result<Output> {
     let db = open(dir, false)?;
