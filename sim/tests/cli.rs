@@ -150,3 +150,52 @@ fn list_names_scenarios_explorers_and_mutants() {
         assert!(text.contains(word), "{word}");
     }
 }
+
+/// Every durability mutant is killed by the crash explorer, and its printed replay command
+/// reproduces the same violation (the crash model, point and broken promise included).
+#[test]
+fn the_crash_explorer_kills_every_durability_mutant_and_its_replays_reproduce() {
+    let o = lsmcheck(&["run", "flush-compaction-writers", "--seed", "7", "--explorer", "crash"]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("crash states recovered"), "{text}");
+    let list = String::from_utf8_lossy(&lsmcheck(&["list"]).stdout).into_owned();
+    let durability = [
+        "wal-not-flushed-before-ack",
+        "no-dir-sync-before-manifest",
+        "old-wal-deleted-before-install",
+        "table-not-synced",
+        "current-written-in-place",
+        "first-open-not-idempotent",
+        "new-wal-not-dir-synced",
+        "torn-tail-is-corruption",
+    ];
+    for m in durability {
+        assert!(list.contains(m), "`list` names {m}");
+        let args = ["run", "flush-compaction-writers", "--seed", "7", "--explorer", "crash", "--mutant", m];
+        let o = lsmcheck(&args);
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert_eq!(o.status.code(), Some(1), "{m} is killed:\n{text}");
+        let violation = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("crash-recovery:"))
+            .unwrap_or_else(|| panic!("{m}: a crash-recovery violation:\n{text}"))
+            .trim();
+        let cmd = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("replay: lsmcheck "))
+            .unwrap_or_else(|| panic!("{m}: a replay command:\n{text}"));
+        let again = lsmcheck(&cmd.split_whitespace().collect::<Vec<_>>());
+        let replayed = String::from_utf8_lossy(&again.stdout);
+        assert_eq!(again.status.code(), Some(1), "{cmd}");
+        assert!(replayed.contains(violation), "`{cmd}` printed {replayed}, expected {violation}");
+    }
+}
+
+/// An empty crash budget is bad input, never a pass.
+#[test]
+fn a_crash_run_without_crash_points_is_bad_input() {
+    let o = lsmcheck(&["run", "readers-vs-compaction", "--explorer", "crash", "--crash-points", "0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("crash points"));
+}
