@@ -28,7 +28,10 @@ fn main() {
         return child_writer(&dir);
     }
     let tests: [(&str, fn()); 2] = [
-        ("acknowledged_writes_survive_sigkill", acknowledged_writes_survive_sigkill),
+        (
+            "acknowledged_writes_survive_sigkill",
+            acknowledged_writes_survive_sigkill,
+        ),
         ("acknowledged_writes_survive_abort", acknowledged_writes_survive_abort),
     ];
     println!("\nrunning {} tests", tests.len());

@@ -172,7 +172,16 @@ fn the_crash_explorer_kills_every_durability_mutant_and_its_replays_reproduce() 
     ];
     for m in durability {
         assert!(list.contains(m), "`list` names {m}");
-        let args = ["run", "flush-compaction-writers", "--seed", "7", "--explorer", "crash", "--mutant", m];
+        let args = [
+            "run",
+            "flush-compaction-writers",
+            "--seed",
+            "7",
+            "--explorer",
+            "crash",
+            "--mutant",
+            m,
+        ];
         let o = lsmcheck(&args);
         let text = String::from_utf8_lossy(&o.stdout).into_owned();
         assert_eq!(o.status.code(), Some(1), "{m} is killed:\n{text}");
@@ -188,14 +197,24 @@ fn the_crash_explorer_kills_every_durability_mutant_and_its_replays_reproduce() 
         let again = lsmcheck(&cmd.split_whitespace().collect::<Vec<_>>());
         let replayed = String::from_utf8_lossy(&again.stdout);
         assert_eq!(again.status.code(), Some(1), "{cmd}");
-        assert!(replayed.contains(violation), "`{cmd}` printed {replayed}, expected {violation}");
+        assert!(
+            replayed.contains(violation),
+            "`{cmd}` printed {replayed}, expected {violation}"
+        );
     }
 }
 
 /// An empty crash budget is bad input, never a pass.
 #[test]
 fn a_crash_run_without_crash_points_is_bad_input() {
-    let o = lsmcheck(&["run", "readers-vs-compaction", "--explorer", "crash", "--crash-points", "0"]);
+    let o = lsmcheck(&[
+        "run",
+        "readers-vs-compaction",
+        "--explorer",
+        "crash",
+        "--crash-points",
+        "0",
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stdout));
     assert!(String::from_utf8_lossy(&o.stderr).contains("crash points"));
 }
