@@ -65,6 +65,7 @@ fn a_reader_that_skips_its_ref_is_caught_by_loom_and_pct_and_replays() {
         let input = ReplayInput {
             schedule: failure.schedule.clone(),
             loom_checkpoint: failure.loom_checkpoint.clone(),
+            crash_point: None,
         };
         let again = explore::run(explorer, &budget, &plan, Some(&input)).expect("valid replay");
         let replayed = again.failure.expect("the replay fails too");

@@ -43,6 +43,9 @@ pub fn check_crashes<R: Runtime>(plan: &Plan, world: &World, fs: &SimFs<R>, max_
     for model in CrashModel::ALL {
         let images = sample(fs.crash_images(model), max_points);
         for (point, image) in images {
+            if plan.crash_only.is_some_and(|only| only != (model, point.index)) {
+                continue;
+            }
             let required = if model.keeps_unsynced_acks() {
                 point.acked
             } else {

@@ -5,7 +5,7 @@
 //! it) and a separate `timing` section. Running the same scenario, seed and build twice gives
 //! byte-identical bodies.
 
-use crate::explore::{Budget, Explorer, Outcome};
+use crate::explore::{Budget, Explorer, Failure, Outcome};
 use crate::world::{TraceEvent, Violation};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -155,7 +155,7 @@ impl Run {
             },
             violation: f.map(|f| f.violation.clone()),
             failing_execution: f.map(|f| f.execution),
-            replay: f.map(|f| replay_command(explorer, seed, mutant, budget, scenario, f.schedule.as_deref())),
+            replay: f.map(|f| replay_command(explorer, seed, mutant, budget, scenario, f)),
             schedule: f.and_then(|f| f.schedule.clone()),
             loom_checkpoint: f.and_then(|f| f.loom_checkpoint.clone()),
             trace: f.map(|f| f.trace.clone()).unwrap_or_default(),
@@ -172,19 +172,23 @@ pub fn replay_command(
     mutant: Option<&str>,
     budget: &Budget,
     scenario: &str,
-    schedule: Option<&str>,
+    failure: &Failure,
 ) -> String {
     let mut cmd = format!("lsmcheck replay --scenario {scenario} --explorer {explorer} --seed {seed}");
     if let Some(m) = mutant {
         cmd.push_str(&format!(" --mutant {m}"));
     }
-    match (explorer, schedule) {
+    match (explorer, failure.schedule.as_deref()) {
         (Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs, Some(s)) => {
             cmd.push_str(&format!(" --schedule {s}"))
         }
         (Explorer::Crash, Some(s)) => {
             let points = budget.crash_points.unwrap_or_default();
-            cmd.push_str(&format!(" --crash-points {points} --schedule {s}"))
+            cmd.push_str(&format!(" --crash-points {points}"));
+            if let Violation::CrashRecovery { model, point, .. } = &failure.violation {
+                cmd.push_str(&format!(" --crash-model {model} --crash-point {point}"));
+            }
+            cmd.push_str(&format!(" --schedule {s}"))
         }
         _ => {
             cmd.push_str(&format!(" --iterations {}", budget.iterations));

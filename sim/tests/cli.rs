@@ -194,6 +194,7 @@ fn the_crash_explorer_kills_every_durability_mutant_and_its_replays_reproduce() 
             .lines()
             .find_map(|l| l.trim().strip_prefix("replay: lsmcheck "))
             .unwrap_or_else(|| panic!("{m}: a replay command:\n{text}"));
+        assert!(cmd.contains("--crash-model") && cmd.contains("--crash-point"), "{cmd}");
         let again = lsmcheck(&cmd.split_whitespace().collect::<Vec<_>>());
         let replayed = String::from_utf8_lossy(&again.stdout);
         assert_eq!(again.status.code(), Some(1), "{cmd}");

@@ -5,7 +5,7 @@
 //! [`WriteOptions::sync`] is also synced, so it survives a power loss.
 
 use super::{Background, Db, DbInner};
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::events::{Event, FileKind};
 use crate::filename;
 use crate::key::{InternalKey, MAX_SEQUENCE};
@@ -94,7 +94,7 @@ impl<R: Runtime> DbInner<R> {
             if wo.sync {
                 w.sync()
             } else if self.vs.options().mutated(Mutant::WalNotFlushedBeforeAck) {
-                Ok(()) // M33: the record stays in the process's buffer
+                Ok(()) // mutant: the record stays in the process's buffer
             } else {
                 w.flush() // to the OS: survives a process crash (LevelDB's Flush after AddRecord)
             }
@@ -173,7 +173,7 @@ impl<R: Runtime> DbInner<R> {
             number,
         });
         if !self.vs.options().mutated(Mutant::NewWalNotDirSynced) {
-            fs.sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+            fs.sync_dir(dir).at(dir)?;
         }
         Ok(wal)
     }

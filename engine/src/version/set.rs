@@ -10,7 +10,7 @@
 //! Lock order: `manifest` before `state`. No code drops a [`VersionRef`] while holding `state`.
 
 use super::{apply_edit, Version, VersionEdit, VersionRef, NUM_LEVELS};
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::events::{Env, Event, FileKind};
 use crate::manifest;
 use crate::mutants::Mutant;
@@ -364,7 +364,7 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
         // Every file the edit names (tables, the new WAL, the MANIFEST itself) must have a
         // durable name before a durable MANIFEST names it (LevelDB's SyncDirIfManifest).
         if !self.shared.opts.mutated(Mutant::NoDirSyncBeforeManifest) {
-            fs.sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+            fs.sync_dir(dir).at(dir)?;
         }
         w.sync()?;
         match new_manifest {

@@ -48,6 +48,12 @@ enum Command {
         /// shuttle: the failing schedule a failure printed.
         #[arg(long)]
         schedule: Option<String>,
+        /// crash: recover from this crash model's state only (process, power, torn).
+        #[arg(long, requires = "crash_point")]
+        crash_model: Option<String>,
+        /// crash: recover from this crash point only (1-based, as a violation names it).
+        #[arg(long, requires = "crash_model")]
+        crash_point: Option<u64>,
     },
     /// The correctness gate: every scenario on the correct engine, the mutant kill matrix, and
     /// the harness's self-checks. Writes gate.json and kill-matrix.md.
@@ -146,7 +152,18 @@ pub fn main() -> ExitCode {
             scenario,
             select,
             schedule,
-        } => run::replay(report.as_deref(), scenario.as_deref(), &select, schedule.as_deref()),
+            crash_model,
+            crash_point,
+        } => {
+            let crash = crash_model.zip(crash_point);
+            run::replay(
+                report.as_deref(),
+                scenario.as_deref(),
+                &select,
+                schedule.as_deref(),
+                crash,
+            )
+        }
         Command::Gate {
             quick,
             out_dir,

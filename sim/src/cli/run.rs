@@ -2,6 +2,7 @@
 
 use super::{bad_input, Select};
 use crate::explore::{self, Budget, Explorer, Outcome, ReplayInput};
+use crate::fs::durability::CrashModel;
 use crate::report::{Body, Build, Report, Run, Timing, Verdict, FORMAT};
 use crate::scenario::workload::Plan;
 use crate::scenario::{Scenario, EMBEDDED};
@@ -211,7 +212,20 @@ fn judge(outcome: &Outcome, expected: Option<&crate::world::Violation>) -> u8 {
     }
 }
 
-pub(super) fn replay(report: Option<&Path>, spec: Option<&str>, select: &Select, schedule: Option<&str>) -> u8 {
+pub(super) fn replay(
+    report: Option<&Path>,
+    spec: Option<&str>,
+    select: &Select,
+    schedule: Option<&str>,
+    crash: Option<(String, u64)>,
+) -> u8 {
+    let crash_point = match crash {
+        None => None,
+        Some((name, point)) => match CrashModel::from_name(&name) {
+            Some(model) => Some((model, point)),
+            None => return bad_input(format!("--crash-model {name}: expected process, power or torn")),
+        },
+    };
     if let Some(path) = report {
         let report = match Report::read(path) {
             Ok(r) => r,
@@ -226,9 +240,16 @@ pub(super) fn replay(report: Option<&Path>, spec: Option<&str>, select: &Select,
         };
         let mutant = run.mutant.as_deref().and_then(Mutant::from_name);
         let plan = Plan::generate(&scenario, run.seed, mutant);
+        let crash_point = match &run.violation {
+            Some(crate::world::Violation::CrashRecovery { model, point, .. }) => {
+                CrashModel::from_name(model).map(|m| (m, *point))
+            }
+            _ => None,
+        };
         let input = ReplayInput {
             schedule: run.schedule.clone(),
             loom_checkpoint: run.loom_checkpoint.clone(),
+            crash_point,
         };
         return match explore::run(run.explorer, &run.budget, &plan, Some(&input)) {
             Ok(outcome) => judge(&outcome, run.violation.as_ref()),
@@ -253,6 +274,7 @@ pub(super) fn replay(report: Option<&Path>, spec: Option<&str>, select: &Select,
     let input = schedule.map(|s| ReplayInput {
         schedule: Some(s.to_string()),
         loom_checkpoint: None,
+        crash_point,
     });
     match explore::run(*explorer, &budget(*explorer, &scenario, select), &plan, input.as_ref()) {
         Ok(outcome) => judge(&outcome, None),

@@ -6,24 +6,27 @@
 //! schedule and recovers from the same crash points in the same order. A schedule of the
 //! sequential pass starts with [`SEQUENTIAL`].
 
-use super::{shuttle_explorer, Budget, Explorer, Model, Outcome};
+use super::{shuttle_explorer, Budget, Explorer, Model, Outcome, ReplayInput};
 use crate::world::World;
 
 /// Marks a schedule recorded in the sequential pass.
 pub const SEQUENTIAL: &str = "seq-";
 
-/// Runs the sequential pass and `budget.iterations` concurrent executions, or replays one.
-/// An empty budget, or a model that cannot crash, is bad input.
+/// Runs the sequential pass and `budget.iterations` concurrent executions, or replays one
+/// (recovering from one crash state only if `replay` names it). An empty budget, or a model
+/// that cannot crash, is bad input.
 pub(super) fn run<M: Model>(
     budget: &Budget,
     model: &M,
     world: &World,
-    schedule: Option<&str>,
+    replay: Option<&ReplayInput>,
 ) -> Result<Outcome, String> {
     let points = budget.crash_points.filter(|&p| p > 0);
     let points = points.ok_or("the crash explorer needs a positive budget of crash points")?;
-    let sequential = model.crashing(points, true);
-    let concurrent = model.crashing(points, false);
+    let only = replay.and_then(|r| r.crash_point);
+    let schedule = replay.and_then(|r| r.schedule.as_deref());
+    let sequential = model.crashing(points, true, only);
+    let concurrent = model.crashing(points, false, only);
     let (Some(sequential), Some(concurrent)) = (sequential, concurrent) else {
         return Err("this model has no file system to crash: the crash explorer runs scenarios only".into());
     };

@@ -16,6 +16,7 @@ pub mod schedule;
 mod shuttle_explorer;
 
 use crate::body;
+use crate::fs::durability::CrashModel;
 use crate::scenario::workload::Plan;
 use crate::scenario::ExplorerBudgets;
 use crate::world::{TraceEvent, Violation, World};
@@ -160,6 +161,8 @@ pub struct ReplayInput {
     pub schedule: Option<String>,
     /// loom: a checkpoint from a report.
     pub loom_checkpoint: Option<String>,
+    /// crash: recover from this one crash state only (model, 1-based point) instead of all.
+    pub crash_point: Option<(CrashModel, u64)>,
 }
 
 /// What the explorers run: one execution on any runtime, reporting into a [`World`], written
@@ -170,9 +173,10 @@ pub trait Model: Clone + Send + Sync + 'static {
     /// Runs one execution on runtime `R`; panics at its end if `world` recorded a violation.
     fn execute<R: Runtime>(&self, world: &World);
     /// The same model with crash checking (at most `points` crash states per crash model and
-    /// execution), run sequentially if `sequential`; `None` if this model cannot crash.
-    fn crashing(&self, points: usize, sequential: bool) -> Option<Self> {
-        let _ = (points, sequential);
+    /// execution, or only `only`), run sequentially if `sequential`; `None` if this model cannot
+    /// crash.
+    fn crashing(&self, points: usize, sequential: bool, only: Option<(CrashModel, u64)>) -> Option<Self> {
+        let _ = (points, sequential, only);
         None
     }
 }
@@ -184,9 +188,10 @@ impl Model for Plan {
     fn execute<R: Runtime>(&self, world: &World) {
         body::execute::<R>(self, world)
     }
-    fn crashing(&self, points: usize, sequential: bool) -> Option<Self> {
+    fn crashing(&self, points: usize, sequential: bool, only: Option<(CrashModel, u64)>) -> Option<Self> {
         let plan = Plan {
             crash_points: Some(points),
+            crash_only: only,
             ..self.clone()
         };
         Some(if sequential { plan.sequential() } else { plan })
@@ -217,7 +222,7 @@ pub fn run<M: Model>(
             replay.and_then(|r| r.schedule.as_deref()),
         ),
         Explorer::Stress => Ok(stress(budget, model, &world)),
-        Explorer::Crash => crash_explorer::run(budget, model, &world, replay.and_then(|r| r.schedule.as_deref())),
+        Explorer::Crash => crash_explorer::run(budget, model, &world, replay),
     })
 }
 

@@ -49,6 +49,11 @@ impl CrashModel {
         }
     }
 
+    /// The model called `name`.
+    pub fn from_name(name: &str) -> Option<CrashModel> {
+        CrashModel::ALL.into_iter().find(|m| m.name() == name)
+    }
+
     /// True if a write acknowledged without sync must survive this crash.
     pub fn keeps_unsynced_acks(self) -> bool {
         self == CrashModel::Process

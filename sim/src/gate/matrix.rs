@@ -205,14 +205,7 @@ pub fn run_cell(
         seed: f.seed,
         execution: f.failure.execution,
         violation: format!("{}: {}", f.failure.violation.kind(), f.failure.violation),
-        replay: crate::report::replay_command(
-            explorer,
-            f.seed,
-            Some(m.name()),
-            &f.budget,
-            &f.scenario,
-            f.failure.schedule.as_deref(),
-        ),
+        replay: crate::report::replay_command(explorer, f.seed, Some(m.name()), &f.budget, &f.scenario, &f.failure),
     });
     let cell = Cell {
         explorer,

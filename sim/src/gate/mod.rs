@@ -251,6 +251,7 @@ fn self_check(f: &matrix::FirstKill, scenarios: &[Scenario], names: &[String], w
     let input = ReplayInput {
         schedule: f.failure.schedule.clone(),
         loom_checkpoint: f.failure.loom_checkpoint.clone(),
+        crash_point: None,
     };
     let replayed = explore::run(f.explorer, &f.budget, &plan, Some(&input)).expect("recorded input is valid");
     let reproduced = replayed.failure.as_ref().map(|r| &r.violation) == Some(&f.failure.violation);

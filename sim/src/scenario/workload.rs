@@ -53,6 +53,8 @@ pub struct Plan {
     /// Set by the crash explorer: record crash points, and after the execution recover from
     /// at most this many per crash model.
     pub crash_points: Option<usize>,
+    /// A crash replay: recover from this one crash state (model, 1-based point) only.
+    pub crash_only: Option<(crate::fs::durability::CrashModel, u64)>,
 }
 
 impl Plan {
@@ -93,6 +95,7 @@ impl Plan {
             mutant,
             disabled_oracles: Vec::new(),
             crash_points: None,
+            crash_only: None,
         }
     }
 
