@@ -205,17 +205,34 @@ fn the_crash_explorer_kills_every_durability_mutant_and_its_replays_reproduce() 
     }
 }
 
-/// An empty crash budget is bad input, never a pass.
+/// A selection that would check nothing is bad input (exit 2, a message naming it), never a
+/// pass and never a panic.
 #[test]
-fn a_crash_run_without_crash_points_is_bad_input() {
-    let o = lsmcheck(&[
-        "run",
-        "readers-vs-compaction",
-        "--explorer",
-        "crash",
-        "--crash-points",
-        "0",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stdout));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("crash points"));
+fn vacuous_selections_are_bad_input() {
+    for (args, says) in [
+        (&["--explorer", "crash", "--crash-points", "0"][..], "--crash-points 0"),
+        (&["--iterations", "0"][..], "--iterations 0"),
+        (&["--explorer", "shuttle-pct", "--depth", "0"][..], "--depth 0"),
+        (&["--explorer", "loom", "--explorer", "loom"][..], "given twice"),
+        (&["--seed", "3", "--seed", "3"][..], "given twice"),
+    ] {
+        let o = lsmcheck(&[&["run", "readers-vs-compaction"][..], args].concat());
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let empty = tmp.path().join("empty.json");
+    let text = r#"{ "name": "empty", "workload": { "keys": 4 },
+  "threads": [ { "role": "reader", "ops": 1, "mix": { "get": 1 } } ],
+  "explorers": {}, "seeds": [1] }"#;
+    std::fs::write(&empty, text).expect("write");
+    let o = lsmcheck(&["run", empty.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("field `explorers`"));
 }

@@ -21,7 +21,39 @@ fn mutant(select: &Select) -> Result<Option<Mutant>, String> {
         .transpose()
 }
 
+/// Rejects selections that would make a green result vacuous: an empty budget, a PCT depth of
+/// 0, an explorer or seed named twice.
+fn check_select(select: &Select) -> Result<(), String> {
+    for (flag, v) in [
+        ("--iterations", select.iterations),
+        ("--depth", select.depth),
+        ("--crash-points", select.crash_points),
+    ] {
+        if v == Some(0) {
+            return Err(format!("{flag} 0 would check nothing: give at least 1"));
+        }
+    }
+    if let Some(e) = select
+        .explorers
+        .iter()
+        .enumerate()
+        .find(|(i, e)| select.explorers[..*i].contains(e))
+    {
+        return Err(format!("--explorer {} is given twice", e.1));
+    }
+    if let Some(s) = select
+        .seeds
+        .iter()
+        .enumerate()
+        .find(|(i, s)| select.seeds[..*i].contains(s))
+    {
+        return Err(format!("--seed {} is given twice", s.1));
+    }
+    Ok(())
+}
+
 fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, String> {
+    check_select(select)?;
     if select.explorers.is_empty() {
         return Ok(Explorer::ALL
             .into_iter()

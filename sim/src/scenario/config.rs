@@ -20,7 +20,8 @@ pub struct Scenario {
     /// The concurrent threads (1 to 4: loom allows 5 including main).
     #[serde(deserialize_with = "threads")]
     pub threads: Vec<ThreadConfig>,
-    /// Which explorers to run, with their budgets.
+    /// Which explorers to run, with their budgets (at least one).
+    #[serde(deserialize_with = "some_explorer")]
     pub explorers: ExplorerBudgets,
     /// Seeds for the workload (and for the randomized schedulers).
     #[serde(deserialize_with = "seeds")]
@@ -257,6 +258,22 @@ pub struct PctBudget {
     /// Bug depth `d`: `d - 1` priority change points per execution.
     #[serde(deserialize_with = "positive_usize")]
     pub depth: usize,
+}
+
+fn some_explorer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ExplorerBudgets, D::Error> {
+    let b = ExplorerBudgets::deserialize(d)?;
+    let any = b.loom.is_some()
+        || b.shuttle_random.is_some()
+        || b.shuttle_pct.is_some()
+        || b.shuttle_dfs.is_some()
+        || b.stress.is_some()
+        || b.crash.is_some();
+    if !any {
+        return Err(serde::de::Error::custom(
+            "field `explorers`: budget at least one explorer (an empty list would check nothing)",
+        ));
+    }
+    Ok(b)
 }
 
 fn positive<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
