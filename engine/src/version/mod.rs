@@ -11,12 +11,14 @@ mod builder;
 mod edit;
 mod gc;
 mod handle;
+mod options;
 mod read;
 mod set;
 
 pub use edit::VersionEdit;
 pub use handle::VersionRef;
-pub use set::{KernelOptions, Locked, VersionSet};
+pub use options::KernelOptions;
+pub use set::{Locked, VersionSet};
 
 pub(crate) use builder::apply_edit;
 

@@ -8,7 +8,8 @@ use engine::mutants::Mutant;
 use serde::Serialize;
 
 /// Crash states per crash model and execution in a crash cell: more than any shipped
-/// scenario's execution records, so every crash point is checked.
+/// scenario's execution records, so every crash point is checked. Measured cost: the 8 crash
+/// cells take about 2 s together (every one is killed in its first, sequential execution).
 const CRASH_POINTS: usize = 1000;
 
 /// Executions per run in a cell that does not gate.

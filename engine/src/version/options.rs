@@ -1,0 +1,47 @@
+//! `KernelOptions`: the sizing knobs the Version set needs, and the mutant switch.
+
+/// Sizing knobs the kernel needs (compaction scores, table cache).
+#[derive(Clone, Debug)]
+pub struct KernelOptions {
+    /// L0 file count that triggers a compaction.
+    pub l0_compaction_trigger: usize,
+    /// Target size of L1; each deeper level is 10x larger.
+    pub max_bytes_for_level_base: u64,
+    /// Open tables kept in the table cache.
+    pub table_cache_capacity: usize,
+    /// The injected bug, if any.
+    #[cfg(feature = "mutants")]
+    pub mutant: Option<crate::mutants::Mutant>,
+}
+
+impl Default for KernelOptions {
+    fn default() -> Self {
+        KernelOptions {
+            l0_compaction_trigger: 4,
+            max_bytes_for_level_base: 10 << 20,
+            table_cache_capacity: 500,
+            #[cfg(feature = "mutants")]
+            mutant: None,
+        }
+    }
+}
+
+impl KernelOptions {
+    /// True if mutant `m` is active. Always false without the `mutants` feature.
+    #[inline]
+    pub fn mutated(&self, m: crate::mutants::Mutant) -> bool {
+        #[cfg(feature = "mutants")]
+        return self.mutant == Some(m);
+        #[cfg(not(feature = "mutants"))]
+        {
+            let _ = m;
+            false
+        }
+    }
+
+    /// Target bytes for `level >= 1`.
+    pub fn max_bytes_for_level(&self, level: usize) -> u64 {
+        assert!(level >= 1, "L0 is sized by file count");
+        (1..level).fold(self.max_bytes_for_level_base, |b, _| b.saturating_mul(10))
+    }
+}
