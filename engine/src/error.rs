@@ -37,6 +37,9 @@ pub enum Error {
     /// The database was closed.
     #[error("database is closed")]
     Closed,
+    /// The database was opened read-only: writes, flushes and compactions are refused.
+    #[error("database is open read-only")]
+    ReadOnly,
 }
 
 /// The engine's result type.

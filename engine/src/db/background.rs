@@ -122,6 +122,7 @@ impl<R: Runtime> Db<R> {
     /// In `Background::Thread` mode it runs beside the background thread, excluded by the same
     /// lock.
     pub fn step_background(&self) -> Result<Work> {
+        self.inner.check_writable()?;
         let mut bg = self.inner.bg_work.lock();
         self.inner.step(&mut bg)
     }
@@ -134,6 +135,7 @@ impl<R: Runtime> Db<R> {
 
     /// Writes the memtable to an L0 table and waits until it is installed.
     pub fn flush(&self) -> Result<()> {
+        self.inner.check_writable()?;
         {
             let mut wal = self.inner.writer.lock();
             if wal.is_none() {

@@ -12,6 +12,7 @@ mod iter;
 mod open;
 mod options;
 mod read;
+mod read_only;
 mod recover;
 mod stats;
 mod tables;
@@ -59,6 +60,20 @@ pub(crate) struct DbState<R: Runtime> {
     pub(crate) shutting_down: bool,
 }
 
+impl<R: Runtime> DbState<R> {
+    /// The state of a database just opened: an empty memtable, nothing else.
+    pub(crate) fn fresh() -> Self {
+        DbState {
+            mem: R::arc_new(Memtable::new()),
+            imm: None,
+            wal_number: 0,
+            snapshots: BTreeMap::new(),
+            compact_pointer: vec![None; crate::version::NUM_LEVELS],
+            shutting_down: false,
+        }
+    }
+}
+
 pub(crate) type Vs<R> = VersionSet<R, DbState<R>>;
 
 /// Proof that the caller holds the `bg_work` lock.
@@ -76,6 +91,16 @@ pub(crate) struct DbInner<R: Runtime> {
     pub(crate) recovery: recover::RecoveryReport,
     /// The `LOCK` file's lock, held while the database is open.
     pub(crate) _lock: Box<dyn crate::fs::FileLock>,
+}
+
+impl<R: Runtime> DbInner<R> {
+    /// Fails with [`crate::Error::ReadOnly`] if the database was opened read-only.
+    pub(crate) fn check_writable(&self) -> crate::Result<()> {
+        match self.vs.options().read_only {
+            true => Err(crate::Error::ReadOnly),
+            false => Ok(()),
+        }
+    }
 }
 
 impl<R: Runtime> std::fmt::Debug for DbInner<R> {

@@ -10,10 +10,8 @@ use super::{Background, BgWork, Db, DbInner, DbState, Options};
 use crate::error::{Error, IoContext, Result};
 use crate::events::Env;
 use crate::filename;
-use crate::memtable::Memtable;
 use crate::sync::{Mutex, Runtime, Std};
-use crate::version::{VersionSet, NUM_LEVELS};
-use std::collections::BTreeMap;
+use crate::version::VersionSet;
 use std::path::Path;
 
 impl Db<Std> {
@@ -39,15 +37,7 @@ impl<R: Runtime> Db<R> {
         let lock_path = dir.join(filename::LOCK);
         let lock = env.fs.lock(&lock_path).at(&lock_path)?;
         let names = env.fs.list(dir).at(dir)?;
-        let state = DbState {
-            mem: R::arc_new(Memtable::new()),
-            imm: None,
-            wal_number: 0,
-            snapshots: BTreeMap::new(),
-            compact_pointer: vec![None; NUM_LEVELS],
-            shutting_down: false,
-        };
-        let (vs, found) = VersionSet::open(dir, env, opts.kernel(), state)?;
+        let (vs, found) = VersionSet::<R, DbState<R>>::open(dir, env, opts.kernel(), DbState::fresh())?;
         if found {
             if opts.error_if_exists {
                 return Err(Error::InvalidArgument(format!(

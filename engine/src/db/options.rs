@@ -90,6 +90,7 @@ impl Options {
             l0_compaction_trigger: self.l0_compaction_trigger,
             max_bytes_for_level_base: self.max_bytes_for_level_base,
             table_cache_capacity: self.max_open_files.max(1),
+            read_only: false,
             #[cfg(feature = "mutants")]
             mutant: self.mutant,
         }

@@ -72,6 +72,7 @@ impl<R: Runtime> Db<R> {
 impl<R: Runtime> DbInner<R> {
     /// Returns the first sequence number of the batch (the next unused one if it is empty).
     pub(crate) fn write(&self, batch: WriteBatch, wo: WriteOptions) -> Result<u64> {
+        self.check_writable()?;
         if batch.is_empty() {
             return Ok(self.vs.lock().last_sequence() + 1);
         }

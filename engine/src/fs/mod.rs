@@ -43,7 +43,8 @@ pub trait Fs: Send + Sync + fmt::Debug {
 /// Holds a lock taken by [`Fs::lock`] until dropped.
 pub trait FileLock: Send + Sync {}
 
-struct NoLock;
+/// A lock that locks nothing (in-memory filesystems, read-only opens).
+pub(crate) struct NoLock;
 impl FileLock for NoLock {}
 
 /// A file being written sequentially.

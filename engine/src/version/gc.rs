@@ -53,7 +53,7 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
     /// The files to delete now, marked as being purged.
     /// Requires: state lock held (`st` is its guard).
     pub(crate) fn collect_obsolete(&self, st: &mut Locked<R, X>) -> Vec<(FileKind, u64)> {
-        if st.bg_error.is_some() {
+        if st.bg_error.is_some() || self.opts.read_only {
             return Vec::new();
         }
         let live = self.live_set(st);

@@ -9,6 +9,8 @@ pub struct KernelOptions {
     pub max_bytes_for_level_base: u64,
     /// Open tables kept in the table cache.
     pub table_cache_capacity: usize,
+    /// Opened read-only: no MANIFEST write and no file deletion, ever.
+    pub read_only: bool,
     /// The injected bug, if any.
     #[cfg(feature = "mutants")]
     pub mutant: Option<crate::mutants::Mutant>,
@@ -20,6 +22,7 @@ impl Default for KernelOptions {
             l0_compaction_trigger: 4,
             max_bytes_for_level_base: 10 << 20,
             table_cache_capacity: 500,
+            read_only: false,
             #[cfg(feature = "mutants")]
             mutant: None,
         }

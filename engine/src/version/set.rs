@@ -229,6 +229,9 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
     /// Requires: the state lock is not held. At most one call runs at a time (L5: enforced by
     /// the manifest lock). The state lock is released only for MANIFEST I/O.
     pub fn log_and_apply(&self, mut edit: VersionEdit, on_install: impl FnOnce(&mut Locked<R, X>)) -> Result<()> {
+        if self.shared.opts.read_only {
+            return Err(Error::ReadOnly);
+        }
         let mut manifest = self.shared.manifest.lock();
         let (levels, new_manifest, snapshot) = {
             let mut st = self.shared.lock();

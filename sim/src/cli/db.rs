@@ -8,11 +8,11 @@ use std::path::Path;
 pub(super) enum DbOp {
     /// Set KEY to VALUE (creates the database if missing).
     Put { key: String, value: String },
-    /// Print the value of KEY; exit 1 if absent.
+    /// Print the value of KEY; exit 1 if absent (read-only: changes no file).
     Get { key: String },
     /// Delete KEY.
     Delete { key: String },
-    /// Print keys in [--from, --to) in order.
+    /// Print keys in [--from, --to) in order (read-only: changes no file).
     Scan {
         #[arg(long)]
         from: Option<String>,
@@ -33,7 +33,8 @@ pub(super) enum DbOp {
         #[arg(long)]
         verify: bool,
     },
-    /// Print levels, files, live Versions with their reference counts, pending outputs.
+    /// Print levels, files, live Versions with their reference counts, pending outputs
+    /// (read-only: changes no file).
     Stats,
     /// Rebuild a damaged database from every readable table and WAL record (LevelDB's RepairDB);
     /// prints what was salvaged and what was lost; old files move into lost/.

@@ -78,9 +78,9 @@ enum Command {
     List,
     /// Operate on a database directory (like RocksDB's ldb).
     Db {
-        /// The database directory.
-        #[arg(long, global = true, default_value = ".")]
-        dir: PathBuf,
+        /// The database directory (required: no command guesses it).
+        #[arg(long, global = true)]
+        dir: Option<PathBuf>,
         /// Print one JSON document instead of text.
         #[arg(long, global = true)]
         json: bool,
@@ -193,7 +193,10 @@ pub fn main() -> ExitCode {
             Err(e) => bad_input(e),
         },
         Command::List => list::list(),
-        Command::Db { dir, json, op } => db::db(&dir, json, &op),
+        Command::Db { dir, json, op } => match dir {
+            Some(dir) => db::db(&dir, json, &op),
+            None => bad_input("db: --dir DIR is required (no command guesses the database)"),
+        },
     };
     ExitCode::from(code)
 }

@@ -1,7 +1,8 @@
 //! `lsmcheck db …`: operate on a database directory, as RocksDB's `ldb` does.
 //!
-//! Every command opens the database, does its work, and closes it. Output is human-readable,
-//! or one JSON document with `--json`.
+//! Every command opens the database, does its work, and closes it; `get`, `scan` and `stats`
+//! open it read-only and change no file. Output is human-readable, or one JSON document with
+//! `--json`.
 
 use engine::{Db, Options, Stats};
 use rand::{Rng, SeedableRng};
@@ -47,7 +48,7 @@ pub fn put(dir: &Path, key: &str, value: &str) -> engine::Result<Output> {
 
 /// `db get KEY`: exit code 1 when the key is absent.
 pub fn get(dir: &Path, key: &str) -> engine::Result<Output> {
-    let db = open(dir, false)?;
+    let db = Db::open_read_only(dir, Options::default())?;
     let value = db.get(key.as_bytes())?;
     db.close()?;
     Ok(match value {
@@ -74,7 +75,7 @@ pub fn delete(dir: &Path, key: &str) -> engine::Result<Output> {
 /// `db scan [--from K] [--to K] [--limit N]`: keys in `[from, to)`.
 pub fn scan(dir: &Path, from: Option<&str>, to: Option<&str>, limit: usize) -> engine::Result<Output> {
     use std::ops::Bound;
-    let db = open(dir, false)?;
+    let db = Db::open_read_only(dir, Options::default())?;
     let lo = from.map_or(Bound::Unbounded, |k| Bound::Included(k.as_bytes().to_vec()));
     let hi = to.map_or(Bound::Unbounded, |k| Bound::Excluded(k.as_bytes().to_vec()));
     let mut rows = Vec::new();
@@ -147,7 +148,7 @@ pub fn load(dir: &Path, keys: u64, seed: u64, value_size: usize, verify: bool) -
 
 /// `db stats`.
 pub fn stats(dir: &Path) -> engine::Result<Output> {
-    let db = open(dir, false)?;
+    let db = Db::open_read_only(dir, Options::default())?;
     let s = db.stats();
     db.close()?;
     Ok(Output::ok(s.to_string(), stats_json(&s)))
