@@ -94,6 +94,23 @@ pub(crate) struct DbInner<R: Runtime> {
 }
 
 impl<R: Runtime> DbInner<R> {
+    /// The shared state of a database just opened, with no WAL open yet.
+    pub(crate) fn new(
+        vs: Vs<R>,
+        opts: Options,
+        recovery: recover::RecoveryReport,
+        lock: Box<dyn crate::fs::FileLock>,
+    ) -> Self {
+        DbInner {
+            vs,
+            opts,
+            writer: Mutex::new(None),
+            bg_work: Mutex::new(BgWork),
+            recovery,
+            _lock: lock,
+        }
+    }
+
     /// Fails with [`crate::Error::ReadOnly`] if the database was opened read-only.
     pub(crate) fn check_writable(&self) -> crate::Result<()> {
         match self.vs.options().read_only {

@@ -6,7 +6,7 @@
 //! first open (no `CURRENT` yet, so no write was ever acknowledged) is opened as a new database.
 
 use super::recover::{self, RecoveryReport};
-use super::{Background, BgWork, Db, DbInner, DbState, Options};
+use super::{Background, Db, DbInner, DbState, Options};
 use crate::error::{Error, IoContext, Result};
 use crate::events::Env;
 use crate::filename;
@@ -59,14 +59,7 @@ impl<R: Runtime> Db<R> {
         let mut report = RecoveryReport::default();
         let logs = recover::wals_to_replay(&vs, &names);
         let batches = recover::read_wals(&vs, &logs, opts.paranoid_checks, &mut report)?;
-        let inner = R::arc_new(DbInner {
-            vs,
-            opts,
-            writer: Mutex::new(None),
-            bg_work: Mutex::new(BgWork),
-            recovery: report,
-            _lock: lock,
-        });
+        let inner = R::arc_new(DbInner::new(vs, opts, report, lock));
         recover::recover_wals(&inner, &logs, batches)?;
         inner.vs.remove_obsolete_files();
         let bg_thread = (inner.opts.background == Background::Thread).then(|| {

@@ -8,7 +8,7 @@
 //! this view sees is the state at open.
 
 use super::recover::{self, RecoveryReport};
-use super::{BgWork, Db, DbInner, DbState, Options};
+use super::{Db, DbInner, DbState, Options};
 use crate::error::{Error, IoContext, Result};
 use crate::events::Env;
 use crate::fs::NoLock;
@@ -54,14 +54,7 @@ impl<R: Runtime> Db<R> {
             }
             st.set_last_sequence(last);
         }
-        let inner = R::arc_new(DbInner {
-            vs,
-            opts,
-            writer: Mutex::new(None),
-            bg_work: Mutex::new(BgWork),
-            recovery: report,
-            _lock: Box::new(NoLock),
-        });
+        let inner = R::arc_new(DbInner::new(vs, opts, report, Box::new(NoLock)));
         Ok(Db {
             inner,
             bg_thread: Mutex::new(None),

@@ -15,11 +15,12 @@
 //! - `torn`: like `power`, and the file that last received unsynced bytes keeps part of them:
 //!   the first half, or as many zeros (alternating by point).
 
-use super::{SimFs, State};
+use super::{name_of, Inode, SimFs, State};
+use crate::world::World;
 use engine::sync::Runtime;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The files of a crashed filesystem: path to content.
 pub type Image = BTreeMap<PathBuf, Vec<u8>>;
@@ -83,6 +84,31 @@ pub(crate) struct CrashLog {
 }
 
 impl<R: Runtime> SimFs<R> {
+    /// A filesystem holding `files` (a crash image), every name and byte durable. The names
+    /// count as created already: the engine must never create them again (L10).
+    pub fn from_image(world: World, dir: &Path, files: &Image) -> Self {
+        let fs = Self::new(world);
+        {
+            let mut st = fs.inner.state.lock();
+            st.dirs.extend(dir.ancestors().map(Path::to_path_buf));
+            for (path, data) in files {
+                st.next_inode += 1;
+                let ino = st.next_inode;
+                let inode = Inode {
+                    name: name_of(path),
+                    data: data.clone(),
+                    synced: data.len(),
+                    unlinked_by: None,
+                };
+                st.inodes.insert(ino, inode);
+                st.names.insert(path.clone(), ino);
+                st.durable.insert(path.clone(), ino);
+                st.ever_created.insert(path.clone());
+            }
+        }
+        fs
+    }
+
     /// Starts recording crash points (the crash explorer calls it before opening the engine).
     pub fn record_crashes(&self) {
         self.inner.state.lock().crash.get_or_insert_with(CrashLog::default);

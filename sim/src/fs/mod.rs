@@ -19,6 +19,7 @@
 //! It keeps names and contents in `BTreeMap`s and never reads the clock or OS randomness.
 
 pub mod durability;
+mod writable;
 
 use crate::world::{Violation, World};
 use engine::events::FileKind;
@@ -107,31 +108,6 @@ impl<R: Runtime> SimFs<R> {
         }
     }
 
-    /// A filesystem holding `files` (a crash image), every name and byte durable. The names
-    /// count as created already: the engine must never create them again (L10).
-    pub fn from_image(world: World, dir: &Path, files: &durability::Image) -> Self {
-        let fs = Self::new(world);
-        {
-            let mut st = fs.inner.state.lock();
-            st.dirs.extend(dir.ancestors().map(Path::to_path_buf));
-            for (path, data) in files {
-                st.next_inode += 1;
-                let ino = st.next_inode;
-                let inode = Inode {
-                    name: name_of(path),
-                    data: data.clone(),
-                    synced: data.len(),
-                    unlinked_by: None,
-                };
-                st.inodes.insert(ino, inode);
-                st.names.insert(path.clone(), ino);
-                st.durable.insert(path.clone(), ino);
-                st.ever_created.insert(path.clone());
-            }
-        }
-        fs
-    }
-
     fn trace(&self, op: &str, file: String, detail: String) {
         self.inner.world.trace(&R::thread_name(), op, None, Some(file), detail);
     }
@@ -176,66 +152,6 @@ impl<R: Runtime> SimFs<R> {
         } else {
             Ok(())
         }
-    }
-}
-
-struct SimWritable<R: Runtime> {
-    fs: SimFs<R>,
-    ino: u64,
-    /// Appended bytes still inside the process (lost by a process crash).
-    buf: Vec<u8>,
-}
-
-/// Hands a handle's buffer to the "OS". Requires: the state lock (`st`).
-fn hand_over(st: &mut State, ino: u64, buf: &mut Vec<u8>) {
-    if buf.is_empty() {
-        return;
-    }
-    let inode = st.inodes.get_mut(&ino).expect("inodes are never freed");
-    inode.data.append(buf);
-    st.last_unsynced = Some(ino);
-}
-
-impl<R: Runtime> WritableFile for SimWritable<R> {
-    fn append(&mut self, data: &[u8]) -> io::Result<()> {
-        let st = self.fs.inner.state.lock();
-        self.fs.check_live(&st, self.ino, "write")?;
-        self.buf.extend_from_slice(data);
-        Ok(())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        let SimWritable { fs, ino, buf } = self;
-        let mut st = fs.inner.state.lock();
-        fs.check_live(&st, *ino, "write")?;
-        hand_over(&mut st, *ino, buf);
-        let name = st.inodes[ino].name.clone();
-        fs.crash_point(&mut st, "flush", &name);
-        Ok(())
-    }
-    fn sync(&mut self) -> io::Result<()> {
-        let SimWritable { fs, ino, buf } = self;
-        let mut st = fs.inner.state.lock();
-        fs.check_live(&st, *ino, "sync")?;
-        hand_over(&mut st, *ino, buf);
-        let inode = st.inodes.get_mut(ino).expect("inodes are never freed");
-        inode.synced = inode.data.len();
-        let name = inode.name.clone();
-        fs.crash_point(&mut st, "sync", &name);
-        Ok(())
-    }
-}
-
-impl<R: Runtime> Drop for SimWritable<R> {
-    /// Closing a file hands its buffer to the OS, as `OsFs` does.
-    fn drop(&mut self) {
-        let SimWritable { fs, ino, buf } = self;
-        if buf.is_empty() {
-            return;
-        }
-        let mut st = fs.inner.state.lock();
-        hand_over(&mut st, *ino, buf);
-        let name = st.inodes[ino].name.clone();
-        fs.crash_point(&mut st, "close", &name);
     }
 }
 
@@ -290,11 +206,7 @@ impl<R: Runtime> Fs for SimFs<R> {
             ino
         };
         self.trace("create", name_of(path), String::new());
-        Ok(Box::new(SimWritable {
-            fs: self.clone(),
-            ino,
-            buf: Vec::new(),
-        }))
+        Ok(Box::new(writable::SimWritable::new(self.clone(), ino)))
     }
 
     fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>> {

@@ -1,0 +1,78 @@
+//! `SimWritable`: a file being written, with a buffer of its own standing for the process's
+//! user-space buffer (what a process crash loses).
+
+use super::{SimFs, State};
+use engine::fs::WritableFile;
+use engine::sync::Runtime;
+use std::io;
+
+pub(super) struct SimWritable<R: Runtime> {
+    fs: SimFs<R>,
+    ino: u64,
+    /// Appended bytes still inside the process (lost by a process crash).
+    buf: Vec<u8>,
+}
+
+impl<R: Runtime> SimWritable<R> {
+    /// A handle on inode `ino` of `fs`, with an empty buffer.
+    pub(super) fn new(fs: SimFs<R>, ino: u64) -> Self {
+        SimWritable {
+            fs,
+            ino,
+            buf: Vec::new(),
+        }
+    }
+}
+
+/// Hands a handle's buffer to the "OS". Requires: the state lock (`st`).
+fn hand_over(st: &mut State, ino: u64, buf: &mut Vec<u8>) {
+    if buf.is_empty() {
+        return;
+    }
+    let inode = st.inodes.get_mut(&ino).expect("inodes are never freed");
+    inode.data.append(buf);
+    st.last_unsynced = Some(ino);
+}
+
+impl<R: Runtime> WritableFile for SimWritable<R> {
+    fn append(&mut self, data: &[u8]) -> io::Result<()> {
+        let st = self.fs.inner.state.lock();
+        self.fs.check_live(&st, self.ino, "write")?;
+        self.buf.extend_from_slice(data);
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        let SimWritable { fs, ino, buf } = self;
+        let mut st = fs.inner.state.lock();
+        fs.check_live(&st, *ino, "write")?;
+        hand_over(&mut st, *ino, buf);
+        let name = st.inodes[ino].name.clone();
+        fs.crash_point(&mut st, "flush", &name);
+        Ok(())
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        let SimWritable { fs, ino, buf } = self;
+        let mut st = fs.inner.state.lock();
+        fs.check_live(&st, *ino, "sync")?;
+        hand_over(&mut st, *ino, buf);
+        let inode = st.inodes.get_mut(ino).expect("inodes are never freed");
+        inode.synced = inode.data.len();
+        let name = inode.name.clone();
+        fs.crash_point(&mut st, "sync", &name);
+        Ok(())
+    }
+}
+
+impl<R: Runtime> Drop for SimWritable<R> {
+    /// Closing a file hands its buffer to the OS, as `OsFs` does.
+    fn drop(&mut self) {
+        let SimWritable { fs, ino, buf } = self;
+        if buf.is_empty() {
+            return;
+        }
+        let mut st = fs.inner.state.lock();
+        hand_over(&mut st, *ino, buf);
+        let name = st.inodes[ino].name.clone();
+        fs.crash_point(&mut st, "close", &name);
+    }
+}
