@@ -236,3 +236,44 @@ fn vacuous_selections_are_bad_input() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("field `explorers`"));
 }
+
+/// A replay whose schedule does not fit the program says *diverged* (exit 3) and names the step:
+/// the schedule of another scenario, or of the mutant replayed on the correct engine.
+#[test]
+fn a_schedule_that_no_longer_fits_diverges_and_never_passes() {
+    let args = [
+        "run",
+        "readers-vs-compaction",
+        "--mutant",
+        "get-skips-ref",
+        "--explorer",
+        "shuttle-pct",
+        "--seed",
+        "1",
+    ];
+    let o = lsmcheck(&args);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let cmd = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("replay: lsmcheck "))
+        .unwrap_or_else(|| panic!("a replay command:\n{text}"));
+    let replay: Vec<&str> = cmd.split_whitespace().collect();
+    assert_eq!(
+        lsmcheck(&replay).status.code(),
+        Some(1),
+        "the recorded schedule reproduces"
+    );
+
+    let other: Vec<&str> = replay
+        .iter()
+        .map(|a| if *a == "readers-vs-compaction" { "snapshots" } else { a })
+        .collect();
+    let fixed_cmd = cmd.replace(" --mutant get-skips-ref", "");
+    let fixed: Vec<&str> = fixed_cmd.split_whitespace().collect();
+    for variant in [other, fixed] {
+        let o = lsmcheck(&variant);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(3), "{variant:?}: {out}");
+        assert!(out.starts_with("diverged") && out.contains("step "), "{out}");
+    }
+}

@@ -210,17 +210,39 @@ fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: Option<&Path>) -
 }
 
 /// Prints how a replay went; exit 1 if it found a violation (reproduced or not), 0 otherwise.
+/// Exit code of `replay`: the violation reproduced (or another one found) 1; the program no
+/// longer fits the recorded schedule (*diverged*: a changed program, scenario or build, or a
+/// schedule of something else) 3; it ran to its end under the schedule and nothing failed
+/// (*passed*: the bug is gone) 0.
+const DIVERGED: u8 = 3;
+
 fn judge(outcome: &Outcome, expected: Option<&crate::world::Violation>) -> u8 {
-    match (&outcome.failure, expected) {
-        (Some(f), Some(want)) if f.violation == *want => {
+    let found = outcome.failure.as_ref();
+    if let (Some(f), Some(want)) = (found, expected) {
+        if f.violation == *want {
             println!(
                 "reproduced at execution {}: {}: {}",
                 f.execution,
                 f.violation.kind(),
                 f.violation
             );
-            1
+            return 1;
         }
+    }
+    if let Some(why) = &outcome.diverged {
+        println!(
+            "diverged: the program no longer fits the recorded schedule ({why}); nothing past that step was replayed"
+        );
+        if let Some(f) = found {
+            println!(
+                "  after diverging it failed anyway: {}: {}",
+                f.violation.kind(),
+                f.violation
+            );
+        }
+        return DIVERGED;
+    }
+    match (found, expected) {
         (Some(f), Some(want)) => {
             println!(
                 "a different violation at execution {}: {}\n  the report says: {want}",
@@ -238,7 +260,10 @@ fn judge(outcome: &Outcome, expected: Option<&crate::world::Violation>) -> u8 {
             1
         }
         (None, _) => {
-            println!("did not reproduce: {} executions passed", outcome.executions);
+            println!(
+                "passed: {} executions, nothing failed (a schedule, if given, fit to its last step)",
+                outcome.executions
+            );
             0
         }
     }

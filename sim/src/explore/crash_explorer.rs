@@ -66,6 +66,7 @@ fn explore<M: Model>(budget: &Budget, sequential: &M, concurrent: &M, world: &Wo
     Ok(Outcome {
         executions: first.executions + rest.executions,
         crash_states: 0,
+        diverged: None,
         failure: rest.failure.map(|mut f| {
             f.execution += first.executions;
             f

@@ -40,6 +40,7 @@ pub(super) fn run<M: Model>(budget: &Budget, model: &M, world: &World, checkpoin
         Ok(()) => Outcome {
             executions,
             crash_states: 0,
+            diverged: None,
             failure: None,
         },
         Err(p) => {
@@ -47,6 +48,7 @@ pub(super) fn run<M: Model>(budget: &Budget, model: &M, world: &World, checkpoin
             Outcome {
                 executions,
                 crash_states: 0,
+                diverged: None,
                 failure: Some(failure(world, p, executions, None, checkpoint)),
             }
         }

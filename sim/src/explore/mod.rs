@@ -135,6 +135,8 @@ pub struct Outcome {
     pub executions: u64,
     /// The crash explorer: distinct crash states recovered from, over all executions.
     pub crash_states: u64,
+    /// A shuttle replay: where the recorded schedule stopped fitting the program, if it did.
+    pub diverged: Option<String>,
     /// The first failure, if any.
     pub failure: Option<Failure>,
 }
@@ -264,6 +266,7 @@ fn stress<M: Model>(budget: &Budget, model: &M, world: &World) -> Outcome {
             return Outcome {
                 executions: i,
                 crash_states: 0,
+                diverged: None,
                 failure: Some(failure(world, p, i, None, None)),
             };
         }
@@ -271,6 +274,7 @@ fn stress<M: Model>(budget: &Budget, model: &M, world: &World) -> Outcome {
     Outcome {
         executions: budget.iterations as u64,
         crash_states: 0,
+        diverged: None,
         failure: None,
     }
 }

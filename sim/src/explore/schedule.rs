@@ -106,28 +106,76 @@ impl<S: Scheduler> Scheduler for Recording<S> {
     }
 }
 
-/// Replays one recorded execution.
+/// How a replayed schedule fitted the execution it drove: the first step where it did not, or
+/// whether the execution ended before the schedule did. Readable once the runner is gone.
+#[derive(Clone, Debug, Default)]
+pub struct Fit(Arc<Mutex<FitState>>);
+
+#[derive(Debug, Default)]
+struct FitState {
+    diverged: Option<String>,
+    used: usize,
+    len: usize,
+}
+
+impl Fit {
+    fn lock(&self) -> MutexGuard<'_, FitState> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `None` if the execution took exactly the recorded decisions; otherwise where it left them.
+    pub fn divergence(&self) -> Option<String> {
+        let st = self.lock();
+        st.diverged.clone().or_else(|| {
+            (st.used < st.len).then(|| {
+                format!(
+                    "the execution ended after {} of the schedule's {} steps",
+                    st.used, st.len
+                )
+            })
+        })
+    }
+}
+
+/// Replays one recorded execution, noting in its [`Fit`] where the program stopped fitting it
+/// (after that it runs on deterministically, on the first runnable task).
 #[derive(Debug)]
 pub struct Replaying {
     steps: Vec<Step>,
     pos: usize,
     started: bool,
+    fit: Fit,
 }
 
 impl Replaying {
     /// Decodes a schedule string; `Err` says what is wrong with it.
     pub fn decode(s: &str) -> Result<Self, String> {
+        let steps = decode(s)?;
+        let fit = Fit::default();
+        fit.lock().len = steps.len();
         Ok(Replaying {
-            steps: decode(s)?,
+            steps,
             pos: 0,
             started: false,
+            fit,
         })
+    }
+
+    /// Where the replay reports how the schedule fitted.
+    pub fn fit(&self) -> Fit {
+        self.fit.clone()
     }
 
     fn next(&mut self) -> Option<Step> {
         let s = self.steps.get(self.pos).copied();
         self.pos += 1;
+        self.fit.lock().used = self.pos.min(self.steps.len());
         s
+    }
+
+    fn diverge(&self, why: String) {
+        let mut st = self.fit.lock();
+        st.diverged.get_or_insert(format!("step {}: {why}", self.pos));
     }
 }
 
@@ -141,17 +189,29 @@ impl Scheduler for Replaying {
     }
 
     fn next_task(&mut self, runnable: &[&Task], _current: Option<TaskId>, _yielding: bool) -> Option<TaskId> {
+        let n = runnable.len();
         match self.next() {
-            Some(Step::Task(i)) => runnable.get(i).map(|t| t.id()),
-            // Past the recorded end (the failure happened there): run on deterministically.
-            _ => runnable.first().map(|t| t.id()),
+            Some(Step::Task(i)) if i < n => return Some(runnable[i].id()),
+            Some(Step::Task(i)) => self.diverge(format!("the schedule picks task {i}, but {n} are runnable")),
+            Some(Step::Random(_)) => {
+                self.diverge("the schedule holds a random value where the program chooses a task".into())
+            }
+            None => self.diverge("the schedule has ended, but the program goes on".into()),
         }
+        runnable.first().map(|t| t.id())
     }
 
     fn next_u64(&mut self) -> u64 {
         match self.next() {
             Some(Step::Random(v)) => v,
-            _ => 0,
+            Some(Step::Task(_)) => {
+                self.diverge("the schedule holds a task choice where the program draws a random value".into());
+                0
+            }
+            None => {
+                self.diverge("the schedule has ended, but the program goes on".into());
+                0
+            }
         }
     }
 }

@@ -28,8 +28,13 @@ pub(super) fn run<M: Model>(
 ) -> Result<Outcome, String> {
     let steps = Steps::default();
     let (iterations, seed) = (budget.iterations, model.seed());
+    let mut fit = None;
     let scheduler: Box<dyn Scheduler + Send> = match schedule {
-        Some(s) => Box::new(Replaying::decode(s)?),
+        Some(s) => {
+            let replaying = Replaying::decode(s)?;
+            fit = Some(replaying.fit());
+            Box::new(replaying)
+        }
         None => match explorer {
             Explorer::ShuttleRandom | Explorer::Crash => Box::new(RandomScheduler::new_from_seed(seed, iterations)),
             Explorer::ShuttlePct => Box::new(PctScheduler::new_from_seed(seed, budget.depth.unwrap_or(3), iterations)),
@@ -45,15 +50,18 @@ pub(super) fn run<M: Model>(
         runner.run(move || model.execute::<engine::sync::Shuttle>(&w))
     }));
     let executions = steps.executions();
+    let diverged = fit.and_then(|f| f.divergence());
     Ok(match result {
         Ok(_) => Outcome {
             executions,
             crash_states: 0,
+            diverged,
             failure: None,
         },
         Err(p) => Outcome {
             executions,
             crash_states: 0,
+            diverged,
             failure: Some(failure(world, p, executions, Some(steps.encode()), None)),
         },
     })
