@@ -19,6 +19,26 @@ struct Counts {
     unrefs: u64,
 }
 
+/// What a ledger transition found wrong. The kind decides the verdict; the message only
+/// explains it to a human.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A reference was taken, or the Version dropped, while it was not live: a use after its
+    /// last unref if it had been dropped.
+    NotLive(String),
+    /// References taken and released do not balance, or a Version was installed twice.
+    Imbalance(String),
+}
+
+impl Fault {
+    /// The explanation.
+    pub fn message(&self) -> &str {
+        match self {
+            Fault::NotLive(m) | Fault::Imbalance(m) => m,
+        }
+    }
+}
+
 /// Versions and the files they list.
 #[derive(Debug, Default)]
 pub struct Ledger {
@@ -37,9 +57,9 @@ impl Ledger {
     }
 
     /// A Version was installed holding `files`, with one reference (current's).
-    pub fn installed(&mut self, id: u64, files: impl IntoIterator<Item = u64>) -> Result<(), String> {
+    pub fn installed(&mut self, id: u64, files: impl IntoIterator<Item = u64>) -> Result<(), Fault> {
         if self.dead.contains_key(&id) || self.live.contains_key(&id) {
-            return Err(format!("Version {id} installed twice"));
+            return Err(Fault::Imbalance(format!("Version {id} installed twice")));
         }
         self.live.insert(
             id,
@@ -53,34 +73,37 @@ impl Ledger {
     }
 
     /// A reference was taken. `Err` if the Version is gone (a use after its last unref).
-    pub fn reffed(&mut self, id: u64) -> Result<(), String> {
+    pub fn reffed(&mut self, id: u64) -> Result<(), Fault> {
         match self.live.get_mut(&id) {
             Some(c) => {
                 c.refs += 1;
                 Ok(())
             }
-            None => Err(format!("ref of Version {id}, which is not live")),
+            None => Err(Fault::NotLive(format!("ref of Version {id}, which is not live"))),
         }
     }
 
     /// A reference was released.
-    pub fn unreffed(&mut self, id: u64) -> Result<(), String> {
+    pub fn unreffed(&mut self, id: u64) -> Result<(), Fault> {
         let c = self
             .counts(id)
-            .ok_or_else(|| format!("unref of Version {id}, which was never installed"))?;
+            .ok_or_else(|| Fault::Imbalance(format!("unref of Version {id}, which was never installed")))?;
         c.unrefs += 1;
         if c.unrefs > c.refs {
-            return Err(format!("released {} references but took {}", c.unrefs, c.refs));
+            return Err(Fault::Imbalance(format!(
+                "released {} references but took {}",
+                c.unrefs, c.refs
+            )));
         }
         Ok(())
     }
 
     /// The Version left the live set (its last reference went).
-    pub fn dropped(&mut self, id: u64) -> Result<(), String> {
+    pub fn dropped(&mut self, id: u64) -> Result<(), Fault> {
         let c = self
             .live
             .remove(&id)
-            .ok_or_else(|| format!("drop of Version {id}, which is not live"))?;
+            .ok_or_else(|| Fault::NotLive(format!("drop of Version {id}, which is not live")))?;
         self.dead.insert(id, c);
         Ok(())
     }
@@ -131,5 +154,56 @@ impl Ledger {
     /// The Version `thread` pinned for its last announced read of table `number`.
     pub fn pin_of(&self, thread: &str, number: u64) -> Option<u64> {
         self.intents.get(thread).filter(|(n, _)| *n == number).map(|(_, v)| *v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Fault, Ledger};
+    use crate::world::{Violation, World, WorldObserver};
+    use engine::events::{Event, Observer};
+    use engine::sync::Std;
+
+    #[test]
+    fn transitions_report_typed_faults() {
+        let mut l = Ledger::default();
+        l.installed(1, [7, 8]).expect("install");
+        assert!(matches!(l.installed(1, []), Err(Fault::Imbalance(_))));
+        l.reffed(1).expect("ref");
+        l.unreffed(1).expect("unref");
+        l.unreffed(1).expect("current's unref");
+        assert!(
+            matches!(l.unreffed(1), Err(Fault::Imbalance(_))),
+            "more releases than takes"
+        );
+        l.dropped(1).expect("drop");
+        assert!(l.is_dropped(1));
+        assert!(matches!(l.reffed(1), Err(Fault::NotLive(_))));
+        assert!(matches!(l.dropped(1), Err(Fault::NotLive(_))));
+    }
+
+    /// The verdict comes from the fault's kind: a ref after the drop is a use after the last
+    /// unref, whatever the message says; a second install is an imbalance.
+    #[test]
+    fn verdicts_follow_the_fault_kind() {
+        let world = World::new();
+        let observer = WorldObserver::<Std>::new(world.clone());
+        observer.on_event(&Event::VersionInstalled { id: 1, files: vec![] });
+        observer.on_event(&Event::VersionUnref { id: 1, refs: 0 });
+        observer.on_event(&Event::VersionDropped { id: 1 });
+        observer.on_event(&Event::VersionRef { id: 1, refs: 1 });
+        assert!(matches!(
+            world.violation(),
+            Some(Violation::UseAfterLastUnref { version: 1, .. })
+        ));
+
+        let world = World::new();
+        let observer = WorldObserver::<Std>::new(world.clone());
+        observer.on_event(&Event::VersionInstalled { id: 2, files: vec![] });
+        observer.on_event(&Event::VersionInstalled { id: 2, files: vec![] });
+        assert!(matches!(
+            world.violation(),
+            Some(Violation::RefImbalance { version: 2, .. })
+        ));
     }
 }

@@ -1,6 +1,7 @@
 //! `WorldObserver`: turns the engine's events into ledger transitions and trace lines, and
 //! reports the lifecycle violations they reveal as they happen.
 
+use super::ledger::Fault;
 use super::{Violation, World};
 use engine::events::{Event, Observer};
 use engine::sync::Runtime;
@@ -154,20 +155,18 @@ impl<R: Runtime> Observer for WorldObserver<R> {
                 Event::BackgroundError { message } => ("BackgroundError", None, None, message.clone(), None),
             };
             st.trace(&thread, name, version, file, detail);
-            check.map(|(version, detail)| {
-                if detail.contains("not live") && st.ledger.is_dropped(version) {
-                    Violation::UseAfterLastUnref {
-                        thread: thread.clone(),
-                        version,
-                        what: name.to_string(),
-                    }
-                } else {
-                    Violation::RefImbalance {
-                        thread: thread.clone(),
-                        version,
-                        detail,
-                    }
-                }
+            check.map(|(version, fault)| match fault {
+                // Decided by the fault's kind, never by its wording.
+                Fault::NotLive(_) if st.ledger.is_dropped(version) => Violation::UseAfterLastUnref {
+                    thread: thread.clone(),
+                    version,
+                    what: name.to_string(),
+                },
+                other => Violation::RefImbalance {
+                    thread: thread.clone(),
+                    version,
+                    detail: other.message().to_string(),
+                },
             })
         };
         if let Some(v) = violation {
