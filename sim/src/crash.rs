@@ -69,10 +69,12 @@ pub fn check_crashes<R: Runtime>(plan: &Plan, world: &World, fs: &SimFs<R>, max_
     }
 }
 
-/// At most `max` of `points`, evenly spaced and always including the last (deterministic).
+/// At most `max` (positive: the explorer rejects 0) of `points`, evenly spaced and always
+/// including the last (deterministic).
 fn sample(points: Vec<(CrashPoint, Image)>, max: usize) -> Vec<(CrashPoint, Image)> {
+    assert!(max > 0, "a crash budget of 0 points is rejected before exploring");
     let n = points.len();
-    if n <= max || max == 0 {
+    if n <= max {
         return points;
     }
     let keep: BTreeSet<usize> = (1..=max).map(|i| i * n / max - 1).collect();

@@ -33,23 +33,22 @@ fn check_select(select: &Select) -> Result<(), String> {
             return Err(format!("{flag} 0 would check nothing: give at least 1"));
         }
     }
-    if let Some(e) = select
-        .explorers
-        .iter()
-        .enumerate()
-        .find(|(i, e)| select.explorers[..*i].contains(e))
-    {
-        return Err(format!("--explorer {} is given twice", e.1));
+    if let Some(e) = first_repeat(&select.explorers) {
+        return Err(format!("--explorer {e} is given twice"));
     }
-    if let Some(s) = select
-        .seeds
-        .iter()
-        .enumerate()
-        .find(|(i, s)| select.seeds[..*i].contains(s))
-    {
-        return Err(format!("--seed {} is given twice", s.1));
+    if let Some(s) = first_repeat(&select.seeds) {
+        return Err(format!("--seed {s} is given twice"));
     }
     Ok(())
+}
+
+/// The first item that already appeared earlier in `items`.
+fn first_repeat<T: PartialEq>(items: &[T]) -> Option<&T> {
+    items
+        .iter()
+        .enumerate()
+        .find(|(i, x)| items[..*i].contains(x))
+        .map(|(_, x)| x)
 }
 
 fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, String> {
