@@ -33,7 +33,7 @@ pub enum Error {
     /// A background flush or compaction failed earlier; writes and file deletion are stopped
     /// until the database is reopened.
     #[error("background error latched (reopen the database): {0}")]
-    Background(String),
+    Background(Box<Error>),
     /// The database was closed.
     #[error("database is closed")]
     Closed,
@@ -51,6 +51,19 @@ impl Error {
         Error::Io {
             path: path.to_path_buf(),
             source,
+        }
+    }
+    /// A copy of this error that keeps its variant, path, offset and (for I/O) its
+    /// [`io::ErrorKind`] and message; `io::Error` itself cannot be cloned. The latched
+    /// background error is returned to every later caller this way.
+    pub fn duplicate(&self) -> Self {
+        match self {
+            Error::Io { path, source } => Error::io(path, io::Error::new(source.kind(), source.to_string())),
+            Error::Corruption { path, offset, reason } => Error::corruption(path, *offset, reason.clone()),
+            Error::InvalidArgument(m) => Error::InvalidArgument(m.clone()),
+            Error::Background(e) => Error::Background(Box::new(e.duplicate())),
+            Error::Closed => Error::Closed,
+            Error::ReadOnly => Error::ReadOnly,
         }
     }
     /// Corruption in `path` at `offset`.

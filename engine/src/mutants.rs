@@ -1,10 +1,23 @@
 //! Mutants: deliberate bug injections modelled on real upstream bugs, for proving the harness.
 //!
-//! Each variant names the bug it reintroduces (numbers from `bug-catalogue.md`, `S` numbers for
+//! Each variant names the bug it reintroduces (numbers from `docs/invariants.md`, `S` numbers for
 //! the structural ones) and the oracle that should catch it. A mutant is chosen per database
 //! through `Options::mutant`, which exists only with the `mutants` cargo feature; without it
 //! [`crate::version::KernelOptions::mutated`] is a constant `false` and every mutation point
-//! compiles away. The durability mutants (the last group) show only when the process or the
+//! compiles away.
+//!
+//! A mutation point has one form, and each mutant has exactly one (checked by
+//! `engine/tests/tidy.rs`):
+//!
+//! ```text
+//! if opts.mutated(Mutant::Name) {
+//!     // the bug: a short block, or a call into this module's `paths`
+//! } else {
+//!     // the real code
+//! }
+//! ```
+//!
+//! No function signature carries a mutant flag, and code that only a mutant needs lives here. The durability mutants (the last group) show only when the process or the
 //! machine dies; the harness's crash explorer is the one that kills them.
 
 /// A selectable bug.
@@ -30,8 +43,9 @@ pub enum Mutant {
     /// leaving deletion to the liveness check, so a trivially moved file, or an input a reader
     /// still pins, is deleted. O7 (delete of a listed file), O3.
     CompactionDeletesInputsDirectly,
-    /// M24 (S2, violates L7): a compaction output is not registered as pending, so a GC pass
-    /// deletes it while it is being written. O7/O3 (write to a deleted file).
+    /// M24 (S2, violates L7): a new table (a compaction or flush output) is not registered as
+    /// pending, so a GC pass deletes it while it is being written. O7/O3 (write to a deleted
+    /// file).
     OutputNotPending,
     /// M25 (S3, violates L7 once GC runs on other threads): a flush releases its table's pending
     /// number before the install, LevelDB's order. O3, O7.
@@ -60,7 +74,7 @@ pub enum Mutant {
     /// Compaction drops tombstones without checking that deeper levels hold no older value for
     /// the key. O1, O2 (resurrection).
     TombstoneDroppedAboveBase,
-    /// Durability (crash-consistency.md §1): a WAL record stays in the process's buffer when the
+    /// Durability (the README's contract): a WAL record stays in the process's buffer when the
     /// write is acknowledged (no `flush` after the append). A process crash loses it.
     WalNotFlushedBeforeAck,
     /// Durability (LevelDB `SyncDirIfManifest`): the MANIFEST is synced without syncing the
@@ -150,7 +164,7 @@ impl Mutant {
         }
     }
 
-    /// The catalogue entry it mirrors (`bug-catalogue.md`), or the invariant it breaks.
+    /// The catalogue entry it mirrors (`docs/invariants.md`), or the invariant it breaks.
     pub fn source(self) -> &'static str {
         match self {
             Mutant::GetSkipsRef => "M01 dain/leveldb#78",
@@ -167,8 +181,8 @@ impl Mutant {
             Mutant::RelaxedUnref => "M32 rocksdb e919ecedfc",
             Mutant::L0PicksNewestOnly => "M11 leveldb#44",
             Mutant::OutputSplitsUserKey => "M11 leveldb#320,#887",
-            Mutant::CompactionIgnoresSnapshots => "snapshot rule (version-lifecycle.md 6)",
-            Mutant::TombstoneDroppedAboveBase => "base-level rule (version-lifecycle.md 6)",
+            Mutant::CompactionIgnoresSnapshots => "snapshot rule (docs/invariants.md)",
+            Mutant::TombstoneDroppedAboveBase => "base-level rule (docs/invariants.md)",
             Mutant::WalNotFlushedBeforeAck => "leveldb log_writer AddRecord+Flush",
             Mutant::NoDirSyncBeforeManifest => "leveldb SyncDirIfManifest",
             Mutant::OldWalDeletedBeforeInstall => "L4 durability before deletion",
@@ -189,7 +203,7 @@ impl Mutant {
             Mutant::GcListsOutsideLock => "GC lists the directory outside the live-set critical section (O3, O7)",
             Mutant::GcSkipsPurgingFilter => "two GC passes purge the same file (O5)",
             Mutant::CompactionDeletesInputsDirectly => "compaction unlinks its edit's inputs itself (O7, O3)",
-            Mutant::OutputNotPending => "compaction outputs are not pending outputs (O7, O3)",
+            Mutant::OutputNotPending => "new tables are not pending outputs (O7, O3)",
             Mutant::FlushReleasesPendingEarly => "a flush releases its pending number before the install (O3, O7)",
             Mutant::SequenceBeforePin => "the read sequence is taken before the pin (O1, O2)",
             Mutant::ImmClearedBeforeInstall => "imm is cleared before the install (O1, O2)",
@@ -218,11 +232,33 @@ impl Mutant {
 
 /// Mutant-only code paths, kept here so the real paths read as the real paths.
 mod paths {
+    use crate::compaction::picker::{self, Compaction};
     use crate::error::{IoContext, Result};
     use crate::events::FileKind;
     use crate::filename;
     use crate::fs::Fs;
+    use crate::sync::Runtime;
+    use crate::version::VersionSet;
     use std::path::Path;
+
+    /// `L0PicksNewestOnly`: the L0 compaction `c` narrowed to its newest L0 file (and the L1
+    /// files that one overlaps), so older L0 entries end up above newer ones.
+    pub(crate) fn newest_l0_only<R: Runtime, X: Send + 'static>(c: Compaction<R, X>) -> Compaction<R, X> {
+        if c.level > 0 {
+            return c;
+        }
+        let Compaction { level, inputs, version } = c;
+        let newest = inputs[0].last().cloned().into_iter().collect();
+        picker::with_next_level(version, level, newest)
+    }
+
+    /// `CompactionDeletesInputsDirectly`: unlink the compaction's inputs without asking whether
+    /// any live Version still lists them (after a trivial move, the new `current` does).
+    pub(crate) fn delete_inputs_directly<R: Runtime, X: Send + 'static>(vs: &VersionSet<R, X>, inputs: &[u64]) {
+        for &n in inputs {
+            let _ = vs.env().fs.remove(&filename::path(vs.dir(), FileKind::Table, n));
+        }
+    }
 
     /// `CurrentWrittenInPlace`: truncate `CURRENT` and write the new name into it.
     pub(crate) fn write_current_in_place(fs: &dyn Fs, dir: &Path, number: u64) -> Result<()> {
@@ -243,4 +279,4 @@ mod paths {
     }
 }
 
-pub(crate) use paths::{delete_wals_below, write_current_in_place};
+pub(crate) use paths::{delete_inputs_directly, delete_wals_below, newest_l0_only, write_current_in_place};

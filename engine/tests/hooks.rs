@@ -1,4 +1,6 @@
 //! The observer hooks, and the background-error latch (L8), seen from outside.
+// Test code runs the engine on std (its `Std` runtime) and may use std primitives itself.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 use engine::events::{Env, Event, FileKind, Observer};
 use engine::fs::{Fs, OsFs, RandomAccessFile, WritableFile};

@@ -1,4 +1,6 @@
 //! The Version lifecycle seen from the public API, on real files.
+// Test code runs the engine on std (its `Std` runtime) and may use std primitives itself.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 use engine::{Background, Db, Options};
 use std::collections::BTreeMap;
@@ -167,4 +169,31 @@ fn a_second_open_of_the_same_directory_is_refused_until_the_first_closes() {
     assert!(err.to_string().contains("LOCK"), "names the lock file: {err}");
     db.close().expect("close");
     Db::open(dir.path(), Options::tiny()).expect("reopen after close");
+}
+
+/// A panic in user code while it holds an iterator releases the iterator's Version like any
+/// drop: its files are collected after the next compaction, not pinned until reopen.
+#[test]
+fn a_panic_while_iterating_does_not_pin_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = std::sync::Arc::new(Db::open(dir.path(), Options::tiny()).expect("open"));
+    for i in 0..300u32 {
+        db.put(format!("k{i:04}"), format!("v{i}")).expect("put");
+    }
+    db.flush().expect("flush");
+    let pinned = table_numbers(&db);
+    let reader = db.clone();
+    let panicked = std::thread::spawn(move || {
+        let mut it = reader.iter().expect("iter");
+        let _first = it.next();
+        panic!("user code fails while iterating");
+    })
+    .join();
+    assert!(panicked.is_err(), "the thread panicked");
+    db.compact_range(None, None).expect("compact");
+    let on_disk = tables_on_disk(dir.path());
+    assert!(
+        pinned.iter().all(|n| !on_disk.contains(n)),
+        "the panicking reader's tables {pinned:?} were collected: {on_disk:?}"
+    );
 }

@@ -5,6 +5,8 @@
 //!
 //! The child is this test binary itself (it has its own `main`, `harness = false`): with the
 //! directory in its environment it is the writer, without it it runs the tests.
+// Test code runs the engine on std (its `Std` runtime) and may use std primitives itself.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 use engine::{Db, Options};
 use std::io::{BufRead, BufReader, Write};

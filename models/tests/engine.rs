@@ -3,8 +3,8 @@
 //! to the same violation.
 
 use engine::mutants::Mutant;
+use models::workload::Plan;
 use sim::explore::{self, Explorer, ReplayInput};
-use sim::scenario::workload::Plan;
 use sim::scenario::Scenario;
 use std::time::Instant;
 

@@ -1,68 +1,74 @@
-//! The kernel model ([`sim::kernel`]: the Version-set kernel alone on the strict simulated
+//! The kernel model ([`models::kernel`]: the Version-set kernel alone on the strict simulated
 //! filesystem, readers pinning `current` against a compactor and GC) under std threads, loom and
-//! shuttle.
+//! shuttle, each through `sim::explore::run` like every other exploration.
 //!
-//! Runs under std, loom (preemption bound 2) and shuttle in `cargo test`; under
+//! Runs under stress, loom (preemption bound 2) and shuttle in `cargo test`; under
 //! `RUSTFLAGS="--cfg loom"` loom explores it with no bound.
 
 use engine::mutants::Mutant;
-use engine::sync::{self, Std};
-use sim::kernel;
-use sim::world::{Violation, World};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use models::kernel::KernelModel;
+use sim::explore::{self, Budget, Explorer, Outcome};
+use sim::world::Violation;
 
-fn two_readers<R: engine::sync::Runtime>(world: &World, mutant: Option<Mutant>) {
-    kernel::execute::<R>(world, mutant, 2)
+fn explore(explorer: Explorer, budget: Budget, readers: usize, mutant: Option<Mutant>) -> Outcome {
+    let model = KernelModel {
+        readers,
+        mutant,
+        seed: 1,
+    };
+    let outcome = explore::run(explorer, &budget, &model, None).expect("valid input");
+    assert!(outcome.executions > 0, "{explorer} ran nothing");
+    outcome
+}
+
+/// loom with `bound` (none: every interleaving), asserting the exploration was complete.
+fn loom(bound: Option<usize>, readers: usize, mutant: Option<Mutant>) -> Result<u64, Violation> {
+    let budget = Budget {
+        preemption_bound: bound,
+        ..Budget::iterations(usize::MAX)
+    };
+    let o = explore(Explorer::Loom, budget, readers, mutant);
+    match o.failure {
+        Some(f) => Err(f.violation),
+        None => Ok(o.executions),
+    }
+}
+
+fn pct(mutant: Option<Mutant>) -> Result<u64, Violation> {
+    let budget = Budget {
+        depth: Some(3),
+        ..Budget::iterations(1000)
+    };
+    let o = explore(Explorer::ShuttlePct, budget, 2, mutant);
+    match o.failure {
+        Some(f) => Err(f.violation),
+        None => Ok(o.executions),
+    }
 }
 
 #[test]
 fn kernel_on_std_threads() {
-    let world = World::new();
-    for _ in 0..50 {
-        two_readers::<Std>(&world, None);
-    }
-}
-
-fn loom_check(bound: Option<usize>, mutant: Option<Mutant>) -> Result<(), Violation> {
-    loom_check_with(bound, mutant, 2)
-}
-
-fn loom_check_with(bound: Option<usize>, mutant: Option<Mutant>, readers: usize) -> Result<(), Violation> {
-    let world = World::new();
-    let w = world.clone();
-    let mut b = loom::model::Builder::new();
-    b.preemption_bound = bound;
-    b.max_branches = 100_000;
-    catch_unwind(AssertUnwindSafe(|| {
-        b.check(move || kernel::execute::<sync::Loom>(&w, mutant, readers))
-    }))
-    .map_err(|_| world.violation().expect("a failing execution records its violation"))
-}
-
-fn pct_check(mutant: Option<Mutant>) -> Result<(), Violation> {
-    let world = World::new();
-    let w = world.clone();
-    catch_unwind(AssertUnwindSafe(|| {
-        shuttle::check_pct(move || two_readers::<sync::Shuttle>(&w, mutant), 1000, 3)
-    }))
-    .map_err(|_| world.violation().expect("a failing execution records its violation"))
+    let o = explore(Explorer::Stress, Budget::iterations(50), 2, None);
+    assert!(o.failure.is_none(), "{:?}", o.failure.map(|f| f.violation));
+    assert_eq!(o.executions, 50);
 }
 
 #[test]
 fn kernel_under_loom_bounded_and_shuttle() {
-    // Budget: preemption bound 2 explores this model in about a second in a debug build.
-    loom_check(Some(2), None).expect("the kernel is correct");
-    pct_check(None).expect("the kernel is correct");
-    let world = World::new();
-    shuttle::check_random(move || two_readers::<sync::Shuttle>(&world, None), 1000);
+    // Budget: preemption bound 2 explores this model completely in about a second.
+    let n = loom(Some(2), 2, None).expect("the kernel is correct");
+    assert!(n > 100, "bound 2 explores more than a handful of interleavings: {n}");
+    assert_eq!(pct(None).expect("the kernel is correct"), 1000);
+    let o = explore(Explorer::ShuttleRandom, Budget::iterations(1000), 2, None);
+    assert!(o.failure.is_none(), "{:?}", o.failure.map(|f| f.violation));
 }
 
 /// M26 (GC's live set from `current` only) deletes a file a reader's pinned Version lists.
 #[test]
 fn the_kernel_model_catches_gc_ignoring_pinned_versions() {
     for found in [
-        loom_check(Some(2), Some(Mutant::GcLiveSetFromCurrentOnly)),
-        pct_check(Some(Mutant::GcLiveSetFromCurrentOnly)),
+        loom(Some(2), 2, Some(Mutant::GcLiveSetFromCurrentOnly)),
+        pct(Some(Mutant::GcLiveSetFromCurrentOnly)),
     ] {
         let v = found.expect_err("the mutant is caught");
         assert!(matches!(v, Violation::DeleteOfListedFile { .. }), "{v}");
@@ -74,12 +80,12 @@ fn the_kernel_model_catches_gc_ignoring_pinned_versions() {
 #[cfg(loom)]
 #[test]
 fn kernel_under_loom_exhaustive() {
-    loom_check_with(None, None, 1).expect("the kernel is correct in every interleaving");
+    loom(None, 1, None).expect("the kernel is correct in every interleaving");
 }
 
 /// The slow tier, two readers: bound 3. Cost: ~18 s in release on the 2-core machine.
 #[cfg(loom)]
 #[test]
 fn kernel_under_loom_bound_3() {
-    loom_check_with(Some(3), None, 2).expect("the kernel is correct within 3 preemptions");
+    loom(Some(3), 2, None).expect("the kernel is correct within 3 preemptions");
 }

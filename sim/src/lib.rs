@@ -1,24 +1,19 @@
-//! lsmcheck: a deterministic concurrency harness around the engine.
+//! The harness core: everything an exploration needs except the programs it explores.
 //!
-//! A scenario ([`scenario`]) is data: thread roles, operation mixes, engine options, explorers
-//! and seeds. Its workload is generated from a seed. One body ([`body`]) runs it on any runtime,
-//! on the strict simulated filesystem ([`fs::SimFs`]), recording into a [`world::World`]; the
-//! explorers ([`explore`]) run that body under loom, shuttle (random, PCT, DFS) or plain
-//! threads; the oracles check every read against the reference model (`models`) and every file
-//! operation against the ghost ledger. Results become JSON reports ([`report`]).
+//! - [`fs::SimFs`]: the strict simulated filesystem (open handles, deleted-file reads, the
+//!   process/power durability model and crash points).
+//! - [`world`]: what one execution records: the trace, reads and writes, the ghost ledger of
+//!   Versions and files, and the first [`world::Violation`].
+//! - [`explore`]: the explorers (loom, shuttle random/PCT/DFS, stress, crash) that run a
+//!   [`explore::Model`] many times and stop at the first violation.
+//! - [`scenario`]: scenario files (workloads as data), parsed and validated.
+//! - [`report`]: the JSON reports that replay a failure.
 //!
-//! The `lsmcheck db` tools live in [`tools::db`].
+//! The programs explored (scenario workloads, the kernel model) and the reference model live in
+//! the `models` crate; the command line in `lsmcheck`.
 
-pub mod bench;
-pub mod body;
-pub mod cli;
-pub mod crash;
 pub mod explore;
 pub mod fs;
-pub mod gate;
-pub mod kernel;
-pub mod oracle;
 pub mod report;
 pub mod scenario;
-pub mod tools;
 pub mod world;

@@ -59,7 +59,7 @@ mod tests {
 
     #[test]
     fn drops_shadowed_entries_and_base_level_tombstones_only() {
-        // The running example of version-lifecycle.md section 10: b@9 DEL over b@2.
+        // The running example of docs/invariants.md: b@9 DEL over b@2.
         let mut f = ShadowFilter::new(9);
         assert!(!f.should_drop(&k("a", 1, Kind::Put), || true));
         assert!(f.should_drop(&k("b", 9, Kind::Delete), || true), "base-level tombstone");

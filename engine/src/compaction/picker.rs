@@ -30,20 +30,16 @@ impl<R: Runtime, X: Send + 'static> Compaction<R, X> {
 }
 
 /// The automatic compaction `version` needs, if any. `pointer` is where the last
-/// size-triggered compaction of each level ended; it is advanced here. `newest_l0_only` is
-/// mutant M11: an L0 compaction takes only the newest L0 file.
+/// size-triggered compaction of each level ended; it is advanced here.
 pub(crate) fn pick<R: Runtime, X: Send + 'static>(
     version: VersionRef<R, X>,
     pointer: &mut [Option<Vec<u8>>],
-    newest_l0_only: bool,
 ) -> Option<Compaction<R, X>> {
     let (level, score) = version.compaction;
     if score < 1.0 {
         return None;
     }
-    let inputs0 = if level == 0 && newest_l0_only {
-        version.files(0).last().cloned().into_iter().collect()
-    } else if level == 0 {
+    let inputs0 = if level == 0 {
         version.files(0).to_vec()
     } else {
         let files = version.files(level);
@@ -64,13 +60,10 @@ pub(crate) fn pick_range<R: Runtime, X: Send + 'static>(
     level: usize,
     lo: Option<&[u8]>,
     hi: Option<&[u8]>,
-    newest_l0_only: bool,
 ) -> Option<Compaction<R, X>> {
     assert!(level + 1 < NUM_LEVELS, "the last level has nowhere to go");
     let mut inputs0 = version.overlapping(level, lo, hi);
-    if level == 0 && newest_l0_only {
-        inputs0 = inputs0.pop().into_iter().collect();
-    } else if level == 0 {
+    if level == 0 {
         // L0 files overlap each other: grow the range until it covers every L0 file that
         // meets it, so no older entry for a key is left above a newer one.
         loop {
@@ -85,7 +78,8 @@ pub(crate) fn pick_range<R: Runtime, X: Send + 'static>(
     (!inputs0.is_empty()).then(|| with_next_level(version, level, inputs0))
 }
 
-fn with_next_level<R: Runtime, X: Send + 'static>(
+/// A compaction of `inputs0` from `level` and every file of `level + 1` they overlap.
+pub(crate) fn with_next_level<R: Runtime, X: Send + 'static>(
     version: VersionRef<R, X>,
     level: usize,
     inputs0: Vec<FileMeta>,

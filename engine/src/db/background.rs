@@ -34,10 +34,15 @@ impl<R: Runtime> DbInner<R> {
 
     /// One unit of background work. Any failure latches the background error (L8).
     pub(crate) fn step(&self, bg: &mut BgWork) -> Result<Work> {
-        let r = self.step_unlatched(bg);
+        self.latch(self.step_unlatched(bg))
+    }
+
+    /// `r`, after latching its error as the background error (L8) if it failed. Requires: the
+    /// state lock not held.
+    pub(crate) fn latch<T>(&self, r: Result<T>) -> Result<T> {
         if let Err(e) = &r {
             let mut st = self.vs.lock();
-            self.vs.record_bg_error(&mut st, e.to_string());
+            self.vs.record_bg_error(&mut st, e);
         }
         r
     }
@@ -51,8 +56,7 @@ impl<R: Runtime> DbInner<R> {
             (self.vs.pin_current(&st), st.ext.compact_pointer.clone())
         };
         // Unlocked: `pick` may drop the pin, which may run GC.
-        let newest_l0_only = self.vs.options().mutated(Mutant::L0PicksNewestOnly);
-        let picked = picker::pick(version, &mut pointer, newest_l0_only);
+        let picked = picker::pick(version, &mut pointer);
         self.vs.lock().ext.compact_pointer = pointer;
         match picked {
             Some(c) => self.run_compaction(bg, c).map(|()| Work::Compacted),
@@ -74,7 +78,15 @@ impl<R: Runtime> DbInner<R> {
         env.emit(|| Event::FlushBegin {
             memtable_bytes: imm.approximate_bytes(),
         });
-        let table = self.write_level0(&imm)?;
+        let mut pending = Vec::new();
+        let table = self.write_level0(&imm, &mut pending);
+        let table = match table {
+            Ok(t) => t,
+            Err(e) => {
+                self.vs.lock().release_pending_outputs(&mut pending);
+                return Err(e);
+            }
+        };
         let mut edit = VersionEdit::default();
         if let Some(t) = &table {
             edit.add_file(0, t.clone());
@@ -83,30 +95,23 @@ impl<R: Runtime> DbInner<R> {
         edit.log_number = Some(wal_number);
         edit.prev_log_number = Some(0);
         let opts = self.vs.options();
-        let early_release = table.is_some() && opts.mutated(Mutant::FlushReleasesPendingEarly);
-        if early_release || opts.mutated(Mutant::ImmClearedBeforeInstall) {
-            let mut st = self.vs.lock();
-            if early_release {
-                st.remove_pending_output(table.as_ref().expect("checked").number);
-                // M25: LevelDB's order
-            }
-            if opts.mutated(Mutant::ImmClearedBeforeInstall) {
-                st.ext.imm = None; // M30
-            }
+        if opts.mutated(Mutant::FlushReleasesPendingEarly) {
+            // Mutant M25 (LevelDB's order): the table is unprotected until the install.
+            self.vs.lock().release_pending_outputs(&mut pending);
+        }
+        if opts.mutated(Mutant::ImmClearedBeforeInstall) {
+            // Mutant M30: readers miss `imm`'s entries until the install.
+            self.vs.lock().ext.imm = None;
         }
         if opts.mutated(Mutant::OldWalDeletedBeforeInstall) {
             crate::mutants::delete_wals_below(&*env.fs, self.vs.dir(), wal_number);
         }
         let installed = self.vs.log_and_apply(edit, |st| {
             st.ext.imm = None;
-            if let (Some(t), false) = (&table, early_release) {
-                st.remove_pending_output(t.number);
-            }
+            st.release_pending_outputs(&mut pending);
         });
         if let Err(e) = installed {
-            if let Some(t) = &table {
-                self.vs.lock().pending_outputs.remove(&t.number);
-            }
+            self.vs.lock().release_pending_outputs(&mut pending);
             return Err(e);
         }
         env.emit(|| Event::FlushEnd {
@@ -151,9 +156,7 @@ impl<R: Runtime> Db<R> {
             Background::Thread => {
                 let mut st = self.inner.vs.lock();
                 while st.ext.imm.is_some() {
-                    if let Some(e) = st.bg_error() {
-                        return Err(Error::Background(e.to_string()));
-                    }
+                    st.check_bg_error()?;
                     st = self.inner.vs.wait(st);
                 }
                 Ok(())
@@ -179,15 +182,10 @@ impl<R: Runtime> Db<R> {
                 self.inner.vs.pin_current(&st)
             };
             // One compaction takes every file of `level` that overlaps the range.
-            let newest_l0_only = self.inner.vs.options().mutated(Mutant::L0PicksNewestOnly);
-            let Some(c) = picker::pick_range(version, level, lo, hi, newest_l0_only) else {
+            let Some(c) = picker::pick_range(version, level, lo, hi) else {
                 continue;
             };
-            if let Err(e) = self.inner.run_compaction(&mut bg, c) {
-                let mut st = self.inner.vs.lock();
-                self.inner.vs.record_bg_error(&mut st, e.to_string());
-                return Err(e);
-            }
+            self.inner.latch(self.inner.run_compaction(&mut bg, c))?;
         }
         Ok(())
     }
@@ -195,11 +193,6 @@ impl<R: Runtime> Db<R> {
 
 impl<R: Runtime> DbInner<R> {
     fn step_flush(&self, bg: &mut BgWork) -> Result<()> {
-        let r = self.flush_imm(bg).map(|_| ());
-        if let Err(e) = &r {
-            let mut st = self.vs.lock();
-            self.vs.record_bg_error(&mut st, e.to_string());
-        }
-        r
+        self.latch(self.flush_imm(bg).map(|_| ()))
     }
 }

@@ -5,8 +5,7 @@ use super::{BgWork, DbInner, DbState};
 use crate::compaction::picker::Compaction;
 use crate::compaction::ShadowFilter;
 use crate::error::Result;
-use crate::events::{Event, FileKind};
-use crate::filename;
+use crate::events::Event;
 use crate::iter::{InternalIter, MergingIter};
 use crate::key::InternalKey;
 use crate::mutants::Mutant;
@@ -15,8 +14,16 @@ use crate::table::TableBuilder;
 use crate::version::{FileMeta, VersionEdit};
 
 impl<R: Runtime> DbInner<R> {
-    /// Runs `c`. Requires: the `bg_work` lock (proved by `bg`); the state lock not held.
+    /// Runs `c`: installs its result (a trivial move, or merged outputs), then lets GC collect
+    /// the inputs once no Version lists them. Requires: the `bg_work` lock (proved by `bg`);
+    /// the state lock not held.
     pub(crate) fn run_compaction(&self, bg: &mut BgWork, c: Compaction<R, DbState<R>>) -> Result<()> {
+        let opts = self.vs.options();
+        let c = if opts.mutated(Mutant::L0PicksNewestOnly) {
+            crate::mutants::newest_l0_only(c) // mutant M11: an L0 compaction takes one file
+        } else {
+            c
+        };
         let (level, trivial) = (c.level, c.is_trivial_move());
         let env = self.vs.env();
         env.emit(|| Event::CompactionBegin {
@@ -30,60 +37,65 @@ impl<R: Runtime> DbInner<R> {
                 edit.delete_file(level + i, f.number);
             }
         }
-        let opts = self.vs.options();
-        if trivial {
-            edit.add_file(level + 1, c.inputs[0][0].clone());
+        let outputs = if trivial {
+            let moved = c.inputs[0][0].clone();
+            edit.add_file(level + 1, moved.clone());
             self.vs.log_and_apply(edit, |_| {})?;
-            self.delete_inputs_directly(&c);
-            env.emit(|| Event::CompactionEnd {
-                level,
-                outputs: vec![c.inputs[0][0].number],
-            });
-            return Ok(());
+            vec![moved.number]
+        } else {
+            self.write_and_install(bg, &c, edit)?
+        };
+        env.emit(|| Event::CompactionEnd { level, outputs });
+        if opts.mutated(Mutant::CompactionDeletesInputsDirectly) {
+            crate::mutants::delete_inputs_directly(&self.vs, &c.input_numbers());
         }
-        let mut outputs: Vec<u64> = Vec::new();
-        let written = self.merge_inputs(bg, &c, &mut outputs);
-        let result = written.and_then(|files| {
-            for f in &files {
-                edit.add_file(level + 1, f.clone());
-            }
-            self.vs.log_and_apply(edit, |st| {
-                for n in outputs.iter().filter(|_| !opts.mutated(Mutant::OutputNotPending)) {
-                    st.remove_pending_output(*n);
-                }
-            })
-        });
-        if result.is_err() {
-            let mut st = self.vs.lock();
-            for n in &outputs {
-                st.pending_outputs.remove(n);
-            }
-            return result;
-        }
-        env.emit(|| Event::CompactionEnd {
-            level,
-            outputs: outputs.clone(),
-        });
-        self.delete_inputs_directly(&c);
         drop(c); // releases the input Version (LevelDB's ReleaseInputs)
         self.vs.remove_obsolete_files();
         Ok(())
     }
 
+    /// Writes the merged inputs of `c` and installs `edit` plus the outputs, releasing the
+    /// outputs' pending numbers in the install (or on failure). Returns the output numbers.
+    fn write_and_install(
+        &self,
+        bg: &mut BgWork,
+        c: &Compaction<R, DbState<R>>,
+        mut edit: VersionEdit,
+    ) -> Result<Vec<u64>> {
+        let mut pending = Vec::new();
+        let written = self.merge_inputs(bg, c, &mut pending);
+        let result = written.and_then(|files| {
+            let numbers = files.iter().map(|f| f.number).collect();
+            for f in files {
+                edit.add_file(c.level + 1, f);
+            }
+            self.vs
+                .log_and_apply(edit, |st| st.release_pending_outputs(&mut pending))
+                .map(|()| numbers)
+        });
+        if result.is_err() {
+            self.vs.lock().release_pending_outputs(&mut pending);
+        }
+        result
+    }
+
     /// Writes the merged, filtered inputs of `c` to new tables. Every output number is pushed
-    /// to `outputs` when it becomes a pending output, before its file is created (L7).
+    /// to `pending` when it becomes a pending output, before its file is created (L7).
     fn merge_inputs(
         &self,
         bg: &mut BgWork,
         c: &Compaction<R, DbState<R>>,
-        outputs: &mut Vec<u64>,
+        pending: &mut Vec<u64>,
     ) -> Result<Vec<FileMeta>> {
         let opts = self.vs.options();
         let smallest_snapshot = {
             let st = self.vs.lock();
             let oldest = st.ext.snapshots.keys().next().copied();
-            // Mutant: compaction forgets the snapshots.
-            let oldest = oldest.filter(|_| !opts.mutated(Mutant::CompactionIgnoresSnapshots));
+            let oldest = if opts.mutated(Mutant::CompactionIgnoresSnapshots) {
+                None // mutant: compaction forgets the snapshots
+            } else {
+                oldest
+            };
             oldest.unwrap_or_else(|| st.last_sequence())
         };
         let start = InternalKey::seek_target(&[], crate::key::MAX_SEQUENCE);
@@ -109,12 +121,23 @@ impl<R: Runtime> DbInner<R> {
                 self.flush_imm(bg)?;
             }
             let boundary = filter.is_new_user_key(&e.key);
-            let base = || opts.mutated(Mutant::TombstoneDroppedAboveBase) || c.is_base_level_for(&e.key.user);
+            let base = || {
+                if opts.mutated(Mutant::TombstoneDroppedAboveBase) {
+                    true // mutant: every level counts as the base level
+                } else {
+                    c.is_base_level_for(&e.key.user)
+                }
+            };
             if filter.should_drop(&e.key, base) {
                 continue;
             }
-            // Outputs split only between user keys (mutant M11 splits anywhere).
-            if (boundary || opts.mutated(Mutant::OutputSplitsUserKey))
+            // Outputs split only between user keys.
+            let may_split = if opts.mutated(Mutant::OutputSplitsUserKey) {
+                true // mutant M11: split anywhere, even inside one user key's entries
+            } else {
+                boundary
+            };
+            if may_split
                 && out
                     .as_ref()
                     .is_some_and(|(_, b)| b.approximate_size() >= self.opts.target_file_size)
@@ -123,7 +146,7 @@ impl<R: Runtime> DbInner<R> {
                 files.push(self.seal_table(n, b)?);
             }
             if out.is_none() {
-                out = Some(self.open_output(outputs)?);
+                out = Some(self.new_table(pending)?);
             }
             out.as_mut().expect("opened above").1.add(&e.key, &e.value)?;
         }
@@ -133,32 +156,5 @@ impl<R: Runtime> DbInner<R> {
             }
         }
         Ok(files)
-    }
-
-    /// Mutant M22: unlink the inputs the edit removed, without asking whether any live Version
-    /// still lists them (after a trivial move, the new `current` does).
-    fn delete_inputs_directly(&self, c: &Compaction<R, DbState<R>>) {
-        if self.vs.options().mutated(Mutant::CompactionDeletesInputsDirectly) {
-            for n in c.input_numbers() {
-                let _ = self
-                    .vs
-                    .env()
-                    .fs
-                    .remove(&filename::path(self.vs.dir(), FileKind::Table, n));
-            }
-        }
-    }
-
-    fn open_output(&self, outputs: &mut Vec<u64>) -> Result<(u64, TableBuilder)> {
-        let number = {
-            let mut st = self.vs.lock();
-            let n = st.new_file_number();
-            if !self.vs.options().mutated(Mutant::OutputNotPending) {
-                st.add_pending_output(n); // before the file exists (L7)
-            }
-            n
-        };
-        outputs.push(number);
-        Ok((number, self.create_table(number)?))
     }
 }

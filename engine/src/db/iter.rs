@@ -2,62 +2,62 @@
 //! newer than its sequence, keeps the newest entry per user key and skips tombstones.
 
 use super::read::{start_key, ReadView};
-use super::DbState;
 use crate::error::Result;
 use crate::iter::{InternalIter, MemIter, MergingIter};
-use crate::key::Kind;
+use crate::key::{InternalKey, Kind};
 use crate::sync::Runtime;
-use crate::version::VersionRef;
+use std::marker::PhantomData;
 use std::ops::Bound;
 
-/// Iterates `(key, value)` pairs in key order at one sequence. Holds its Version (and so its
-/// files) until dropped.
+/// Iterates `(key, value)` pairs in key order at one sequence. Its level iterators each hold a
+/// reference to the pinned Version, so the Version's files stay until it is dropped.
 pub struct DbIter<R: Runtime = crate::sync::Std> {
     seq: u64,
     version_id: u64,
-    /// The pinned Version; `None` only under mutant M01 (iterator form).
-    _pin: Option<VersionRef<R, DbState<R>>>,
     merge: MergingIter,
     lo_excluded: Option<Vec<u8>>,
     hi: Bound<Vec<u8>>,
     last_user: Option<Vec<u8>>,
     done: bool,
+    _runtime: PhantomData<R>,
 }
 
 impl<R: Runtime> DbIter<R> {
-    /// Iterates `view` over `[lo, hi)`. `skip_ref` is mutant M01: keep the file lists, drop the
-    /// reference.
-    pub(crate) fn new(view: ReadView<R>, lo: Bound<&[u8]>, hi: Bound<&[u8]>, skip_ref: bool) -> Self {
-        let start = match lo {
+    /// Where an iterator over `[lo, ..)` starts: the first internal key of `lo`'s user key.
+    pub(crate) fn start(lo: Bound<&[u8]>) -> InternalKey {
+        match lo {
             Bound::Included(k) | Bound::Excluded(k) => start_key(k),
             Bound::Unbounded => start_key(&[]),
-        };
+        }
+    }
+
+    /// Iterates the memtables of `view` and `levels` (the level iterators of `view`'s Version,
+    /// positioned at [`DbIter::start`] of `lo`) over `[lo, hi)` at `view`'s sequence.
+    pub(crate) fn new(
+        view: ReadView<R>,
+        levels: Vec<Box<dyn InternalIter>>,
+        lo: Bound<&[u8]>,
+        hi: Bound<&[u8]>,
+    ) -> Self {
+        let start = Self::start(lo);
         let ReadView { seq, mem, imm, version } = view;
         let mut children: Vec<Box<dyn InternalIter>> = vec![Box::new(MemIter::<R>::new(mem, start.clone()))];
         if let Some(imm) = imm {
-            children.push(Box::new(MemIter::<R>::new(imm, start.clone())));
+            children.push(Box::new(MemIter::<R>::new(imm, start)));
         }
-        let version_id = version.id;
-        let pin = if skip_ref {
-            children.extend(version.into_unpinned().iterators(&start));
-            None
-        } else {
-            children.extend(version.iterators(&start));
-            Some(version)
-        };
-        let lo_excluded = match lo {
-            Bound::Excluded(k) => Some(k.to_vec()),
-            _ => None,
-        };
+        children.extend(levels);
         DbIter {
             seq,
-            version_id,
-            _pin: pin,
+            version_id: version.id,
             merge: MergingIter::new(children),
-            lo_excluded,
+            lo_excluded: match lo {
+                Bound::Excluded(k) => Some(k.to_vec()),
+                _ => None,
+            },
             hi: hi.map(<[u8]>::to_vec),
             last_user: None,
             done: false,
+            _runtime: PhantomData,
         }
     }
 

@@ -30,14 +30,16 @@ pub(crate) struct ReadView<R: Runtime> {
 impl<R: Runtime> DbInner<R> {
     /// Pins the read view at `snapshot`, or at the last published sequence.
     pub(crate) fn pin(&self, snapshot: Option<u64>) -> Result<ReadView<R>> {
-        // Mutant M28/M29: the sequence comes from an earlier critical section than the view.
-        let early = self.vs.options().mutated(Mutant::SequenceBeforePin).then(|| {
+        let early = if self.vs.options().mutated(Mutant::SequenceBeforePin) {
+            // Mutant M28/M29: the sequence comes from an earlier critical section than the view.
             let seq = snapshot.unwrap_or_else(|| self.vs.lock().last_sequence());
             for _ in 0..3 {
                 crate::sync::yield_now::<R>(); // the window between the two critical sections
             }
-            seq
-        });
+            Some(seq)
+        } else {
+            None
+        };
         let st = self.vs.lock();
         if st.ext.shutting_down {
             return Err(Error::Closed);
@@ -78,8 +80,15 @@ impl<R: Runtime> DbInner<R> {
     }
 
     pub(crate) fn iter(&self, snapshot: Option<u64>, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Result<DbIter<R>> {
-        let skip_ref = self.vs.options().mutated(Mutant::IterSkipsRef);
-        Ok(DbIter::new(self.pin(snapshot)?, lo, hi, skip_ref))
+        let view = self.pin(snapshot)?;
+        let start = DbIter::<R>::start(lo);
+        let levels = if self.vs.options().mutated(Mutant::IterSkipsRef) {
+            // Mutant M01, iterator form: the file lists without a reference.
+            view.version.clone().into_unpinned().iterators(&start)
+        } else {
+            view.version.iterators(&start) // each holds its own reference
+        };
+        Ok(DbIter::new(view, levels, lo, hi))
     }
 }
 

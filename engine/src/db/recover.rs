@@ -73,12 +73,16 @@ pub(crate) fn adopt_first_open_leftovers<R: Runtime>(vs: &Vs<R>, names: &[String
     let fs = &*vs.env().fs;
     for (kind, number) in names.iter().filter_map(|n| filename::parse(n)) {
         let path = filename::path(vs.dir(), kind, number);
-        let data = match kind {
-            FileKind::Table => true,
-            FileKind::Log => fs.open(&path).at(&path)?.size() > 0,
-            FileKind::Manifest | FileKind::Temp => false,
+        let data = if vs.options().mutated(Mutant::FirstOpenNotIdempotent) {
+            true // durability mutant: any leftover of a crashed first open bricks the directory
+        } else {
+            match kind {
+                FileKind::Table => true,
+                FileKind::Log => fs.open(&path).at(&path)?.size() > 0,
+                FileKind::Manifest | FileKind::Temp => false,
+            }
         };
-        if data || vs.options().mutated(Mutant::FirstOpenNotIdempotent) {
+        if data {
             return Err(Error::corruption(
                 &vs.dir().join(filename::CURRENT),
                 0,
@@ -172,10 +176,11 @@ fn accept_tail<R: Runtime>(
     let size = || vs.env().fs.open(path).map(|f| f.size()).at(path);
     match tail {
         Tail::Clean => Ok(true),
-        Tail::Torn { offset } if vs.options().mutated(Mutant::TornTailIsCorruption) => {
-            Err(Error::corruption(path, offset, "torn log record"))
-        }
         Tail::Torn { offset } => {
+            if vs.options().mutated(Mutant::TornTailIsCorruption) {
+                // Durability mutant: a machine crash mid-append makes the database unopenable.
+                return Err(Error::corruption(path, offset, "torn log record"));
+            }
             let bytes = size()? - offset;
             let reason = "torn tail: an unfinished, unsynced append".to_string();
             report.dropped.push(Dropped {
@@ -212,7 +217,7 @@ pub(crate) fn recover_wals<R: Runtime>(
 ) -> Result<()> {
     let vs = &inner.vs;
     let mut edit = VersionEdit::default();
-    let mut tables = Vec::new();
+    let (mut tables, mut pending) = (Vec::new(), Vec::new());
     let mut max_seq = {
         let mut st = vs.lock();
         // WAL numbers are file numbers: never hand them out again (L10).
@@ -230,23 +235,20 @@ pub(crate) fn recover_wals<R: Runtime>(
             max_seq = max_seq.max(seq);
         }
         if mem.approximate_bytes() >= inner.opts.write_buffer_size {
-            tables.extend(inner.write_level0(&mem)?);
+            tables.extend(inner.write_level0(&mem, &mut pending)?);
             mem = R::arc_new(Memtable::new());
         }
     }
-    tables.extend(inner.write_level0(&mem)?);
+    tables.extend(inner.write_level0(&mem, &mut pending)?);
     for t in &tables {
         edit.add_file(0, t.clone());
     }
-    let wal_number = vs.lock().new_file_number();
-    let wal = inner.create_wal(wal_number)?;
+    let (wal_number, wal) = inner.new_wal()?;
     edit.log_number = Some(wal_number);
     edit.prev_log_number = Some(0);
     vs.lock().set_last_sequence(max_seq);
     vs.log_and_apply(edit, |st| {
-        for t in &tables {
-            st.remove_pending_output(t.number);
-        }
+        st.release_pending_outputs(&mut pending);
         st.ext.wal_number = wal_number;
     })?;
     *inner.writer.lock() = Some(wal);

@@ -63,7 +63,7 @@ impl<R: Runtime> Db<R> {
             last_sequence: st.last_sequence(),
             memtable_bytes: st.ext.mem.approximate_bytes(),
             has_imm: st.ext.imm.is_some(),
-            background_error: st.bg_error().map(str::to_string),
+            background_error: st.bg_error().map(|e| e.to_string()),
         }
     }
 }

@@ -19,53 +19,52 @@ use crate::version::FileMeta;
 
 impl<R: Runtime> DbInner<R> {
     /// Writes `mem` to a new table and returns its metadata, or `None` if `mem` is empty.
-    /// The table's number stays a pending output; the caller releases it when the table is
+    /// The table's number is pushed to `pending`; the caller releases it when the table is
     /// installed or abandoned.
-    pub(crate) fn write_level0(&self, mem: &R::Arc<Memtable<R>>) -> Result<Option<FileMeta>> {
+    pub(crate) fn write_level0(&self, mem: &R::Arc<Memtable<R>>, pending: &mut Vec<u64>) -> Result<Option<FileMeta>> {
         if mem.is_empty() {
             return Ok(None);
         }
-        let number = {
-            let mut st = self.vs.lock();
-            let n = st.new_file_number();
-            st.add_pending_output(n);
-            n
-        };
+        let (number, mut b) = self.new_table(pending)?;
         let mut it = MemIter::<R>::new(mem.clone(), InternalKey::seek_target(&[], MAX_SEQUENCE));
-        let result = self.build_table(number, &mut it);
-        if result.is_err() {
-            self.vs.lock().remove_pending_output(number);
-        }
-        result.map(Some)
-    }
-
-    /// Writes every entry of `it` to table `number`. Requires: `number` is a pending output
-    /// and `it` yields at least one entry.
-    fn build_table(&self, number: u64, it: &mut dyn InternalIter) -> Result<FileMeta> {
-        let mut b = self.create_table(number)?;
         while let Some(e) = it.next_entry()? {
             b.add(&e.key, &e.value)?;
         }
-        self.seal_table(number, b)
+        self.seal_table(number, b).map(Some)
     }
 
-    /// Creates table file `number` and announces it. Requires: `number` is a pending output
-    /// (L7), unless a mutant says otherwise.
-    pub(crate) fn create_table(&self, number: u64) -> Result<TableBuilder> {
+    /// Starts a new table: takes a file number, registers it as a pending output *before* the
+    /// file exists (L7) and pushes it to `pending` (the numbers the caller must release when
+    /// its job installs or fails), creates the file and announces it. Every flush and
+    /// compaction output starts here.
+    pub(crate) fn new_table(&self, pending: &mut Vec<u64>) -> Result<(u64, TableBuilder)> {
+        let number = {
+            let mut st = self.vs.lock();
+            let n = st.new_file_number();
+            if self.vs.options().mutated(Mutant::OutputNotPending) {
+                // Mutant M24: the output is never registered, so GC may delete it while written.
+            } else {
+                st.add_pending_output(n);
+                pending.push(n);
+            }
+            n
+        };
         let path = filename::path(self.vs.dir(), FileKind::Table, number);
         let b = TableBuilder::create(&*self.vs.env().fs, &path, self.opts.block_size)?;
         self.vs.env().emit(|| Event::FileCreated {
             kind: FileKind::Table,
             number,
         });
-        Ok(b)
+        Ok((number, b))
     }
 
     /// Finishes and syncs table `number`, then reads it back: it must open (footer, index and
     /// filter checksums) and have exactly the size written. Only then may an edit name it.
     pub(crate) fn seal_table(&self, number: u64, mut b: TableBuilder) -> Result<FileMeta> {
         let t = b.finish()?;
-        if !self.vs.options().mutated(Mutant::TableNotSynced) {
+        if self.vs.options().mutated(Mutant::TableNotSynced) {
+            // Durability mutant: the table is named by the MANIFEST with its data unsynced.
+        } else {
             b.sync()?;
         }
         drop(b);

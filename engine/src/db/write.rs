@@ -83,9 +83,7 @@ impl<R: Runtime> DbInner<R> {
         self.make_room_for_write(&mut wal, false)?;
         let (first, mem) = {
             let st = self.vs.lock();
-            if let Some(e) = st.bg_error() {
-                return Err(Error::Background(e.to_string()));
-            }
+            st.check_bg_error()?;
             (st.last_sequence() + 1, st.ext.mem.clone())
         };
         let last = first + batch.len() as u64 - 1;
@@ -93,19 +91,16 @@ impl<R: Runtime> DbInner<R> {
         let w = wal.as_mut().ok_or(Error::Closed)?;
         let logged = w.add_record(&batch.encode(first)).and_then(|()| {
             if wo.sync {
-                w.sync()
-            } else if self.vs.options().mutated(Mutant::WalNotFlushedBeforeAck) {
-                Ok(()) // mutant: the record stays in the process's buffer
+                return w.sync();
+            }
+            if self.vs.options().mutated(Mutant::WalNotFlushedBeforeAck) {
+                Ok(()) // durability mutant: the record stays in the process's buffer
             } else {
                 w.flush() // to the OS: survives a process crash (LevelDB's Flush after AddRecord)
             }
         });
-        if let Err(e) = logged {
-            // The WAL may hold part of the record: nothing more may be written to it.
-            let mut st = self.vs.lock();
-            self.vs.record_bg_error(&mut st, e.to_string());
-            return Err(e);
-        }
+        // On failure the WAL may hold part of the record: nothing more may be written to it.
+        self.latch(logged)?;
         if self.vs.options().mutated(Mutant::SequencePublishedBeforeInsert) {
             self.vs.lock().set_last_sequence(last);
         }
@@ -121,10 +116,8 @@ impl<R: Runtime> DbInner<R> {
     /// `force` is set and it is not empty). Requires: `wal` is the locked writer.
     pub(crate) fn make_room_for_write(&self, wal: &mut Option<LogWriter>, force: bool) -> Result<()> {
         loop {
-            let mut st = self.vs.lock();
-            if let Some(e) = st.bg_error() {
-                return Err(Error::Background(e.to_string()));
-            }
+            let st = self.vs.lock();
+            st.check_bg_error()?;
             let threaded = self.opts.background == Background::Thread;
             if threaded && st.current().files(0).len() >= self.opts.l0_stop_writes_trigger && !st.ext.shutting_down {
                 drop(self.vs.wait(st));
@@ -144,9 +137,8 @@ impl<R: Runtime> DbInner<R> {
                 }
                 continue;
             }
-            let number = st.new_file_number();
             drop(st);
-            let new_wal = self.create_wal(number)?;
+            let (number, new_wal) = self.new_wal()?;
             if let Some(old) = wal.as_mut() {
                 // The old WAL is complete; make it durable before its memtable is frozen.
                 old.sync()?;
@@ -162,10 +154,12 @@ impl<R: Runtime> DbInner<R> {
         }
     }
 
-    /// Creates WAL `number` and makes its directory entry durable, so synced records in it
-    /// survive a power loss even before a MANIFEST edit names it. Requires: `number` is fresh
-    /// and at least the current log number (GC keeps it).
-    pub(crate) fn create_wal(&self, number: u64) -> Result<LogWriter> {
+    /// Starts a new WAL: takes a file number (above the current log number, so GC keeps the
+    /// file), creates and announces it, and makes its directory entry durable, so synced
+    /// records in it survive a power loss even before a MANIFEST edit names it. Every WAL
+    /// starts here.
+    pub(crate) fn new_wal(&self) -> Result<(u64, LogWriter)> {
+        let number = self.vs.lock().new_file_number();
         let (fs, dir) = (&*self.vs.env().fs, self.vs.dir());
         let path = filename::path(dir, FileKind::Log, number);
         let wal = LogWriter::create(fs, &path)?;
@@ -173,9 +167,11 @@ impl<R: Runtime> DbInner<R> {
             kind: FileKind::Log,
             number,
         });
-        if !self.vs.options().mutated(Mutant::NewWalNotDirSynced) {
+        if self.vs.options().mutated(Mutant::NewWalNotDirSynced) {
+            // Durability mutant: the new WAL's name is never made durable.
+        } else {
             fs.sync_dir(dir).at(dir)?;
         }
-        Ok(wal)
+        Ok((number, wal))
     }
 }

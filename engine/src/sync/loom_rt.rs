@@ -12,6 +12,7 @@ pub struct Loom;
 impl_runtime!(
     Loom,
     "loom",
+    checked = true,
     sync = loom::sync,
     atomic = loom::sync::atomic,
     thread = loom::thread,

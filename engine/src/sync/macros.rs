@@ -7,12 +7,13 @@
 /// a `thread` module and an `Arc` type, each given as a path.
 macro_rules! impl_runtime {
     (
-        $ty:ty, $name:literal,
+        $ty:ty, $name:literal, checked = $checked:literal,
         sync = $($sync:ident)::+, atomic = $($atomic:ident)::+,
         thread = $($thread:ident)::+, arc = $($arc:ident)::+, track = $($track:ident)::+
     ) => {
         impl $crate::sync::Runtime for $ty {
             const NAME: &'static str = $name;
+            const CHECKED: bool = $checked;
             type RawTrack = $($track)::+;
             type RawMutex<T: Send> = $($sync)::+::Mutex<T>;
             type Guard<'a, T: Send + 'a> = $($sync)::+::MutexGuard<'a, T>;

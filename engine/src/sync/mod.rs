@@ -42,6 +42,9 @@ pub use std::sync::atomic::Ordering;
 pub trait Runtime: Copy + Default + fmt::Debug + Send + Sync + 'static {
     /// Short name used in reports ("std", "loom", "shuttle").
     const NAME: &'static str;
+    /// True under a model checker (loom, shuttle): threads are the checker's coroutines, and
+    /// a thread that unwinds must not touch the checker's primitives again.
+    const CHECKED: bool;
 
     /// A mutual-exclusion lock.
     type RawMutex<T: Send>: Send + Sync;

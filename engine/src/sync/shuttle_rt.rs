@@ -2,6 +2,9 @@
 //!
 //! Only usable inside a shuttle runner. Every atomic runs as SeqCst and `Arc` is `std`'s (its
 //! clones are not scheduling points), so shuttle finds interleaving bugs, never ordering bugs.
+//! `shuttle::sync::Arc` is a re-export of `std::sync::Arc`, which `engine/clippy.toml` bans
+//! elsewhere; that one type is allowed here.
+#![allow(clippy::disallowed_types)]
 
 use super::macros::impl_runtime;
 
@@ -12,6 +15,7 @@ pub struct Shuttle;
 impl_runtime!(
     Shuttle,
     "shuttle",
+    checked = true,
     sync = shuttle::sync,
     atomic = shuttle::sync::atomic,
     thread = shuttle::thread,

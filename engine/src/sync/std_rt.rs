@@ -1,4 +1,8 @@
 //! The production runtime: `std::sync` and OS threads.
+//!
+//! The one place outside tests where the engine names `std::sync` and `std::thread`: the
+//! disallowed lists in `engine/clippy.toml` are lifted here, and only here.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 use super::macros::impl_runtime;
 
@@ -9,6 +13,7 @@ pub struct Std;
 impl_runtime!(
     Std,
     "std",
+    checked = false,
     sync = std::sync,
     atomic = std::sync::atomic,
     thread = std::thread,

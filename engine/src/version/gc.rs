@@ -6,6 +6,7 @@
 //! for RocksDB #3573). Nothing is collected after a background error (L8).
 
 use super::set::{Locked, Shared};
+use super::Version;
 use crate::events::{Event, FileKind};
 use crate::filename;
 use crate::mutants::Mutant;
@@ -17,8 +18,12 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
     /// Version. Requires: state lock held (`st` is its guard).
     fn live_set(&self, st: &Locked<R, X>) -> BTreeSet<u64> {
         let mut live: BTreeSet<u64> = st.pending_outputs.clone();
-        let current_only = self.opts.mutated(Mutant::GcLiveSetFromCurrentOnly);
-        for v in st.live.values().filter(|v| !current_only || v.id == st.current.id) {
+        let versions: Vec<&R::Arc<Version<R>>> = if self.opts.mutated(Mutant::GcLiveSetFromCurrentOnly) {
+            vec![&st.current] // mutant M26: Versions that readers pin are ignored
+        } else {
+            st.live.values().collect()
+        };
+        for v in versions {
             live.extend(v.levels().iter().flatten().map(|f| f.number));
         }
         debug_assert!(st.live.contains_key(&st.current.id), "current is always live");
@@ -41,9 +46,14 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
             if keep {
                 continue;
             }
-            // A file another pass is already unlinking is skipped (mutant M19 skips the check).
+            // A file another pass is already unlinking is skipped.
             let fresh = st.purging.insert((kind, number));
-            if fresh || self.opts.mutated(Mutant::GcSkipsPurgingFilter) {
+            let delete = if self.opts.mutated(Mutant::GcSkipsPurgingFilter) {
+                true // mutant M19: two passes both delete it
+            } else {
+                fresh
+            };
+            if delete {
                 doomed.push((kind, number));
             }
         }

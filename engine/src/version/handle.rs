@@ -61,17 +61,21 @@ impl<R: Runtime, X: Send + 'static> Clone for VersionRef<R, X> {
 
 impl<R: Runtime, X: Send + 'static> Drop for VersionRef<R, X> {
     fn drop(&mut self) {
-        if crate::sync::panicking() {
-            // A failing thread unwinds with the state lock possibly held: leak the reference
-            // rather than lock (or, under loom, touch a poisoned primitive) and abort.
+        if R::CHECKED && crate::sync::panicking() {
+            // Under loom and shuttle an unwinding thread belongs to an execution that already
+            // failed, and touching the checker's primitives from it (a lock another panic
+            // poisoned, a cancelled coroutine) aborts the whole exploration: the reference is
+            // leaked instead. On std it is released as always, so a panic in user code (a
+            // closure holding an iterator, say) never pins files until reopen.
             return;
         }
-        let relaxed = self.shared.opts.mutated(Mutant::RelaxedUnref);
-        // Release: see the module doc. (Relaxed only under mutant M32.)
-        let old = self
-            .version
-            .refs
-            .fetch_sub(1, if relaxed { Ordering::Relaxed } else { Ordering::Release });
+        // Release: see the module doc.
+        let order = if self.shared.opts.mutated(Mutant::RelaxedUnref) {
+            Ordering::Relaxed // mutant M32: and no Acquire fence below
+        } else {
+            Ordering::Release
+        };
+        let old = self.version.refs.fetch_sub(1, order);
         assert!(
             old >= 1,
             "Version {} unreferenced more often than referenced",
@@ -80,7 +84,7 @@ impl<R: Runtime, X: Send + 'static> Drop for VersionRef<R, X> {
         let id = self.version.id;
         self.shared.env.emit(|| Event::VersionUnref { id, refs: old - 1 });
         if old == 1 {
-            if !relaxed {
+            if order == Ordering::Release {
                 fence::<R>(Ordering::Acquire);
             }
             // Teardown: every use through any reference must happen-before this.

@@ -4,8 +4,8 @@
 //! `current + VersionEdit` (see `builder`) and never modified (L1). The [`VersionSet`] makes a
 //! new Version `current` only under the state lock, after its edit is durable in the MANIFEST
 //! (L4). Readers hold a [`VersionRef`]; a table file is deleted only when its number is in no
-//! live Version and not a pending output (L6, L7). Invariant numbers refer to
-//! `version-lifecycle.md` §9.
+//! live Version and not a pending output (L6, L7). Invariant numbers are defined in
+//! `docs/invariants.md`.
 
 mod builder;
 mod edit;

@@ -36,7 +36,7 @@ pub struct Locked<R: Runtime, X> {
     pub(crate) manifest_number: u64,
     next_version_id: u64,
     /// Set once by the first failed background write; stops GC and writes (L8).
-    pub(crate) bg_error: Option<String>,
+    pub(crate) bg_error: Option<Error>,
     /// The embedder's state.
     pub ext: X,
 }
@@ -74,6 +74,14 @@ impl<R: Runtime, X> Locked<R, X> {
             "file {number} was not a pending output"
         );
     }
+    /// Releases every pending output in `numbers` (a job's own, see `DbInner::new_table`) and
+    /// empties it. Requires: each is a pending output, and is listed by `current` or its job
+    /// failed.
+    pub fn release_pending_outputs(&mut self, numbers: &mut Vec<u64>) {
+        for n in numbers.drain(..) {
+            self.remove_pending_output(n);
+        }
+    }
     /// The last sequence number visible to new readers.
     pub fn last_sequence(&self) -> u64 {
         self.last_sequence
@@ -92,8 +100,16 @@ impl<R: Runtime, X> Locked<R, X> {
         &self.current
     }
     /// The latched background error, if any.
-    pub fn bg_error(&self) -> Option<&str> {
-        self.bg_error.as_deref()
+    pub fn bg_error(&self) -> Option<&Error> {
+        self.bg_error.as_ref()
+    }
+    /// `Err(Error::Background(..))` if a background error is latched (L8): every write, flush
+    /// and MANIFEST edit stops here until reopen.
+    pub fn check_bg_error(&self) -> Result<()> {
+        match &self.bg_error {
+            Some(e) => Err(Error::Background(Box::new(e.duplicate()))),
+            None => Ok(()),
+        }
     }
     /// WALs older than this are obsolete.
     pub fn log_number(&self) -> u64 {
@@ -235,9 +251,7 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
         let mut manifest = self.shared.manifest.lock();
         let (levels, new_manifest, snapshot) = {
             let mut st = self.shared.lock();
-            if let Some(e) = &st.bg_error {
-                return Err(Error::Background(e.clone()));
-            }
+            st.check_bg_error()?;
             let new_manifest = manifest.is_none().then(|| {
                 let n = st.new_file_number();
                 st.add_pending_output(n); // protects MANIFEST-n and n.dbtmp from GC
@@ -267,12 +281,8 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
             st.remove_pending_output(n);
         }
         if let Err(e) = io {
-            let msg = e.to_string();
-            st.bg_error.get_or_insert_with(|| msg.clone());
-            self.shared.env.emit(|| Event::BackgroundError { message: msg });
+            self.record_bg_error(&mut st, &e);
             *manifest = None;
-            drop(st);
-            self.shared.cv.notify_all();
             return Err(e);
         }
         let id = st.next_version_id;
@@ -320,16 +330,18 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
         w.add_record(&edit.encode())?;
         // Every file the edit names (tables, the new WAL, the MANIFEST itself) must have a
         // durable name before a durable MANIFEST names it (LevelDB's SyncDirIfManifest).
-        if !self.shared.opts.mutated(Mutant::NoDirSyncBeforeManifest) {
+        if self.shared.opts.mutated(Mutant::NoDirSyncBeforeManifest) {
+            // Durability mutant: the MANIFEST may name files whose names are not yet durable.
+        } else {
             fs.sync_dir(dir).at(dir)?;
         }
         w.sync()?;
-        match new_manifest {
-            Some(n) if self.shared.opts.mutated(Mutant::CurrentWrittenInPlace) => {
+        if let Some(n) = new_manifest {
+            if self.shared.opts.mutated(Mutant::CurrentWrittenInPlace) {
                 crate::mutants::write_current_in_place(fs, dir, n)?;
+            } else {
+                manifest::set_current_file(fs, dir, n)?;
             }
-            Some(n) => manifest::set_current_file(fs, dir, n)?,
-            None => {}
         }
         Ok(())
     }
@@ -339,13 +351,15 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
         self.shared.remove_obsolete_files()
     }
 
-    /// Latches a background error (L8). Requires: `st` is this set's state guard.
-    pub fn record_bg_error(&self, st: &mut Locked<R, X>, message: String) {
+    /// Latches `error` as the background error (L8), once: the first error is kept, and
+    /// announced once. Wakes every waiter (they recheck and see it). The one latch: every
+    /// path that stops the database goes through here. Requires: `st` is this set's state guard.
+    pub fn record_bg_error(&self, st: &mut Locked<R, X>, error: &Error) {
         if st.bg_error.is_none() {
             self.shared.env.emit(|| Event::BackgroundError {
-                message: message.clone(),
+                message: error.to_string(),
             });
-            st.bg_error = Some(message);
+            st.bg_error = Some(error.duplicate());
         }
         self.shared.cv.notify_all();
     }

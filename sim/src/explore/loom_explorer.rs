@@ -21,7 +21,7 @@ pub(super) fn run<M: Model>(budget: &Budget, model: &M, world: &World, checkpoin
     b.preemption_bound = budget.preemption_bound;
     b.max_branches = MAX_BRANCHES;
     // loom stops when its 1-based counter reaches the maximum, so N executions need N + 1.
-    b.max_permutations = Some(if checkpoint.is_some() { 1 } else { budget.iterations } + 1);
+    b.max_permutations = Some(if checkpoint.is_some() { 1 } else { budget.iterations }.saturating_add(1));
     // Interval 1: the budget is checked before every execution, and the checkpoint file always
     // holds the path of the execution about to run, so after a failure it names the failing one.
     b.checkpoint_interval = 1;

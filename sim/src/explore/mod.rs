@@ -8,16 +8,16 @@
 //!   rarely replay).
 //! - `crash`: runs the workload once sequentially and then under seeded random shuttle
 //!   schedules, recording a crash point at every file operation, and recovers from each
-//!   ([`crate::crash`]).
+//!   (the crash oracle in `models::crash`).
 
 mod crash_explorer;
 mod loom_explorer;
 pub mod schedule;
 mod shuttle_explorer;
 
-use crate::body;
+pub use shuttle_explorer::config as shuttle_config;
+
 use crate::fs::durability::CrashModel;
-use crate::scenario::workload::Plan;
 use crate::scenario::ExplorerBudgets;
 use crate::world::{TraceEvent, Violation, World};
 use engine::sync::Runtime;
@@ -168,7 +168,7 @@ pub struct ReplayInput {
 }
 
 /// What the explorers run: one execution on any runtime, reporting into a [`World`], written
-/// once. A scenario's [`Plan`] is one; the kernel model ([`crate::kernel`]) is another.
+/// once. The `models` crate has two: a scenario's plan and the kernel model.
 pub trait Model: Clone + Send + Sync + 'static {
     /// Seeds the randomized schedulers.
     fn seed(&self) -> u64;
@@ -180,23 +180,6 @@ pub trait Model: Clone + Send + Sync + 'static {
     fn crashing(&self, points: usize, sequential: bool, only: Option<(CrashModel, u64)>) -> Option<Self> {
         let _ = (points, sequential, only);
         None
-    }
-}
-
-impl Model for Plan {
-    fn seed(&self) -> u64 {
-        self.seed
-    }
-    fn execute<R: Runtime>(&self, world: &World) {
-        body::execute::<R>(self, world)
-    }
-    fn crashing(&self, points: usize, sequential: bool, only: Option<(CrashModel, u64)>) -> Option<Self> {
-        let plan = Plan {
-            crash_points: Some(points),
-            crash_only: only,
-            ..self.clone()
-        };
-        Some(if sequential { plan.sequential() } else { plan })
     }
 }
 
@@ -237,7 +220,7 @@ pub fn run<M: Model>(
 /// prints every failing execution). Both are installed first, here, so that swapping hooks
 /// later never loses the generator's: without it every loom thread exit prints a message (and,
 /// with RUST_BACKTRACE set, a backtrace), which made later loom runs ten times slower.
-pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> T {
+pub fn quietly<T>(f: impl FnOnce() -> T) -> T {
     static EXPLORING: std::sync::Mutex<()> = std::sync::Mutex::new(());
     static HOOKS: std::sync::Once = std::sync::Once::new();
     let _one_at_a_time = EXPLORING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

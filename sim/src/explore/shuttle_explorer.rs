@@ -9,7 +9,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 /// Stack per shuttle task: engine code runs deeper than shuttle's 60 KiB default.
 const STACK_SIZE: usize = 1 << 20;
 
-fn config() -> shuttle::Config {
+/// The shuttle configuration every explorer (and the harness benchmark) runs with.
+pub fn config() -> shuttle::Config {
     let mut c = shuttle::Config::new();
     c.stack_size = STACK_SIZE;
     c.failure_persistence = shuttle::FailurePersistence::None;

@@ -7,7 +7,7 @@
 //! a point stores lengths, not bytes; [`SimFs::crash_images`] cuts the final contents back to
 //! them after the execution.
 //!
-//! The crash models (crash-consistency section 4, restated):
+//! The crash models (the README's "Durability" contract, per failure):
 //! - `process`: every byte handed to the OS survives, and every name; bytes still in a
 //!   handle's buffer inside the process do not;
 //! - `power`: only synced bytes survive, and only names made durable by a directory sync

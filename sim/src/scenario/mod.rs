@@ -7,7 +7,6 @@
 //! role cannot perform are rejected while parsing, with the file, line, column and field.
 
 mod config;
-pub mod workload;
 
 pub use config::{
     EngineConfig, ExplorerBudgets, LoomBudget, OpKind, PctBudget, Role, Scenario, ThreadConfig, WorkloadConfig,
@@ -16,43 +15,9 @@ pub use config::{
 use std::fmt;
 use std::path::Path;
 
-/// Scenarios compiled into the binary: `(file name, contents)`.
-pub const EMBEDDED: [(&str, &str); 10] = [
-    (
-        "readers-vs-compaction.json",
-        include_str!("../../../scenarios/readers-vs-compaction.json"),
-    ),
-    (
-        "iterators-across-compactions.json",
-        include_str!("../../../scenarios/iterators-across-compactions.json"),
-    ),
-    ("snapshots.json", include_str!("../../../scenarios/snapshots.json")),
-    (
-        "flush-compaction-writers.json",
-        include_str!("../../../scenarios/flush-compaction-writers.json"),
-    ),
-    (
-        "gc-vs-pinned-reader.json",
-        include_str!("../../../scenarios/gc-vs-pinned-reader.json"),
-    ),
-    ("deep-levels.json", include_str!("../../../scenarios/deep-levels.json")),
-    (
-        "get-races-flush.json",
-        include_str!("../../../scenarios/get-races-flush.json"),
-    ),
-    (
-        "gc-races-flush.json",
-        include_str!("../../../scenarios/gc-races-flush.json"),
-    ),
-    (
-        "snapshot-splits.json",
-        include_str!("../../../scenarios/snapshot-splits.json"),
-    ),
-    (
-        "reader-vs-flush.json",
-        include_str!("../../../scenarios/reader-vs-flush.json"),
-    ),
-];
+/// Scenarios compiled into the binary: `(file name, contents)`, one per `scenarios/*.json`,
+/// found by the build script (`sim/build.rs`) in file-name order, so a new file is never skipped.
+pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_scenarios.rs"));
 
 /// Why a scenario was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,14 +66,14 @@ impl Scenario {
                 column: 0,
                 message: format!("cannot read: {e}"),
             })?;
-            return Scenario::parse(spec, &text);
+            return Scenario::parse(spec, &text)?.named_like(spec);
         }
         let wanted = spec.rsplit('/').next().unwrap_or(spec).trim_end_matches(".json");
         match EMBEDDED
             .iter()
             .find(|(name, _)| name.trim_end_matches(".json") == wanted)
         {
-            Some((name, text)) => Scenario::parse(&format!("scenarios/{name}"), text),
+            Some((name, text)) => Scenario::parse(&format!("scenarios/{name}"), text)?.named_like(name),
             None => Err(ScenarioError {
                 file: spec.to_string(),
                 line: 0,
@@ -118,12 +83,32 @@ impl Scenario {
         }
     }
 
+    /// `self`, if its `name` is the stem of `file` (a scenario has one identity); an error
+    /// naming both otherwise.
+    fn named_like(self, file: &str) -> Result<Scenario, ScenarioError> {
+        let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or(file);
+        if self.name == stem {
+            return Ok(self);
+        }
+        Err(ScenarioError {
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "field `name` is {:?} but the file is named {stem:?}.json: they must match",
+                self.name
+            ),
+        })
+    }
+
     /// Every embedded scenario, parsed.
     pub fn embedded() -> Vec<Scenario> {
         EMBEDDED
             .iter()
             .map(|(name, text)| {
-                Scenario::parse(name, text).unwrap_or_else(|e| panic!("embedded scenario is invalid: {e}"))
+                Scenario::parse(name, text)
+                    .and_then(|s| s.named_like(name))
+                    .unwrap_or_else(|e| panic!("embedded scenario is invalid: {e}"))
             })
             .collect()
     }

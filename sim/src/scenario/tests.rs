@@ -7,6 +7,37 @@ fn every_embedded_scenario_parses() {
     assert_eq!(Scenario::embedded().len(), EMBEDDED.len());
 }
 
+/// The build script embeds every `scenarios/*.json`, so a new file cannot be skipped.
+#[test]
+fn every_scenario_file_is_embedded() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .expect("scenarios/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<String> = EMBEDDED.iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(embedded, on_disk);
+    assert!(embedded.len() >= 10, "the shipped scenarios are all there");
+}
+
+#[test]
+fn a_scenario_file_must_carry_its_own_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tmp = dir.path();
+    let file = tmp.join("y.json");
+    std::fs::write(&file, GOOD).expect("write");
+    let e = Scenario::load(file.to_str().expect("UTF-8")).expect_err("name x in y.json");
+    assert!(
+        e.message
+            .contains(r#"field `name` is "x" but the file is named "y".json"#),
+        "{e}"
+    );
+    std::fs::write(tmp.join("x.json"), GOOD).expect("write");
+    Scenario::load(tmp.join("x.json").to_str().expect("UTF-8")).expect("name matches");
+}
+
 fn err(text: &str) -> ScenarioError {
     Scenario::parse("bad.json", text).expect_err("must be rejected")
 }
@@ -51,16 +82,4 @@ fn bad_scenarios_name_file_line_column_and_field() {
     let e = err("{ \"name\": ");
     assert!(e.line == 1 && e.message.contains("EOF"), "{e}");
     assert!(e.to_string().starts_with("bad.json:1:"), "{e}");
-}
-
-#[test]
-fn the_same_seed_gives_the_same_operations() {
-    let s = &Scenario::embedded()[0];
-    let (a, b) = (
-        workload::Plan::generate(s, 7, None),
-        workload::Plan::generate(s, 7, None),
-    );
-    assert_eq!(a.setup, b.setup);
-    assert_eq!(a.threads, b.threads);
-    assert_ne!(a.threads, workload::Plan::generate(s, 8, None).threads);
 }

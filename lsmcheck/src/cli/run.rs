@@ -1,12 +1,12 @@
 //! `lsmcheck run` and `lsmcheck replay`.
 
 use super::{bad_input, Select};
-use crate::explore::{self, Budget, Explorer, Outcome, ReplayInput};
-use crate::fs::durability::CrashModel;
-use crate::report::{Body, Build, Report, Run, Timing, Verdict, FORMAT};
-use crate::scenario::workload::Plan;
-use crate::scenario::{Scenario, EMBEDDED};
 use engine::mutants::Mutant;
+use models::workload::Plan;
+use sim::explore::{self, Budget, Explorer, Outcome, ReplayInput};
+use sim::fs::durability::CrashModel;
+use sim::report::{Body, Build, Report, Run, Timing, Verdict, FORMAT};
+use sim::scenario::{Scenario, EMBEDDED};
 use std::path::Path;
 use std::time::Instant;
 
@@ -215,7 +215,7 @@ fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: Option<&Path>) -
 /// (*passed*: the bug is gone) 0.
 const DIVERGED: u8 = 3;
 
-fn judge(outcome: &Outcome, expected: Option<&crate::world::Violation>) -> u8 {
+fn judge(outcome: &Outcome, expected: Option<&sim::world::Violation>) -> u8 {
     let found = outcome.failure.as_ref();
     if let (Some(f), Some(want)) = (found, expected) {
         if f.violation == *want {
@@ -297,7 +297,7 @@ pub(super) fn replay(
         let mutant = run.mutant.as_deref().and_then(Mutant::from_name);
         let plan = Plan::generate(&scenario, run.seed, mutant);
         let crash_point = match &run.violation {
-            Some(crate::world::Violation::CrashRecovery { model, point, .. }) => {
+            Some(sim::world::Violation::CrashRecovery { model, point, .. }) => {
                 CrashModel::from_name(model).map(|m| (m, *point))
             }
             _ => None,

@@ -1,10 +1,14 @@
 //! Turning a scenario and a seed into concrete operations, deterministically (ChaCha8).
 
-use super::{OpKind, Role, Scenario};
 use engine::mutants::Mutant;
+use engine::sync::Runtime;
 use engine::{Background, Options};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use sim::explore::Model;
+use sim::fs::durability::CrashModel;
+use sim::scenario::{OpKind, Role, Scenario};
+use sim::world::World;
 
 /// One concrete operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,12 +53,12 @@ pub struct Plan {
     /// The injected bug, if any.
     pub mutant: Option<Mutant>,
     /// Oracles switched off (an ablation experiment; normally empty).
-    pub disabled_oracles: Vec<crate::world::Oracle>,
+    pub disabled_oracles: Vec<sim::world::Oracle>,
     /// Set by the crash explorer: record crash points, and after the execution recover from
     /// at most this many per crash model.
     pub crash_points: Option<usize>,
     /// A crash replay: recover from this one crash state (model, 1-based point) only.
-    pub crash_only: Option<(crate::fs::durability::CrashModel, u64)>,
+    pub crash_only: Option<(sim::fs::durability::CrashModel, u64)>,
 }
 
 impl Plan {
@@ -115,7 +119,7 @@ impl Plan {
     }
 
     /// The same plan with `oracles` switched off (an ablation experiment).
-    pub fn without(mut self, oracles: &[crate::world::Oracle]) -> Plan {
+    pub fn without(mut self, oracles: &[sim::world::Oracle]) -> Plan {
         self.disabled_oracles = oracles.to_vec();
         self
     }
@@ -213,5 +217,22 @@ impl Gen {
             OpKind::Compact => Op::Compact,
             OpKind::Gc => Op::Gc,
         }
+    }
+}
+
+impl Model for Plan {
+    fn seed(&self) -> u64 {
+        self.seed
+    }
+    fn execute<R: Runtime>(&self, world: &World) {
+        crate::body::execute::<R>(self, world)
+    }
+    fn crashing(&self, points: usize, sequential: bool, only: Option<(CrashModel, u64)>) -> Option<Self> {
+        let plan = Plan {
+            crash_points: Some(points),
+            crash_only: only,
+            ..self.clone()
+        };
+        Some(if sequential { plan.sequential() } else { plan })
     }
 }

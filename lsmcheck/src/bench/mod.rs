@@ -3,7 +3,7 @@
 //! Two measurements, both side by side in one process:
 //! - **Throughput** (executions per second) per explorer: the raw model ([`raw`], written
 //!   directly against loom's or shuttle's primitives, run by their own schedulers) against the
-//!   kernel model ([`crate::kernel`]: the engine's `VersionSet` on `SimFs` with the ledger and
+//!   kernel model ([`models::kernel`]: the engine's `VersionSet` on `SimFs` with the ledger and
 //!   oracles, run through our explorers, recording scheduler and checkpoints included). Runs
 //!   alternate raw/ours, ours/raw, … and the medians are compared.
 //! - **Exhaustive loom time** of both models (two readers, a compactor, GC) with preemption
@@ -15,12 +15,14 @@
 
 mod machine;
 pub mod raw;
+mod render;
 
-use crate::explore::schedule::{Recording, Steps};
-use crate::explore::{self, Budget, Explorer};
-use crate::kernel::KernelModel;
+use models::kernel::KernelModel;
+use render::{print_tables, show_bound};
 use serde::Serialize;
 use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler};
+use sim::explore::schedule::{Recording, Steps};
+use sim::explore::{self, Budget, Explorer};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -137,16 +139,13 @@ impl SchedulingPoints {
         fn one(f: impl Fn() + Send + Sync + 'static) -> usize {
             let steps = Steps::default();
             let recording = Recording::new(RandomScheduler::new_from_seed(0, 1), steps.clone());
-            let mut config = shuttle::Config::new();
-            config.silence_warnings = true;
-            config.stack_size = 1 << 20;
-            shuttle::Runner::new(recording, config).run(f);
+            shuttle::Runner::new(recording, explore::shuttle_config()).run(f);
             steps.len()
         }
-        let world = crate::world::World::new();
+        let world = sim::world::World::new();
         SchedulingPoints {
             raw: one(|| raw::on_shuttle::execute(READERS)),
-            ours: one(move || crate::kernel::execute::<engine::sync::Shuttle>(&world, None, READERS)),
+            ours: one(move || models::kernel::execute::<engine::sync::Shuttle>(&world, None, READERS)),
         }
     }
 }
@@ -226,10 +225,6 @@ pub fn harness(settings: &Settings, out: &Path) -> u8 {
     }
 }
 
-fn show_bound(bound: Option<usize>) -> String {
-    bound.map_or("none".into(), |b| b.to_string())
-}
-
 fn measure_throughput(explorer: Explorer, s: &Settings) -> Throughput {
     let (mut raw, mut ours) = (Vec::new(), Vec::new());
     let (mut raw_n, mut ours_n) = (0, 0);
@@ -289,23 +284,23 @@ fn run_ours(explorer: Explorer, s: &Settings, seed: u64) -> u64 {
     outcome.executions
 }
 
-/// The raw model under loom's or shuttle's own runner; returns the executions run.
-fn run_raw(explorer: Explorer, s: &Settings, seed: u64) -> u64 {
+/// `f`, counting its executions, and the counter (read after the explorer returns).
+fn counted(f: impl Fn() + Send + Sync + 'static) -> (Arc<AtomicU64>, impl Fn() + Send + Sync + 'static) {
     let n = Arc::new(AtomicU64::new(0));
     let count = n.clone();
+    let body = move || {
+        // Relaxed: a counter read after the model returns, on the same OS thread.
+        count.fetch_add(1, Ordering::Relaxed);
+        f()
+    };
+    (n, body)
+}
+
+/// The raw model under loom's or shuttle's own runner; returns the executions run.
+fn run_raw(explorer: Explorer, s: &Settings, seed: u64) -> u64 {
     let iterations = s.iterations;
     let scheduler: Box<dyn Scheduler + Send> = match explorer {
-        Explorer::Loom => {
-            let mut b = loom::model::Builder::new();
-            b.preemption_bound = Some(s.loom_bound);
-            b.max_permutations = Some(iterations + 1); // loom's counter is 1-based
-            b.check(move || {
-                // Relaxed: a counter read after the model returns, on this OS thread.
-                count.fetch_add(1, Ordering::Relaxed);
-                raw::on_loom::execute(READERS);
-            });
-            return n.load(Ordering::Relaxed);
-        }
+        Explorer::Loom => return run_raw_loom(s),
         Explorer::ShuttleRandom => Box::new(RandomScheduler::new_from_seed(seed, iterations)),
         Explorer::ShuttlePct => Box::new(PctScheduler::new_from_seed(seed, PCT_DEPTH, iterations)),
         Explorer::ShuttleDfs => Box::new(DfsScheduler::new(Some(iterations), false)),
@@ -313,17 +308,21 @@ fn run_raw(explorer: Explorer, s: &Settings, seed: u64) -> u64 {
     };
     let mut config = shuttle::Config::new();
     config.silence_warnings = true; // the SeqCst-only warning, printed for every Runner
-    shuttle::Runner::new(scheduler, config).run(move || {
-        // Relaxed: as above.
-        count.fetch_add(1, Ordering::Relaxed);
-        raw::on_shuttle::execute(READERS);
-    });
+    let (n, body) = counted(|| raw::on_shuttle::execute(READERS));
+    shuttle::Runner::new(scheduler, config).run(body);
+    n.load(Ordering::Relaxed)
+}
+
+fn run_raw_loom(s: &Settings) -> u64 {
+    let mut b = loom::model::Builder::new();
+    b.preemption_bound = Some(s.loom_bound);
+    b.max_permutations = Some(s.iterations + 1); // loom's counter is 1-based
+    let (n, body) = counted(|| raw::on_loom::execute(READERS));
+    b.check(body);
     n.load(Ordering::Relaxed)
 }
 
 fn explore_exhaustively(model: &'static str, readers: usize, bound: Option<usize>, limit: Duration) -> Exhaustive {
-    let n = Arc::new(AtomicU64::new(0));
-    let count = n.clone();
     let mut b = loom::model::Builder::new();
     b.preemption_bound = bound;
     b.max_branches = MAX_BRANCHES;
@@ -332,18 +331,16 @@ fn explore_exhaustively(model: &'static str, readers: usize, bound: Option<usize
     // loom checks its time limit only every `checkpoint_interval` executions (20,000 by default).
     b.checkpoint_interval = 100;
     let start = Instant::now();
-    if model == "raw" {
-        b.check(move || {
-            count.fetch_add(1, Ordering::Relaxed); // Relaxed: as in run_raw
-            raw::on_loom::execute(readers);
-        });
+    let n = if model == "raw" {
+        let (n, body) = counted(move || raw::on_loom::execute(readers));
+        b.check(body);
+        n
     } else {
-        let world = crate::world::World::new();
-        b.check(move || {
-            count.fetch_add(1, Ordering::Relaxed);
-            crate::kernel::execute::<engine::sync::Loom>(&world, None, readers);
-        });
-    }
+        let world = sim::world::World::new();
+        let (n, body) = counted(move || models::kernel::execute::<engine::sync::Loom>(&world, None, readers));
+        b.check(body);
+        n
+    };
     let seconds = start.elapsed().as_secs_f64();
     Exhaustive {
         model,
@@ -360,47 +357,4 @@ fn median(v: &[f64]) -> f64 {
     let mut v = v.to_vec();
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
-}
-
-fn print_tables(r: &HarnessReport) {
-    println!(
-        "\nharness benchmark, {} ({} CPUs, {}), median of {} runs\n",
-        &r.date[..10],
-        r.machine.cpus,
-        r.machine.cpu_model,
-        r.runs
-    );
-    let p = &r.scheduling_points;
-    println!(
-        "scheduling points per execution (shuttle): raw {}, ours {}\n",
-        p.raw, p.ours
-    );
-    println!("| explorer | raw exec/s | ours exec/s | ours/raw |");
-    println!("|---|---:|---:|---:|");
-    for t in &r.throughput {
-        let name = t.explorer;
-        let label = if name == "loom" {
-            format!("loom (bound {})", r.loom_bound)
-        } else {
-            name.to_string()
-        };
-        println!(
-            "| {label} | {:.0} | {:.0} | {:.2}x |",
-            t.raw_executions_per_second, t.ours_executions_per_second, t.ratio
-        );
-    }
-    if r.exhaustive.is_empty() {
-        return;
-    }
-    println!("\n| loom, exhaustive | raw executions | raw s | ours (kernel) executions | ours s |");
-    println!("|---|---:|---:|---:|---:|");
-    for pair in r.exhaustive.chunks(2) {
-        let cell = |e: &Exhaustive| {
-            let cut = if e.complete { "" } else { " (cut off)" };
-            (format!("{}{cut}", e.executions), format!("{:.1}", e.seconds))
-        };
-        let ((rn, rs), (kn, ks)) = (cell(&pair[0]), cell(&pair[1]));
-        let (readers, bound) = (pair[0].readers, show_bound(pair[0].preemption_bound));
-        println!("| {readers} reader(s), bound {bound} | {rn} | {rs} | {kn} | {ks} |");
-    }
 }

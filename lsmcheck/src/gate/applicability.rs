@@ -18,8 +18,8 @@
 //!   schedules; the interleaving and rule bugs are the other explorers' job, so it is not run
 //!   on them.
 
-use crate::explore::Explorer;
 use engine::mutants::Mutant;
+use sim::explore::Explorer;
 
 /// What kind of bug a mutant is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,15 +12,15 @@ pub mod applicability;
 mod matrix;
 mod render;
 
-use crate::explore::{self, Explorer, ReplayInput};
-use crate::report::{Build, Run, Verdict, FORMAT};
-use crate::scenario::workload::Plan;
-use crate::scenario::{Scenario, EMBEDDED};
-use crate::world::Oracle;
 use engine::mutants::Mutant;
 use indicatif::{ProgressBar, ProgressStyle};
-pub use matrix::{Cell, CellRun, Status};
+pub use matrix::{Cell, Status};
+use models::workload::Plan;
 use serde::Serialize;
+use sim::explore::{self, Explorer, ReplayInput};
+use sim::report::{Build, Run, Verdict, FORMAT};
+use sim::scenario::{Scenario, EMBEDDED};
+use sim::world::Oracle;
 use std::path::Path;
 use std::time::Instant;
 

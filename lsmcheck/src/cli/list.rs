@@ -1,8 +1,8 @@
 //! `lsmcheck list`.
 
-use crate::explore::Explorer;
-use crate::scenario::{Scenario, EMBEDDED};
 use engine::mutants::Mutant;
+use sim::explore::Explorer;
+use sim::scenario::{Scenario, EMBEDDED};
 
 pub(super) fn list() -> u8 {
     println!("scenarios (embedded; `lsmcheck run NAME`, or pass a path to your own):");

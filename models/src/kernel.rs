@@ -9,10 +9,7 @@
 //! engine's own [`VersionSet`], never a copy. The models crate's tests and `lsmcheck bench
 //! harness` run it.
 
-use crate::explore::Model;
-use crate::fs::SimFs;
 use crate::oracle;
-use crate::world::{World, WorldObserver};
 use engine::events::{Env, FileKind};
 use engine::filename;
 use engine::fs::Fs;
@@ -20,6 +17,9 @@ use engine::key::{InternalKey, Kind};
 use engine::mutants::Mutant;
 use engine::sync::{self, Runtime};
 use engine::version::{FileMeta, KernelOptions, VersionEdit, VersionSet};
+use sim::explore::Model;
+use sim::fs::SimFs;
+use sim::world::{World, WorldObserver};
 use std::path::Path;
 
 const DIR: &str = "/db";

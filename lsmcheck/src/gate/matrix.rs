@@ -1,11 +1,11 @@
 //! Kill-matrix cells: one mutant under one explorer, over every scenario and seed.
 
 use super::applicability::{not_applicable, runs as observable};
-use crate::explore::{self, Budget, Explorer, Failure, Outcome};
-use crate::scenario::workload::Plan;
-use crate::scenario::Scenario;
 use engine::mutants::Mutant;
+use models::workload::Plan;
 use serde::Serialize;
+use sim::explore::{self, Budget, Explorer, Failure, Outcome};
+use sim::scenario::Scenario;
 
 /// Crash states per crash model and execution in a crash cell: more than any shipped
 /// scenario's execution records, so every crash point is checked. Measured cost: the 8 crash
@@ -146,7 +146,7 @@ pub fn run_cell(
     scenarios: &[Scenario],
     names: &[String],
     budgets: &Budgets,
-    without: &[crate::world::Oracle],
+    without: &[sim::world::Oracle],
 ) -> (Cell, Option<FirstKill>) {
     let reason = not_applicable(m, explorer);
     if !observable(m, explorer) {
@@ -206,7 +206,7 @@ pub fn run_cell(
         seed: f.seed,
         execution: f.failure.execution,
         violation: format!("{}: {}", f.failure.violation.kind(), f.failure.violation),
-        replay: crate::report::replay_command(explorer, f.seed, Some(m.name()), &f.budget, &f.scenario, &f.failure),
+        replay: sim::report::replay_command(explorer, f.seed, Some(m.name()), &f.budget, &f.scenario, &f.failure),
     });
     let cell = Cell {
         explorer,

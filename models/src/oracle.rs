@@ -2,8 +2,8 @@
 //! state against the ghost ledger (O4, O7). The file-lifecycle oracles (O3, O5, O7 on deletes)
 //! fire as they happen, in `SimFs` and `WorldObserver`.
 
-use crate::world::{Query, Violation, World};
-use models::VersionedMap;
+use crate::reference::VersionedMap;
+use sim::world::{Query, Violation, World};
 use std::ops::Bound;
 
 fn show(rows: &[(Vec<u8>, Vec<u8>)]) -> String {

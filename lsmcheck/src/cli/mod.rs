@@ -171,7 +171,7 @@ pub fn main() -> ExitCode {
         } => {
             let parsed: Result<Vec<_>, _> = without
                 .iter()
-                .map(|n| crate::world::Oracle::from_name(n).ok_or_else(|| format!("unknown oracle `{n}`")))
+                .map(|n| sim::world::Oracle::from_name(n).ok_or_else(|| format!("unknown oracle `{n}`")))
                 .collect();
             match parsed {
                 Ok(oracles) => crate::gate::run(quick, &out_dir, &oracles),

@@ -1,7 +1,7 @@
 //! The gate's outputs: `gate.json`, `kill-matrix.md`, and the one-screen summary.
 
 use super::{GateReport, Status};
-use crate::explore::Explorer;
+use sim::explore::Explorer;
 use std::fmt::Write as _;
 use std::path::Path;
 

@@ -2,8 +2,8 @@
 //! switched off (the ablation experiment `lsmcheck gate --without-oracle …`, in miniature).
 
 use engine::mutants::Mutant;
+use models::workload::Plan;
 use sim::explore::{self, Explorer};
-use sim::scenario::workload::Plan;
 use sim::scenario::Scenario;
 use sim::world::Oracle;
 

@@ -1,7 +1,7 @@
 //! The crash oracle (O6): recover from every recorded crash point and check the durability
 //! contract.
 //!
-//! After an execution with crash recording on, every crash point (see [`crate::fs::durability`])
+//! After an execution with crash recording on, every crash point (see [`sim::fs::durability`])
 //! gives one surviving filesystem per crash model. Identical states (same files, same bytes, same
 //! acknowledged history) are recovered once. For each, the engine is opened on a fresh strict
 //! filesystem holding exactly those files, and:
@@ -16,16 +16,16 @@
 //! - a write after recovery survives a clean close and reopen.
 
 use crate::body::DIR;
-use crate::fs::durability::{CrashModel, CrashPoint, Image};
-use crate::fs::SimFs;
 use crate::oracle;
-use crate::scenario::workload::Plan;
-use crate::world::{Violation, World, WorldObserver};
+use crate::reference::VersionedMap;
+use crate::workload::Plan;
 use engine::events::{Env, FileKind};
 use engine::fs::Fs;
 use engine::sync::{Runtime, Std};
 use engine::Db;
-use models::VersionedMap;
+use sim::fs::durability::{CrashModel, CrashPoint, Image};
+use sim::fs::SimFs;
+use sim::world::{Violation, World, WorldObserver};
 use std::collections::BTreeSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Bound;
@@ -100,7 +100,7 @@ struct History {
 }
 
 impl History {
-    fn new(mut writes: Vec<crate::world::WriteRecord>) -> History {
+    fn new(mut writes: Vec<sim::world::WriteRecord>) -> History {
         writes.sort_by_key(|w| w.0);
         let mut model = VersionedMap::new();
         let mut boundaries = vec![0];

@@ -6,14 +6,14 @@
 //! reference model and the quiescent state against the ledger. All of it must be deterministic
 //! given the runtime's schedule: no clock, no OS randomness, no hash-ordered iteration.
 
-use crate::fs::SimFs;
 use crate::oracle;
-use crate::scenario::workload::{Op, Plan};
-use crate::world::{Query, ReadRecord, Violation, World, WorldObserver};
+use crate::workload::{Op, Plan};
 use engine::events::Env;
 use engine::fs::Fs;
 use engine::sync::{self, Runtime};
 use engine::{Db, DbIter, WriteBatch, WriteOptions};
+use sim::fs::SimFs;
+use sim::world::{Query, ReadRecord, Violation, World, WorldObserver};
 use std::path::Path;
 
 /// The database directory inside the simulated filesystem.
@@ -88,7 +88,7 @@ fn read_everything<R: Runtime>(db: &Db<R>, world: &World, plan: &Plan) {
     let mut none = 0;
     run_op::<R>(db, world, &Op::Scan(Vec::new(), vec![0xff]), plan, &mut none);
     for k in 0..plan.scenario.workload.keys {
-        run_op::<R>(db, world, &Op::Get(crate::scenario::workload::key(k)), plan, &mut none);
+        run_op::<R>(db, world, &Op::Get(crate::workload::key(k)), plan, &mut none);
     }
 }
 
