@@ -131,3 +131,91 @@ pub(crate) fn recover(fs: &dyn Fs, dir: &Path) -> Result<Option<Recovered>> {
     }
     Ok(Some(r))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fs::MemFs;
+    use crate::key::{InternalKey, Kind};
+    use crate::sync::Std;
+    use crate::wal::LogWriter;
+
+    fn file(number: u64, lo: &str, hi: &str) -> FileMeta {
+        let key = |k: &str| InternalKey::new(k.as_bytes().to_vec(), 1, Kind::Put);
+        FileMeta {
+            number,
+            size: 100,
+            smallest: key(lo),
+            largest: key(hi),
+        }
+    }
+
+    fn counters(edit: &mut VersionEdit, next: u64) {
+        edit.next_file_number = Some(next);
+        edit.last_sequence = Some(42);
+        edit.log_number = Some(3);
+        edit.prev_log_number = Some(0);
+    }
+
+    /// Writes MANIFEST-`number` with `edits` and points `CURRENT` at it.
+    fn write_manifest(fs: &MemFs<Std>, dir: &Path, number: u64, edits: &[VersionEdit]) {
+        let mut w = LogWriter::create(fs, &filename::path(dir, FileKind::Manifest, number)).expect("create");
+        for e in edits {
+            w.add_record(&e.encode()).expect("append");
+        }
+        w.sync().expect("sync");
+        set_current_file(fs, dir, number).expect("CURRENT");
+    }
+
+    #[test]
+    fn recovery_replays_edits_and_a_snapshot_recreates_the_same_levels() {
+        let (fs, dir) = (MemFs::<Std>::new(), Path::new("/db"));
+        fs.create_dir_all(dir).expect("mkdir");
+        let mut first = VersionEdit::default();
+        first.add_file(1, file(5, "a", "f"));
+        first.add_file(1, file(6, "g", "m"));
+        counters(&mut first, 8);
+        let mut second = VersionEdit::default();
+        second.delete_file(1, 5);
+        second.add_file(2, file(7, "a", "f"));
+        counters(&mut second, 11);
+        write_manifest(&fs, dir, 4, &[first, second.clone()]);
+        let r = recover(&fs, dir).expect("valid").expect("CURRENT exists");
+        assert_eq!(
+            (r.manifest_number, r.next_file_number, r.last_sequence, r.log_number),
+            (4, 11, 42, 3)
+        );
+        assert_eq!(r.levels[1], vec![file(6, "g", "m")]);
+        assert_eq!(r.levels[2], vec![file(7, "a", "f")]);
+
+        let snap = snapshot_edit(&r.levels, &second);
+        write_manifest(&fs, dir, 10, &[snap]);
+        let again = recover(&fs, dir).expect("valid").expect("CURRENT exists");
+        assert_eq!(again.levels, r.levels, "a new MANIFEST's snapshot loses nothing");
+        assert_eq!(again.manifest_number, 10);
+        assert!(
+            !fs.exists(&filename::path(dir, FileKind::Temp, 10)),
+            "the temp file was renamed"
+        );
+    }
+
+    #[test]
+    fn no_current_is_no_database_and_a_bad_manifest_is_corruption_naming_it() {
+        let (fs, dir) = (MemFs::<Std>::new(), Path::new("/db"));
+        fs.create_dir_all(dir).expect("mkdir");
+        assert!(recover(&fs, dir).expect("no error").is_none());
+
+        let mut e = VersionEdit::default();
+        e.add_file(1, file(5, "a", "f"));
+        counters(&mut e, 5); // 5 is already used by a table
+        write_manifest(&fs, dir, 4, &[e]);
+        let err = recover(&fs, dir).expect_err("next file number reuses a table's");
+        assert!(matches!(err, Error::Corruption { .. }), "{err}");
+        assert!(err.to_string().contains("MANIFEST-000004"), "{err}");
+
+        let mut f = fs.create(&dir.join(CURRENT)).expect("create");
+        f.append(b"000004.log\n").expect("append");
+        let err = recover(&fs, dir).expect_err("CURRENT names a WAL");
+        assert!(err.to_string().contains("not a MANIFEST"), "{err}");
+    }
+}

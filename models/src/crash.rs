@@ -55,13 +55,13 @@ pub fn check_crashes<R: Runtime>(plan: &Plan, world: &World, fs: &SimFs<R>, max_
                 continue;
             }
             world.lock().crash_states += 1;
-            if let Err(detail) = recover(plan, &image, required, &history) {
+            if let Err(failure) = recover(plan, &image, required, &history) {
                 world.violate(Violation::CrashRecovery {
                     thread: "recovery".into(),
                     model: model.name().into(),
                     point: point.index,
                     after: point.after.clone(),
-                    detail,
+                    detail: failure.to_string(),
                 });
                 return;
             }
@@ -121,43 +121,74 @@ impl History {
     }
 }
 
+/// How recovery from one crash state broke the contract.
+#[derive(Debug, thiserror::Error)]
+enum RecoveryFailure {
+    #[error("open failed: {0}")]
+    Open(engine::Error),
+    #[error("reading the recovered database failed: {0}")]
+    Read(engine::Error),
+    #[error("the recovered contents {0:?} are no prefix of the write history")]
+    NotAPrefix(Vec<(Vec<u8>, Vec<u8>)>),
+    #[error("acknowledged writes lost: the recovered contents end at sequence {recovered}, but writes through {required} were acknowledged")]
+    AcknowledgedLost { recovered: u64, required: u64 },
+    #[error("listing the recovered directory failed: {0}")]
+    List(std::io::Error),
+    #[error("after recovery and GC the directory holds {names:?}: {manifests} MANIFESTs, stray {stray:?}")]
+    StrayFiles {
+        names: Vec<String>,
+        manifests: usize,
+        stray: Vec<(FileKind, u64)>,
+    },
+    #[error("a write after recovery failed: {0}")]
+    Write(engine::Error),
+    #[error("closing after recovery failed: {0}")]
+    Close(engine::Error),
+    #[error("during recovery: {0}")]
+    DuringRecovery(Violation),
+    #[error("a clean reopen after recovery failed: {0}")]
+    Reopen(engine::Error),
+    #[error("a write made after recovery was lost by a clean reopen")]
+    ProbeLost,
+    #[error("reading after the reopen failed: {0}")]
+    ReadAfterReopen(engine::Error),
+    #[error("during the reopen after recovery: {0}")]
+    DuringReopen(Violation),
+}
+
 /// Opens the engine on `image` and checks the contract; `Err` says what broke.
-fn recover(plan: &Plan, image: &Image, required: u64, history: &History) -> Result<(), String> {
+fn recover(plan: &Plan, image: &Image, required: u64, history: &History) -> Result<(), RecoveryFailure> {
+    use RecoveryFailure as F;
     let dir = Path::new(DIR);
     let rworld = World::new();
     let fs = SimFs::<Std>::from_image(rworld.clone(), dir, image);
-    let db = open(plan, &fs, &rworld).map_err(|e| format!("open failed: {e}"))?;
-    let rows = all_rows(&db).map_err(|e| format!("reading the recovered database failed: {e}"))?;
+    let db = open(plan, &fs, &rworld).map_err(F::Open)?;
+    let rows = all_rows(&db).map_err(F::Read)?;
     match history.matching_prefix(&rows) {
-        None => return Err(format!("the recovered contents {rows:?} are no prefix of the write history")),
-        Some(p) if p < required => {
-            return Err(format!(
-                "acknowledged writes lost: the recovered contents end at sequence {p}, but writes through {required} were acknowledged"
-            ))
-        }
+        None => return Err(F::NotAPrefix(rows)),
+        Some(recovered) if recovered < required => return Err(F::AcknowledgedLost { recovered, required }),
         Some(_) => {}
     }
     db.versions().remove_obsolete_files();
     oracle::check_quiescent(&rworld, &fs.tables());
     stray_files(&db, &fs)?;
-    db.put(PROBE, "1")
-        .map_err(|e| format!("a write after recovery failed: {e}"))?;
-    db.close().map_err(|e| format!("closing after recovery failed: {e}"))?;
+    db.put(PROBE, "1").map_err(F::Write)?;
+    db.close().map_err(F::Close)?;
     if let Some(v) = rworld.violation() {
-        return Err(format!("during recovery: {v}"));
+        return Err(F::DuringRecovery(v));
     }
     // The reopen is a new process: a new ledger, on the same files.
     let reopened = World::new();
     let fs = SimFs::<Std>::from_image(reopened.clone(), dir, &fs.image());
-    let db = open(plan, &fs, &reopened).map_err(|e| format!("a clean reopen after recovery failed: {e}"))?;
+    let db = open(plan, &fs, &reopened).map_err(F::Reopen)?;
     match db.get(PROBE) {
         Ok(Some(_)) => {}
-        Ok(None) => return Err("a write made after recovery was lost by a clean reopen".into()),
-        Err(e) => return Err(format!("reading after the reopen failed: {e}")),
+        Ok(None) => return Err(F::ProbeLost),
+        Err(e) => return Err(F::ReadAfterReopen(e)),
     }
     drop(db);
     match reopened.violation() {
-        Some(v) => Err(format!("during the reopen after recovery: {v}")),
+        Some(v) => Err(F::DuringReopen(v)),
         None => Ok(()),
     }
 }
@@ -175,19 +206,21 @@ fn all_rows<R: Runtime>(db: &Db<R>) -> engine::Result<Vec<(Vec<u8>, Vec<u8>)>> {
 }
 
 /// Fails if the directory holds a file the recovered database does not use.
-fn stray_files<R: Runtime>(db: &Db<R>, fs: &SimFs<Std>) -> Result<(), String> {
+fn stray_files<R: Runtime>(db: &Db<R>, fs: &SimFs<Std>) -> Result<(), RecoveryFailure> {
     let log_number = db.versions().lock().log_number();
-    let names = fs.list(Path::new(DIR)).map_err(|e| e.to_string())?;
+    let names = fs.list(Path::new(DIR)).map_err(RecoveryFailure::List)?;
     let parsed: Vec<(FileKind, u64)> = names.iter().filter_map(|n| engine::filename::parse(n)).collect();
     let manifests = parsed.iter().filter(|(k, _)| *k == FileKind::Manifest).count();
-    let stray: Vec<&(FileKind, u64)> = parsed
-        .iter()
+    let stray: Vec<(FileKind, u64)> = parsed
+        .into_iter()
         .filter(|(k, n)| *k == FileKind::Temp || *k == FileKind::Log && *n < log_number)
         .collect();
     if manifests != 1 || !stray.is_empty() {
-        return Err(format!(
-            "after recovery and GC the directory holds {names:?}: {manifests} MANIFESTs, stray {stray:?}"
-        ));
+        return Err(RecoveryFailure::StrayFiles {
+            names,
+            manifests,
+            stray,
+        });
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 pub enum Error {
     /// A replay schedule that does not decode.
     #[error("bad schedule: {0}")]
-    Schedule(&'static str),
+    Schedule(String),
     /// A budget under which the explorer would check nothing.
     #[error("bad budget: {0}")]
     Budget(&'static str),

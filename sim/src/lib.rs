@@ -12,8 +12,11 @@
 //! The programs explored (scenario workloads, the kernel model) and the reference model live in
 //! the `models` crate; the command line in `lsmcheck`.
 
+mod error;
 pub mod explore;
 pub mod fs;
 pub mod report;
 pub mod scenario;
 pub mod world;
+
+pub use error::{Error, Result};

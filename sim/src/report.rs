@@ -214,16 +214,19 @@ impl Report {
     }
 
     /// Reads a report.
-    pub fn read(path: &Path) -> Result<Report, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    pub fn read(path: &Path) -> crate::Result<Report> {
+        let bad = |reason: String| crate::Error::Report {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
         let report: Report = serde_json::from_str(&text)
-            .map_err(|e| format!("{}:{}:{}: not a report: {e}", path.display(), e.line(), e.column()))?;
+            .map_err(|e| bad(format!("line {} column {}: not a report: {e}", e.line(), e.column())))?;
         if report.format != FORMAT {
-            return Err(format!(
-                "{}: report format {} (this lsmcheck reads {FORMAT})",
-                path.display(),
+            return Err(bad(format!(
+                "report format {} (this lsmcheck reads {FORMAT})",
                 report.format
-            ));
+            )));
         }
         Ok(report)
     }

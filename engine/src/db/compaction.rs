@@ -88,28 +88,8 @@ impl<R: Runtime> DbInner<R> {
         pending: &mut Vec<u64>,
     ) -> Result<Vec<FileMeta>> {
         let opts = self.vs.options();
-        let smallest_snapshot = {
-            let st = self.vs.lock();
-            let oldest = st.ext.snapshots.keys().next().copied();
-            let oldest = if opts.mutated(Mutant::CompactionIgnoresSnapshots) {
-                None // mutant: compaction forgets the snapshots
-            } else {
-                oldest
-            };
-            oldest.unwrap_or_else(|| st.last_sequence())
-        };
-        let start = InternalKey::seek_target(&[], crate::key::MAX_SEQUENCE);
-        let children: Vec<Box<dyn InternalIter>> = c
-            .inputs
-            .iter()
-            .flat_map(|files| files.iter().rev())
-            .map(|f| {
-                let it = crate::iter::LevelIter::new(c.version.clone(), vec![f.clone()], start.clone());
-                Box::new(it) as Box<dyn InternalIter>
-            })
-            .collect();
-        let mut merged = MergingIter::new(children);
-        let mut filter = ShadowFilter::new(smallest_snapshot);
+        let mut merged = Self::merged_inputs(c);
+        let mut filter = ShadowFilter::new(self.smallest_snapshot());
         let mut files = Vec::new();
         let mut out: Option<(u64, TableBuilder)> = None;
         let mut seen = 0u64;
@@ -156,5 +136,33 @@ impl<R: Runtime> DbInner<R> {
             }
         }
         Ok(files)
+    }
+
+    /// The oldest sequence a reader may still read at: the oldest live snapshot, or the last
+    /// sequence. Entries shadowed at or below it may go (LevelDB's `smallest_snapshot`).
+    fn smallest_snapshot(&self) -> u64 {
+        let st = self.vs.lock();
+        let oldest = st.ext.snapshots.keys().next().copied();
+        let oldest = if self.vs.options().mutated(Mutant::CompactionIgnoresSnapshots) {
+            None // mutant: compaction forgets the snapshots
+        } else {
+            oldest
+        };
+        oldest.unwrap_or_else(|| st.last_sequence())
+    }
+
+    /// Every input file of `c` (newest first within a level), merged in internal-key order.
+    fn merged_inputs(c: &Compaction<R, DbState<R>>) -> MergingIter {
+        let start = InternalKey::seek_target(&[], crate::key::MAX_SEQUENCE);
+        let children: Vec<Box<dyn InternalIter>> = c
+            .inputs
+            .iter()
+            .flat_map(|files| files.iter().rev())
+            .map(|f| {
+                let it = crate::iter::LevelIter::new(c.version.clone(), vec![f.clone()], start.clone());
+                Box::new(it) as Box<dyn InternalIter>
+            })
+            .collect();
+        MergingIter::new(children)
     }
 }

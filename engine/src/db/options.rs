@@ -49,17 +49,20 @@ pub struct Options {
 }
 
 impl Default for Options {
+    /// LevelDB's defaults. The knobs the Version set also reads take their defaults from
+    /// [`KernelOptions::default`], so the two never disagree; [`Options::kernel`] maps back.
     fn default() -> Self {
+        let kernel = KernelOptions::default();
         Options {
             create_if_missing: true,
             error_if_exists: false,
             write_buffer_size: 4 << 20,
             block_size: 4 << 10,
             target_file_size: 2 << 20,
-            l0_compaction_trigger: 4,
+            l0_compaction_trigger: kernel.l0_compaction_trigger,
             l0_stop_writes_trigger: 12,
-            max_bytes_for_level_base: 10 << 20,
-            max_open_files: 500,
+            max_bytes_for_level_base: kernel.max_bytes_for_level_base,
+            max_open_files: kernel.table_cache_capacity,
             sync_writes: false,
             paranoid_checks: true,
             background: Background::Thread,
@@ -85,6 +88,7 @@ impl Options {
         }
     }
 
+    /// The Version set's options: the subset of these it reads (and the mutant).
     pub(crate) fn kernel(&self) -> KernelOptions {
         KernelOptions {
             l0_compaction_trigger: self.l0_compaction_trigger,
@@ -105,5 +109,23 @@ impl Options {
             return bad("need 1 <= l0_compaction_trigger <= l0_stop_writes_trigger");
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kernel_options_are_derived_with_the_same_defaults() {
+        let (o, k) = (Options::default(), KernelOptions::default());
+        let derived = o.kernel();
+        assert_eq!(derived.l0_compaction_trigger, k.l0_compaction_trigger);
+        assert_eq!(derived.max_bytes_for_level_base, k.max_bytes_for_level_base);
+        assert_eq!(derived.table_cache_capacity, k.table_cache_capacity);
+        assert!(!derived.read_only);
+        let tiny = Options::tiny().kernel();
+        assert_eq!(tiny.l0_compaction_trigger, 2);
+        assert_eq!(tiny.max_bytes_for_level(2), 80 << 10);
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Its lock is the runtime's, so under loom or shuttle every file operation is a scheduling
 //! point. Unlike the harness's strict filesystem it behaves like POSIX: a handle opened before
-//! an unlink keeps reading the old content. Useful for fast tests and for kernel models.
+//! an unlink keeps reading the old content. The engine's unit tests run on it (the Version
+//! lifecycle's, including a loom model of unrefs against GC in `version/tests.rs`; the table
+//! cache's; the MANIFEST's).
 
 use super::{Fs, RandomAccessFile, WritableFile};
 use crate::sync::{Mutex, Runtime};

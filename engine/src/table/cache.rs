@@ -91,3 +91,59 @@ impl<R: Runtime> TableCache<R> {
         self.inner.lock().tables.remove(&number);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fs::MemFs;
+    use crate::key::{InternalKey, Kind};
+    use crate::sync::Std;
+    use crate::table::TableBuilder;
+    use std::path::PathBuf;
+
+    fn write_table(fs: &MemFs<Std>, number: u64) -> PathBuf {
+        let path = PathBuf::from(format!("/t/{number:06}.sst"));
+        let mut b = TableBuilder::create(fs, &path, 256).expect("create");
+        b.add(&InternalKey::new(b"k".to_vec(), number, Kind::Put), b"v")
+            .expect("add");
+        b.finish().expect("finish");
+        b.sync().expect("sync");
+        path
+    }
+
+    #[test]
+    fn a_table_is_opened_once_and_again_only_after_eviction() {
+        let fs = MemFs::<Std>::new();
+        fs.create_dir_all(Path::new("/t")).expect("mkdir");
+        let p = write_table(&fs, 7);
+        let cache = TableCache::<Std>::new(4);
+        assert!(cache.get(&fs, &p, 7).expect("open").1, "a miss opens");
+        assert!(!cache.get(&fs, &p, 7).expect("hit").1, "a hit does not");
+        cache.evict(7);
+        assert!(cache.get(&fs, &p, 7).expect("reopen").1, "evicted: opened again");
+    }
+
+    #[test]
+    fn the_least_recently_used_table_goes_first_and_held_tables_stay_usable() {
+        let fs = MemFs::<Std>::new();
+        fs.create_dir_all(Path::new("/t")).expect("mkdir");
+        let (p1, p2, p3) = (write_table(&fs, 1), write_table(&fs, 2), write_table(&fs, 3));
+        let cache = TableCache::<Std>::new(2);
+        let (held, _) = cache.get(&fs, &p1, 1).expect("1");
+        cache.get(&fs, &p2, 2).expect("2");
+        cache.get(&fs, &p1, 1).expect("1 again: now 2 is the oldest");
+        cache.get(&fs, &p3, 3).expect("3 evicts 2");
+        assert!(!cache.get(&fs, &p1, 1).expect("1").1, "1 stayed");
+        assert!(cache.get(&fs, &p2, 2).expect("2").1, "2 was evicted");
+        assert!(held.size() > 0, "a reader's Arc outlives eviction");
+    }
+
+    #[test]
+    fn a_missing_table_is_an_error_naming_the_file_not_a_cache_entry() {
+        let fs = MemFs::<Std>::new();
+        let cache = TableCache::<Std>::new(2);
+        let e = cache.get(&fs, Path::new("/t/000009.sst"), 9).expect_err("no such file");
+        assert!(e.to_string().contains("000009.sst"), "{e}");
+        assert!(cache.lookup(9).is_none());
+    }
+}

@@ -14,6 +14,8 @@ mod handle;
 mod options;
 mod read;
 mod set;
+#[cfg(test)]
+pub(crate) mod tests;
 
 pub use edit::VersionEdit;
 pub use handle::VersionRef;

@@ -82,6 +82,9 @@ impl<R: Runtime, X: Send + 'static> VersionRef<R, X> {
         out
     }
 
+    // ---- Mutant-only (M01, `get-skips-ref` / `iter-skips-ref`): from here to the end of the
+    // file. A reader that skipped its reference; the real path never builds one.
+
     /// Mutant M01 only: the file lists of this Version with the reference dropped.
     pub(crate) fn into_unpinned(self) -> Unpinned<R, X> {
         Unpinned {

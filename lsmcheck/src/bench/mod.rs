@@ -17,6 +17,7 @@ mod machine;
 pub mod raw;
 mod render;
 
+use crate::cli::usage::Usage;
 use models::kernel::KernelModel;
 use render::{print_tables, show_bound};
 use serde::Serialize;
@@ -58,9 +59,12 @@ impl Settings {
         loom_bound: usize,
         exhaustive_limit_seconds: u64,
         explorers: &[String],
-    ) -> Result<Settings, String> {
-        if runs == 0 || iterations == 0 {
-            return Err("--runs and --iterations must be at least 1".into());
+    ) -> Result<Settings, Usage> {
+        if runs == 0 {
+            return Err(Usage::Zero("--runs"));
+        }
+        if iterations == 0 {
+            return Err(Usage::Zero("--iterations"));
         }
         let explorers = if explorers.is_empty() {
             EXPLORERS.to_vec()
@@ -68,9 +72,9 @@ impl Settings {
             explorers
                 .iter()
                 .map(|n| {
-                    Explorer::from_name(n).filter(|e| EXPLORERS.contains(e)).ok_or_else(|| {
-                        format!("cannot benchmark explorer `{n}` (loom, shuttle-random, shuttle-pct, shuttle-dfs)")
-                    })
+                    Explorer::from_name(n)
+                        .filter(|e| EXPLORERS.contains(e))
+                        .ok_or_else(|| Usage::NotBenchmarked(n.clone()))
                 })
                 .collect::<Result<_, _>>()?
         };

@@ -7,6 +7,7 @@
 mod db;
 mod list;
 mod run;
+pub(crate) mod usage;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
 //! `lsmcheck run` and `lsmcheck replay`.
 
+use super::usage::Usage;
 use super::{bad_input, Select};
 use engine::mutants::Mutant;
 use models::workload::Plan;
@@ -13,31 +14,37 @@ use std::time::Instant;
 /// How many trace events a failure prints (the report holds the whole trace).
 const TRACE_SHOWN: usize = 12;
 
-fn mutant(select: &Select) -> Result<Option<Mutant>, String> {
+fn mutant(select: &Select) -> Result<Option<Mutant>, Usage> {
     select
         .mutant
         .as_deref()
-        .map(|m| Mutant::from_name(m).ok_or_else(|| format!("unknown mutant `{m}` (see `lsmcheck list`)")))
+        .map(|m| Mutant::from_name(m).ok_or_else(|| Usage::UnknownMutant(m.into())))
         .transpose()
 }
 
 /// Rejects selections that would make a green result vacuous: an empty budget, a PCT depth of
 /// 0, an explorer or seed named twice.
-fn check_select(select: &Select) -> Result<(), String> {
+fn check_select(select: &Select) -> Result<(), Usage> {
     for (flag, v) in [
         ("--iterations", select.iterations),
         ("--depth", select.depth),
         ("--crash-points", select.crash_points),
     ] {
         if v == Some(0) {
-            return Err(format!("{flag} 0 would check nothing: give at least 1"));
+            return Err(Usage::Zero(flag));
         }
     }
     if let Some(e) = first_repeat(&select.explorers) {
-        return Err(format!("--explorer {e} is given twice"));
+        return Err(Usage::Repeated {
+            flag: "--explorer",
+            value: e.clone(),
+        });
     }
     if let Some(s) = first_repeat(&select.seeds) {
-        return Err(format!("--seed {s} is given twice"));
+        return Err(Usage::Repeated {
+            flag: "--seed",
+            value: s.to_string(),
+        });
     }
     Ok(())
 }
@@ -51,7 +58,7 @@ fn first_repeat<T: PartialEq>(items: &[T]) -> Option<&T> {
         .map(|(_, x)| x)
 }
 
-fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, String> {
+fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, Usage> {
     check_select(select)?;
     if select.explorers.is_empty() {
         return Ok(Explorer::ALL
@@ -62,7 +69,7 @@ fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, Stri
     select
         .explorers
         .iter()
-        .map(|n| Explorer::from_name(n).ok_or_else(|| format!("unknown explorer `{n}` (see `lsmcheck list`)")))
+        .map(|n| Explorer::from_name(n).ok_or_else(|| Usage::UnknownExplorer(n.clone())))
         .collect()
 }
 

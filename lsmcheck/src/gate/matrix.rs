@@ -167,34 +167,21 @@ pub fn run_cell(
         // Not gating, so information only: a smaller budget and one seed per scenario.
         budget.iterations = budget.iterations.min(NOT_APPLICABLE_ITERATIONS);
     }
-    let (mut runs, mut executions, mut first) = (0, Vec::new(), None::<FirstKill>);
-    'scenarios: for (scenario, name) in scenarios.iter().zip(names) {
-        let seeds = budgets.seeds(scenario);
-        let seeds = if reason.is_some() { &seeds[..1] } else { &seeds[..] };
-        for &seed in seeds {
-            let plan = Plan::generate(scenario, seed, Some(m)).without(without);
-            let outcome = explore::run(explorer, &budget, &plan, None).expect("no replay input");
-            runs += 1;
-            if let Some(f) = outcome.failure.clone() {
-                executions.push(f.execution);
-                if first.is_none() {
-                    let (scenario, budget) = (name.clone(), budget.clone());
-                    first = Some(FirstKill {
-                        mutant: m,
-                        explorer,
-                        scenario,
-                        seed,
-                        budget,
-                        outcome,
-                        failure: f,
-                    });
-                }
-                if stop_at_first {
-                    break 'scenarios;
-                }
-            }
+    let seeds_of = |s: &Scenario| {
+        let seeds = budgets.seeds(s);
+        if reason.is_some() {
+            seeds[..1].to_vec()
+        } else {
+            seeds
         }
-    }
+    };
+    let target = Target {
+        mutant: m,
+        explorer,
+        budget: &budget,
+        without,
+    };
+    let (runs, executions, first) = target.hunt(scenarios, names, seeds_of, stop_at_first);
     let killed_runs = executions.len();
     let status = match (reason, killed_runs) {
         (Some(_), _) => Status::NotApplicable,
@@ -218,4 +205,49 @@ pub fn run_cell(
         first_kill,
     };
     (cell, first)
+}
+
+/// What one kill-matrix cell runs: a mutant under an explorer with a budget.
+struct Target<'a> {
+    mutant: Mutant,
+    explorer: Explorer,
+    budget: &'a Budget,
+    without: &'a [sim::world::Oracle],
+}
+
+impl Target<'_> {
+    /// Runs every scenario and seed (`seeds_of` picks them) with the mutant on. Returns the
+    /// runs made, the failing execution of each killed run, and the first kill; stops at the
+    /// first kill if `stop_at_first`.
+    fn hunt(
+        &self,
+        scenarios: &[Scenario],
+        names: &[String],
+        seeds_of: impl Fn(&Scenario) -> Vec<u64>,
+        stop_at_first: bool,
+    ) -> (usize, Vec<u64>, Option<FirstKill>) {
+        let (mut runs, mut executions, mut first) = (0, Vec::new(), None::<FirstKill>);
+        for (scenario, name) in scenarios.iter().zip(names) {
+            for seed in seeds_of(scenario) {
+                let plan = Plan::generate(scenario, seed, Some(self.mutant)).without(self.without);
+                let outcome = explore::run(self.explorer, self.budget, &plan, None).expect("no replay input");
+                runs += 1;
+                let Some(f) = outcome.failure.clone() else { continue };
+                executions.push(f.execution);
+                first.get_or_insert_with(|| FirstKill {
+                    mutant: self.mutant,
+                    explorer: self.explorer,
+                    scenario: name.clone(),
+                    seed,
+                    budget: self.budget.clone(),
+                    outcome,
+                    failure: f,
+                });
+                if stop_at_first {
+                    return (runs, executions, first);
+                }
+            }
+        }
+        (runs, executions, first)
+    }
 }

@@ -102,7 +102,65 @@ pub fn run(quick: bool, out_dir: &Path, without: &[Oracle]) -> u8 {
         .iter()
         .map(|(n, _)| n.trim_end_matches(".json").to_string())
         .collect();
-    let budgets = matrix::Budgets::new(quick);
+    let mut gate = Gate {
+        scenarios: &scenarios,
+        names: &names,
+        without,
+        bar: progress_bar(&scenarios),
+        failures: Vec::new(),
+    };
+    let scenario_results = gate.scenarios_on_the_correct_engine();
+    let scenarios_seconds = started.elapsed().as_secs_f64();
+    let crash_states: u64 = scenario_results.iter().map(|r| r.crash_states).sum();
+    if crash_states < MIN_CRASH_STATES {
+        gate.failures.push(format!(
+            "the crash explorer recovered from {crash_states} crash states, fewer than {MIN_CRASH_STATES}: the crash check is vacuous"
+        ));
+    }
+    let (rows, cell_times, firsts) = gate.kill_matrix(&matrix::Budgets::new(quick));
+    let matrix_seconds = started.elapsed().as_secs_f64() - scenarios_seconds;
+    let self_checks = gate.self_checks(&firsts);
+    gate.bar.finish_and_clear();
+
+    let report = GateReport {
+        format: FORMAT,
+        body: GateBody {
+            lsmcheck: Build::current(),
+            mode: if quick { "quick" } else { "full" }.into(),
+            without_oracles: without.to_vec(),
+            scenarios: scenario_results,
+            crash_states,
+            mutants: rows,
+            self_checks,
+            failures: gate.failures,
+        },
+        timing: GateTiming {
+            total_seconds: started.elapsed().as_secs_f64(),
+            scenarios_seconds,
+            matrix_seconds,
+            cells: cell_times,
+        },
+    };
+    let written = render::write(&report, out_dir);
+    print!("{}", render::summary(&report));
+    if let Err(e) = written {
+        eprintln!("lsmcheck: cannot write the gate report to {}: {e}", out_dir.display());
+        return 2;
+    }
+    u8::from(!report.body.failures.is_empty())
+}
+
+/// One gate run in progress: its inputs, its progress bar and the failures found so far.
+struct Gate<'a> {
+    scenarios: &'a [Scenario],
+    names: &'a [String],
+    without: &'a [Oracle],
+    bar: ProgressBar,
+    failures: Vec<String>,
+}
+
+/// A bar over every scenario run and every matrix cell.
+fn progress_bar(scenarios: &[Scenario]) -> ProgressBar {
     let scenario_runs: usize = scenarios
         .iter()
         .map(|s| {
@@ -119,114 +177,88 @@ pub fn run(quick: bool, out_dir: &Path, without: &[Oracle]) -> u8 {
             .expect("valid template")
             .progress_chars("=> "),
     );
+    bar
+}
 
-    // (a) The scenarios on the correct engine.
-    let mut failures = Vec::new();
-    let mut scenario_results = Vec::new();
-    for (scenario, name) in scenarios.iter().zip(&names) {
-        for explorer in Explorer::ALL {
-            let Some(budget) = explorer.budget(&scenario.explorers) else {
-                continue;
-            };
-            for &seed in &scenario.seeds {
-                bar.set_message(format!("{name} / {explorer} / seed {seed}"));
-                let plan = Plan::generate(scenario, seed, None).without(without);
-                let outcome = explore::run(explorer, &budget, &plan, None).expect("no replay input");
-                let run = Run::new(explorer, seed, None, &budget, &outcome, name);
-                if let Some(v) = &run.violation {
-                    failures.push(format!("scenario {name} failed under {explorer} (seed {seed}): {v}"));
+/// Each kill-matrix cell's wall time, by `mutant/explorer`.
+type CellTimes = Vec<(String, f64)>;
+
+impl Gate<'_> {
+    /// (a) Every scenario under every explorer it budgets, every seed, on the correct engine.
+    fn scenarios_on_the_correct_engine(&mut self) -> Vec<Run> {
+        let mut results = Vec::new();
+        for (scenario, name) in self.scenarios.iter().zip(self.names) {
+            for explorer in Explorer::ALL {
+                let Some(budget) = explorer.budget(&scenario.explorers) else {
+                    continue;
+                };
+                for &seed in &scenario.seeds {
+                    self.bar.set_message(format!("{name} / {explorer} / seed {seed}"));
+                    let plan = Plan::generate(scenario, seed, None).without(self.without);
+                    let outcome = explore::run(explorer, &budget, &plan, None).expect("no replay input");
+                    let run = Run::new(explorer, seed, None, &budget, &outcome, name);
+                    if let Some(v) = &run.violation {
+                        self.failures
+                            .push(format!("scenario {name} failed under {explorer} (seed {seed}): {v}"));
+                    }
+                    results.push(run);
+                    self.bar.inc(1);
                 }
-                scenario_results.push(run);
-                bar.inc(1);
             }
         }
-    }
-    let scenarios_seconds = started.elapsed().as_secs_f64();
-    let crash_states: u64 = scenario_results.iter().map(|r| r.crash_states).sum();
-    if crash_states < MIN_CRASH_STATES {
-        failures.push(format!(
-            "the crash explorer recovered from {crash_states} crash states, fewer than {MIN_CRASH_STATES}: the crash check is vacuous"
-        ));
+        results
     }
 
-    // (b) The kill matrix.
-    let mut rows = Vec::new();
-    let mut cell_times = Vec::new();
-    let mut firsts = Vec::new();
-    for m in Mutant::ALL {
-        let mut cells = Vec::new();
-        for explorer in Explorer::ALL {
-            bar.set_message(format!("{} / {explorer}", m.name()));
-            let t = Instant::now();
-            let (cell, first) = matrix::run_cell(m, explorer, &scenarios, &names, &budgets, without);
-            cell_times.push((format!("{}/{explorer}", m.name()), t.elapsed().as_secs_f64()));
-            if cell.status == Status::Survived {
-                failures.push(format!("{} survived {explorer}, which must kill it", m.name()));
+    /// (b) The kill matrix: every mutant under every explorer, over every scenario and seed.
+    fn kill_matrix(&mut self, budgets: &matrix::Budgets) -> (Vec<MutantRow>, CellTimes, Vec<matrix::FirstKill>) {
+        let (mut rows, mut cell_times, mut firsts) = (Vec::new(), Vec::new(), Vec::new());
+        for m in Mutant::ALL {
+            let mut cells = Vec::new();
+            for explorer in Explorer::ALL {
+                self.bar.set_message(format!("{} / {explorer}", m.name()));
+                let t = Instant::now();
+                let (cell, first) = matrix::run_cell(m, explorer, self.scenarios, self.names, budgets, self.without);
+                cell_times.push((format!("{}/{explorer}", m.name()), t.elapsed().as_secs_f64()));
+                if cell.status == Status::Survived {
+                    self.failures
+                        .push(format!("{} survived {explorer}, which must kill it", m.name()));
+                }
+                firsts.extend(first);
+                cells.push(cell);
+                self.bar.inc(1);
             }
-            if let Some(f) = first {
-                firsts.push(f);
+            if !cells
+                .iter()
+                .any(|c| c.killed_runs > 0 && c.status != Status::NotApplicable)
+            {
+                self.failures
+                    .push(format!("{} was killed by no gating explorer", m.name()));
             }
-            cells.push(cell);
-            bar.inc(1);
+            rows.push(MutantRow {
+                mutant: m.name().into(),
+                source: m.source().into(),
+                summary: m.summary().into(),
+                cells,
+            });
         }
-        if !cells
-            .iter()
-            .any(|c| c.killed_runs > 0 && c.status != Status::NotApplicable)
-        {
-            failures.push(format!("{} was killed by no gating explorer", m.name()));
+        (rows, cell_times, firsts)
+    }
+
+    /// (c) The harness checks itself on a sample of killed runs: one per explorer kind.
+    fn self_checks(&mut self, firsts: &[matrix::FirstKill]) -> Vec<SelfCheck> {
+        self.bar.set_message("self-checks");
+        let mut checks = Vec::new();
+        for f in sample(firsts) {
+            checks.extend(self_check(f, self.scenarios, self.names, self.without));
         }
-        rows.push(MutantRow {
-            mutant: m.name().into(),
-            source: m.source().into(),
-            summary: m.summary().into(),
-            cells,
-        });
+        if checks.is_empty() {
+            self.failures.push("no killed run to self-check".into());
+        }
+        let failed = checks.iter().filter(|c| !c.passed);
+        self.failures
+            .extend(failed.map(|c| format!("self-check failed: {}", c.what)));
+        checks
     }
-    let matrix_seconds = started.elapsed().as_secs_f64() - scenarios_seconds;
-
-    // (c) The harness checks itself on a sample of killed runs: one per explorer kind.
-    bar.set_message("self-checks");
-    let mut self_checks = Vec::new();
-    for f in sample(&firsts) {
-        self_checks.extend(self_check(f, &scenarios, &names, without));
-    }
-    if self_checks.is_empty() {
-        failures.push("no killed run to self-check".into());
-    }
-    failures.extend(
-        self_checks
-            .iter()
-            .filter(|c| !c.passed)
-            .map(|c| format!("self-check failed: {}", c.what)),
-    );
-    bar.finish_and_clear();
-
-    let report = GateReport {
-        format: FORMAT,
-        body: GateBody {
-            lsmcheck: Build::current(),
-            mode: if quick { "quick" } else { "full" }.into(),
-            without_oracles: without.to_vec(),
-            scenarios: scenario_results,
-            crash_states,
-            mutants: rows,
-            self_checks,
-            failures,
-        },
-        timing: GateTiming {
-            total_seconds: started.elapsed().as_secs_f64(),
-            scenarios_seconds,
-            matrix_seconds,
-            cells: cell_times,
-        },
-    };
-    let written = render::write(&report, out_dir);
-    print!("{}", render::summary(&report));
-    if let Err(e) = written {
-        eprintln!("lsmcheck: cannot write the gate report to {}: {e}", out_dir.display());
-        return 2;
-    }
-    u8::from(!report.body.failures.is_empty())
 }
 
 /// Picks at most one killed run per explorer (loom, each shuttle scheduler, stress excluded).

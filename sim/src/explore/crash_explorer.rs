@@ -8,6 +8,7 @@
 
 use super::{shuttle_explorer, Budget, Explorer, Model, Outcome, ReplayInput};
 use crate::world::World;
+use crate::Error;
 
 /// Marks a schedule recorded in the sequential pass.
 pub const SEQUENTIAL: &str = "seq-";
@@ -20,15 +21,19 @@ pub(super) fn run<M: Model>(
     model: &M,
     world: &World,
     replay: Option<&ReplayInput>,
-) -> Result<Outcome, String> {
+) -> crate::Result<Outcome> {
     let points = budget.crash_points.filter(|&p| p > 0);
-    let points = points.ok_or("the crash explorer needs a positive budget of crash points")?;
+    let points = points.ok_or(Error::Budget(
+        "the crash explorer needs a positive budget of crash points",
+    ))?;
     let only = replay.and_then(|r| r.crash_point);
     let schedule = replay.and_then(|r| r.schedule.as_deref());
     let sequential = model.crashing(points, true, only);
     let concurrent = model.crashing(points, false, only);
     let (Some(sequential), Some(concurrent)) = (sequential, concurrent) else {
-        return Err("this model has no file system to crash: the crash explorer runs scenarios only".into());
+        return Err(Error::Unsupported(
+            "this model has no file system to crash: the crash explorer runs scenarios only",
+        ));
     };
     let outcome = match schedule {
         Some(s) => match s.strip_prefix(SEQUENTIAL) {
@@ -45,7 +50,9 @@ pub(super) fn run<M: Model>(
     };
     let crash_states = world.lock().crash_states;
     if outcome.failure.is_none() && crash_states == 0 {
-        return Err("the crash explorer recovered from no crash state: nothing was checked".into());
+        return Err(Error::Vacuous(
+            "the crash explorer recovered from no crash state: nothing was checked",
+        ));
     }
     Ok(Outcome {
         crash_states,
@@ -53,7 +60,7 @@ pub(super) fn run<M: Model>(
     })
 }
 
-fn explore<M: Model>(budget: &Budget, sequential: &M, concurrent: &M, world: &World) -> Result<Outcome, String> {
+fn explore<M: Model>(budget: &Budget, sequential: &M, concurrent: &M, world: &World) -> crate::Result<Outcome> {
     let once = Budget {
         iterations: 1,
         ..budget.clone()

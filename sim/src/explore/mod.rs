@@ -190,7 +190,7 @@ pub fn run<M: Model>(
     budget: &Budget,
     model: &M,
     replay: Option<&ReplayInput>,
-) -> Result<Outcome, String> {
+) -> crate::Result<Outcome> {
     let world = World::new();
     quietly(|| match explorer {
         Explorer::Loom => Ok(loom_explorer::run(

@@ -149,7 +149,7 @@ pub struct Replaying {
 
 impl Replaying {
     /// Decodes a schedule string; `Err` says what is wrong with it.
-    pub fn decode(s: &str) -> Result<Self, String> {
+    pub fn decode(s: &str) -> crate::Result<Self> {
         let steps = decode(s)?;
         let fit = Fit::default();
         fit.lock().len = steps.len();
@@ -242,10 +242,14 @@ fn encode(steps: &[Step]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn decode(s: &str) -> Result<Vec<Step>, String> {
+fn bad(what: impl Into<String>) -> crate::Error {
+    crate::Error::Schedule(what.into())
+}
+
+fn decode(s: &str) -> crate::Result<Vec<Step>> {
     let s = s.trim();
     if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err("a schedule is an even number of hex digits".into());
+        return Err(bad("a schedule is an even number of hex digits"));
     }
     let bytes: Vec<u8> = (0..s.len())
         .step_by(2)
@@ -258,10 +262,10 @@ fn decode(s: &str) -> Result<Vec<Step>, String> {
         let step = match r.varint()? {
             1 => Step::Random(r.varint()?),
             t if t % 2 == 0 => Step::Task((t / 2) as usize),
-            t => return Err(format!("unknown schedule step tag {t}")),
+            t => return Err(bad(format!("unknown schedule step tag {t}"))),
         };
         if run == 0 || run > 10_000_000 {
-            return Err(format!("implausible run length {run}"));
+            return Err(bad(format!("implausible run length {run}")));
         }
         steps.extend(std::iter::repeat_n(step, run as usize));
     }
@@ -274,20 +278,20 @@ struct Cursor<'a> {
 }
 
 impl Cursor<'_> {
-    fn varint(&mut self) -> Result<u64, String> {
+    fn varint(&mut self) -> crate::Result<u64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = *self
                 .bytes
                 .get(self.pos)
-                .ok_or("the schedule ends in the middle of a step")?;
+                .ok_or_else(|| bad("the schedule ends in the middle of a step"))?;
             self.pos += 1;
             v |= u64::from(b & 0x7f) << shift;
             if b < 0x80 {
                 return Ok(v);
             }
         }
-        Err("a number in the schedule is too long".into())
+        Err(bad("a number in the schedule is too long"))
     }
 }
 
@@ -304,11 +308,14 @@ mod tests {
             Step::Random(1 << 40),
             Step::Task(1),
         ];
-        assert_eq!(decode(&encode(&steps)), Ok(steps));
-        assert_eq!(decode(""), Ok(vec![]));
+        assert_eq!(decode(&encode(&steps)).expect("round trip"), steps);
+        assert_eq!(decode("").expect("empty"), vec![]);
         assert!(decode("zz").is_err());
         assert!(decode("0").is_err());
-        assert!(decode("0103").is_err(), "odd tag");
+        assert!(
+            matches!(decode("0103"), Err(crate::Error::Schedule(m)) if m.contains("tag 3")),
+            "odd tag"
+        );
         assert!(decode("01").is_err(), "truncated step");
     }
 }

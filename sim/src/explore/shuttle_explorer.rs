@@ -26,7 +26,7 @@ pub(super) fn run<M: Model>(
     model: &M,
     world: &World,
     schedule: Option<&str>,
-) -> Result<Outcome, String> {
+) -> crate::Result<Outcome> {
     let steps = Steps::default();
     let (iterations, seed) = (budget.iterations, model.seed());
     let mut fit = None;

@@ -19,6 +19,8 @@
 //! It keeps names and contents in `BTreeMap`s and never reads the clock or OS randomness.
 
 pub mod durability;
+#[cfg(test)]
+mod tests;
 mod writable;
 
 use crate::world::{Violation, World};

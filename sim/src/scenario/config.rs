@@ -164,22 +164,42 @@ struct RawThread {
     mix: BTreeMap<OpKind, u32>,
 }
 
+/// Why a thread's configuration is impossible (serde reports it with the file position).
+#[derive(Debug, thiserror::Error)]
+pub enum ThreadError {
+    /// `ops` is 0.
+    #[error("field `ops`: a thread needs at least one operation")]
+    NoOps,
+    /// Every weight is 0.
+    #[error("field `mix`: give at least one operation a positive weight")]
+    NoWeight,
+    /// The mix names an operation the role cannot perform.
+    #[error("field `mix`: {op:?} is not an operation of a {role} (allowed: {allowed:?})")]
+    NotOfRole {
+        /// The operation.
+        op: OpKind,
+        /// The role's name.
+        role: &'static str,
+        /// What the role can do.
+        allowed: &'static [OpKind],
+    },
+}
+
 impl TryFrom<RawThread> for ThreadConfig {
-    type Error = String;
-    fn try_from(t: RawThread) -> Result<Self, String> {
+    type Error = ThreadError;
+    fn try_from(t: RawThread) -> Result<Self, ThreadError> {
         if t.ops == 0 {
-            return Err("field `ops`: a thread needs at least one operation".into());
+            return Err(ThreadError::NoOps);
         }
         if t.mix.is_empty() || t.mix.values().all(|w| *w == 0) {
-            return Err("field `mix`: give at least one operation a positive weight".into());
+            return Err(ThreadError::NoWeight);
         }
-        if let Some(bad) = t.mix.keys().find(|k| !t.role.ops().contains(k)) {
-            let allowed: Vec<String> = t.role.ops().iter().map(|o| format!("{o:?}")).collect();
-            return Err(format!(
-                "field `mix`: {bad:?} is not an operation of a {} (allowed: {})",
-                t.role.name(),
-                allowed.join(", ")
-            ));
+        if let Some(&op) = t.mix.keys().find(|k| !t.role.ops().contains(k)) {
+            return Err(ThreadError::NotOfRole {
+                op,
+                role: t.role.name(),
+                allowed: t.role.ops(),
+            });
         }
         Ok(ThreadConfig {
             role: t.role,

@@ -2,7 +2,7 @@
 //! reports the lifecycle violations they reveal as they happen.
 
 use super::ledger::Fault;
-use super::{Violation, World};
+use super::{Violation, World, WorldState};
 use engine::events::{Event, Observer};
 use engine::sync::Runtime;
 use std::marker::PhantomData;
@@ -29,148 +29,98 @@ impl<R: Runtime> Observer for WorldObserver<R> {
         let thread = R::thread_name();
         let violation = {
             let mut st = self.world.lock();
-            let (name, version, file, detail, check) = match e {
-                Event::VersionInstalled { id, files } => {
-                    let r = st.ledger.installed(*id, files.iter().map(|f| f.1));
-                    (
-                        "VersionInstalled",
-                        Some(*id),
-                        None,
-                        format!("files {files:?}"),
-                        r.err().map(|d| (*id, d)),
-                    )
-                }
-                Event::VersionRef { id, refs } => {
-                    let r = st.ledger.reffed(*id);
-                    (
-                        "Ref",
-                        Some(*id),
-                        None,
-                        format!("refs {refs}"),
-                        r.err().map(|d| (*id, d)),
-                    )
-                }
-                Event::VersionUnref { id, refs } => {
-                    let r = st.ledger.unreffed(*id);
-                    (
-                        "Unref",
-                        Some(*id),
-                        None,
-                        format!("refs {refs}"),
-                        r.err().map(|d| (*id, d)),
-                    )
-                }
-                Event::VersionDropped { id } => {
-                    let r = st.ledger.dropped(*id);
-                    (
-                        "VersionDropped",
-                        Some(*id),
-                        None,
-                        String::new(),
-                        r.err().map(|d| (*id, d)),
-                    )
-                }
-                Event::TableRead { number, version } => {
-                    st.ledger.intend(&thread, *number, *version);
-                    let v = if st.ledger.is_dropped(*version) {
-                        Some(Violation::UseAfterLastUnref {
-                            thread: thread.clone(),
-                            version: *version,
-                            what: format!("read of table {number}"),
-                        })
-                    } else if !st.ledger.lists(*version, *number) {
-                        Some(Violation::FileNotInPinnedVersion {
-                            thread: thread.clone(),
-                            file: *number,
-                            version: *version,
-                        })
-                    } else {
-                        None
-                    };
-                    st.trace(
-                        &thread,
-                        "TableRead",
-                        Some(*version),
-                        Some(format!("{number:06}.sst")),
-                        String::new(),
-                    );
-                    drop(st);
-                    if let Some(v) = v {
-                        self.world.violate(v);
-                    }
-                    return;
-                }
-                Event::TableOpened { number, version } => (
-                    "TableOpened",
-                    Some(*version),
-                    Some(format!("{number:06}.sst")),
-                    String::new(),
-                    None,
-                ),
-                Event::FileCreated { kind, number } => (
-                    "FileCreated",
-                    None,
-                    Some(format!("{kind:?} {number}")),
-                    String::new(),
-                    None,
-                ),
-                Event::FileDeleted { kind, number } => (
-                    "FileDeleted",
-                    None,
-                    Some(format!("{kind:?} {number}")),
-                    String::new(),
-                    None,
-                ),
-                Event::FlushBegin { memtable_bytes } => {
-                    ("FlushBegin", None, None, format!("{memtable_bytes} bytes"), None)
-                }
-                Event::FlushEnd { table } => (
-                    "FlushEnd",
-                    None,
-                    table.map(|n| format!("{n:06}.sst")),
-                    String::new(),
-                    None,
-                ),
-                Event::CompactionBegin {
-                    level,
-                    inputs,
-                    trivial_move,
-                } => (
-                    "CompactionBegin",
-                    None,
-                    None,
-                    format!(
-                        "L{level} inputs {inputs:?}{}",
-                        if *trivial_move { " (trivial move)" } else { "" }
-                    ),
-                    None,
-                ),
-                Event::CompactionEnd { level, outputs } => (
-                    "CompactionEnd",
-                    None,
-                    None,
-                    format!("L{level} outputs {outputs:?}"),
-                    None,
-                ),
-                Event::BackgroundError { message } => ("BackgroundError", None, None, message.clone(), None),
-            };
+            let (name, version, file, detail) = describe(e);
+            let violation = check(&mut st, &thread, e, name);
             st.trace(&thread, name, version, file, detail);
-            check.map(|(version, fault)| match fault {
-                // Decided by the fault's kind, never by its wording.
-                Fault::NotLive(_) if st.ledger.is_dropped(version) => Violation::UseAfterLastUnref {
-                    thread: thread.clone(),
-                    version,
-                    what: name.to_string(),
-                },
-                other => Violation::RefImbalance {
-                    thread: thread.clone(),
-                    version,
-                    detail: other.message().to_string(),
-                },
-            })
+            violation
         };
+        // Outside the world's lock: recording a violation takes it again.
         if let Some(v) = violation {
             self.world.violate(v);
         }
+    }
+}
+
+fn table(number: u64) -> Option<String> {
+    Some(format!("{number:06}.sst"))
+}
+
+/// How `e` appears in the trace: its name, the Version and file it concerns, and details.
+fn describe(e: &Event) -> (&'static str, Option<u64>, Option<String>, String) {
+    match e {
+        Event::VersionInstalled { id, files } => ("VersionInstalled", Some(*id), None, format!("files {files:?}")),
+        Event::VersionRef { id, refs } => ("Ref", Some(*id), None, format!("refs {refs}")),
+        Event::VersionUnref { id, refs } => ("Unref", Some(*id), None, format!("refs {refs}")),
+        Event::VersionDropped { id } => ("VersionDropped", Some(*id), None, String::new()),
+        Event::TableRead { number, version } => ("TableRead", Some(*version), table(*number), String::new()),
+        Event::TableOpened { number, version } => ("TableOpened", Some(*version), table(*number), String::new()),
+        Event::FileCreated { kind, number } => ("FileCreated", None, Some(format!("{kind:?} {number}")), String::new()),
+        Event::FileDeleted { kind, number } => ("FileDeleted", None, Some(format!("{kind:?} {number}")), String::new()),
+        Event::FlushBegin { memtable_bytes } => ("FlushBegin", None, None, format!("{memtable_bytes} bytes")),
+        Event::FlushEnd { table: t } => ("FlushEnd", None, t.and_then(table), String::new()),
+        Event::CompactionBegin {
+            level,
+            inputs,
+            trivial_move,
+        } => {
+            let trivial = if *trivial_move { " (trivial move)" } else { "" };
+            (
+                "CompactionBegin",
+                None,
+                None,
+                format!("L{level} inputs {inputs:?}{trivial}"),
+            )
+        }
+        Event::CompactionEnd { level, outputs } => {
+            ("CompactionEnd", None, None, format!("L{level} outputs {outputs:?}"))
+        }
+        Event::BackgroundError { message } => ("BackgroundError", None, None, message.clone()),
+    }
+}
+
+/// Applies `e`'s ledger transition and returns the violation it reveals, if any. Requires: the
+/// world's lock (`st`).
+fn check(st: &mut WorldState, thread: &str, e: &Event, name: &str) -> Option<Violation> {
+    let (version, result) = match e {
+        Event::VersionInstalled { id, files } => (*id, st.ledger.installed(*id, files.iter().map(|f| f.1))),
+        Event::VersionRef { id, .. } => (*id, st.ledger.reffed(*id)),
+        Event::VersionUnref { id, .. } => (*id, st.ledger.unreffed(*id)),
+        Event::VersionDropped { id } => (*id, st.ledger.dropped(*id)),
+        Event::TableRead { number, version } => return table_read(st, thread, *number, *version),
+        _ => return None,
+    };
+    // Decided by the fault's kind, never by its wording.
+    Some(match result.err()? {
+        Fault::NotLive(_) if st.ledger.is_dropped(version) => Violation::UseAfterLastUnref {
+            thread: thread.to_string(),
+            version,
+            what: name.to_string(),
+        },
+        other => Violation::RefImbalance {
+            thread: thread.to_string(),
+            version,
+            detail: other.message().to_string(),
+        },
+    })
+}
+
+/// A reader of `version` is about to read table `number`: the Version must still be
+/// referenced and must list the table. Requires: the world's lock (`st`).
+fn table_read(st: &mut WorldState, thread: &str, number: u64, version: u64) -> Option<Violation> {
+    st.ledger.intend(thread, number, version);
+    if st.ledger.is_dropped(version) {
+        Some(Violation::UseAfterLastUnref {
+            thread: thread.to_string(),
+            version,
+            what: format!("read of table {number}"),
+        })
+    } else if !st.ledger.lists(version, number) {
+        Some(Violation::FileNotInPinnedVersion {
+            thread: thread.to_string(),
+            file: number,
+            version,
+        })
+    } else {
+        None
     }
 }

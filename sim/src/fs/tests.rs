@@ -1,0 +1,79 @@
+//! Unit tests of the strict simulated filesystem: deleted files stay deleted for every handle
+//! (O3), a second delete is a violation (O5), and the crash images keep exactly what each crash
+//! model promises.
+
+use super::durability::CrashModel;
+use super::SimFs;
+use crate::world::{Violation, World};
+use engine::fs::Fs;
+use engine::sync::Std;
+use std::path::Path;
+
+fn fs() -> (World, SimFs<Std>) {
+    let world = World::new();
+    let fs = SimFs::<Std>::new(world.clone());
+    fs.create_dir_all(Path::new("/db")).expect("mkdir");
+    (world, fs)
+}
+
+#[test]
+fn a_deleted_file_cannot_be_read_even_through_a_handle_opened_before() {
+    let (world, fs) = fs();
+    let p = Path::new("/db/000005.sst");
+    let mut w = fs.create(p).expect("create");
+    w.append(b"table").expect("append");
+    drop(w);
+    let r = fs.open(p).expect("open");
+    assert_eq!(r.read_at(0, 5).expect("read"), b"table");
+    fs.remove(p).expect("remove");
+    assert!(
+        r.read_at(0, 5).is_err(),
+        "stricter than POSIX: the handle dies with the name"
+    );
+    assert!(matches!(world.violation(), Some(Violation::ReadOfDeletedFile { .. })));
+    assert!(fs.open(p).is_err());
+}
+
+#[test]
+fn a_second_delete_is_a_violation() {
+    let (world, fs) = fs();
+    let p = Path::new("/db/000007.sst");
+    drop(fs.create(p).expect("create"));
+    fs.remove(p).expect("first delete");
+    assert!(world.violation().is_none());
+    assert!(fs.remove(p).is_err());
+    assert!(matches!(world.violation(), Some(Violation::DoubleDelete { .. })), "O5");
+}
+
+#[test]
+fn each_crash_model_keeps_exactly_what_it_promises() {
+    let (_world, fs) = fs();
+    fs.record_crashes();
+    let dir = Path::new("/db");
+    let synced = dir.join("000003.log");
+    let mut w = fs.create(&synced).expect("create");
+    w.append(b"aa").expect("append");
+    w.sync().expect("sync");
+    fs.sync_dir(dir).expect("sync dir");
+    w.append(b"bb").expect("append");
+    w.flush().expect("flush"); // handed to the OS, not synced
+    w.append(b"cc").expect("append"); // still in the process's buffer
+    let unnamed = dir.join("000004.log");
+    let mut u = fs.create(&unnamed).expect("create");
+    u.append(b"x").expect("append");
+    u.sync().expect("sync data, but its name is never made durable");
+
+    let last = |model| fs.crash_images(model).pop().expect("crash points recorded").1;
+    let process = last(CrashModel::Process);
+    assert_eq!(
+        process[&synced], b"aabb",
+        "the OS keeps flushed bytes, not the process buffer"
+    );
+    assert_eq!(process[&unnamed], b"x");
+    let power = last(CrashModel::Power);
+    assert_eq!(power[&synced], b"aa", "power loss keeps synced bytes only");
+    assert!(
+        !power.contains_key(&unnamed),
+        "and only names a directory sync made durable"
+    );
+}
