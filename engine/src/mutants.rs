@@ -20,6 +20,32 @@
 //! No function signature carries a mutant flag, and code that only a mutant needs lives here. The durability mutants (the last group) show only when the process or the
 //! machine dies; the harness's crash explorer is the one that kills them.
 
+/// What kind of bug a mutant is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BugClass {
+    /// Shows only under a particular interleaving.
+    Interleaving,
+    /// An interleaving bug whose window must span another thread's whole compaction.
+    LongWindow,
+    /// A wrong rule that shows in any interleaving that exercises it.
+    Logic,
+    /// A too-weak atomic ordering.
+    MemoryOrdering,
+    /// What survives a crash is wrong.
+    Durability,
+}
+
+impl BugClass {
+    /// Every class.
+    pub const ALL: [BugClass; 5] = [
+        BugClass::Interleaving,
+        BugClass::LongWindow,
+        BugClass::Logic,
+        BugClass::MemoryOrdering,
+        BugClass::Durability,
+    ];
+}
+
 /// A selectable bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -128,6 +154,23 @@ impl Mutant {
         Mutant::NewWalNotDirSynced,
         Mutant::TornTailIsCorruption,
     ];
+
+    /// What kind of bug it is: which explorers can be asked to find it follows from this
+    /// (`lsmcheck/src/gate/applicability.rs`), and the saved regressions cover every class.
+    pub fn class(self) -> BugClass {
+        use Mutant::*;
+        if self.is_durability() {
+            return BugClass::Durability;
+        }
+        match self {
+            RelaxedUnref => BugClass::MemoryOrdering,
+            CompactionDeletesInputsDirectly | L0PicksNewestOnly | TombstoneDroppedAboveBase => BugClass::Logic,
+            // The read's sequence (or snapshot) must predate a write and the flush and compaction
+            // that drop what it needs, and the read must come after them.
+            SequenceBeforePin | CompactionIgnoresSnapshots => BugClass::LongWindow,
+            _ => BugClass::Interleaving,
+        }
+    }
 
     /// True for the durability mutants, which only a crash shows.
     pub fn is_durability(self) -> bool {

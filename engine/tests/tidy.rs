@@ -144,7 +144,7 @@ fn each_mutant_has_one_mutation_point_in_one_form() {
         }
     }
     let mutants = fs::read_to_string(src.join("mutants.rs")).expect("mutants.rs");
-    let all = mutants.split("pub const ALL").nth(1).expect("Mutant::ALL");
+    let all = mutants.split("pub const ALL: [Mutant;").nth(1).expect("Mutant::ALL");
     let all = &all[..all.find("];").expect("end of ALL")];
     let declared: Vec<&str> = all
         .split("Mutant::")

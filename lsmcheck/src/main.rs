@@ -4,8 +4,13 @@
 mod bench;
 mod cli;
 mod gate;
+mod junit;
+mod timeline;
 mod tools;
 
 fn main() -> std::process::ExitCode {
+    // Like every Unix tool: `lsmcheck ... | head` ends quietly when the reader goes away,
+    // instead of panicking on the next write to the closed pipe.
+    sigpipe::reset();
     cli::main()
 }

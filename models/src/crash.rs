@@ -41,11 +41,12 @@ pub fn check_crashes<R: Runtime>(plan: &Plan, world: &World, fs: &SimFs<R>, max_
     let history = History::new(writes);
     let mut seen = BTreeSet::new();
     for model in CrashModel::ALL {
-        let images = sample(fs.crash_images(model), max_points);
-        for (point, image) in images {
-            if plan.crash_only.is_some_and(|only| only != (model, point.index)) {
-                continue;
-            }
+        let mut images = fs.crash_images(model);
+        if let Some(only) = plan.crash_only {
+            // A replay of one crash state: found by its index, whatever the sampling budget.
+            images.retain(|(point, _)| only == (model, point.index));
+        }
+        for (point, image) in sample(images, max_points) {
             let required = if model.keeps_unsynced_acks() {
                 point.acked
             } else {

@@ -10,6 +10,8 @@
 //! - [`oracle`] and [`crash`]: the checks at the end of an execution (reads against the reference
 //!   model, the quiescent file set, recovery from every crash state).
 //!
+//! - [`regression`]: saved failures that the test suite replays forever.
+//!
 //! Both programs implement [`sim::explore::Model`], so every exploration goes through
 //! `sim::explore::run`.
 
@@ -18,6 +20,7 @@ pub mod crash;
 pub mod kernel;
 pub mod oracle;
 pub mod reference;
+pub mod regression;
 pub mod workload;
 
 pub use reference::VersionedMap;

@@ -103,6 +103,13 @@ impl Plan {
         }
     }
 
+    /// A hash of the operations (setup and every thread's), as [`sim::scenario::text_hash`] of
+    /// their debug form: equal plans have equal fingerprints on every machine, and a generator
+    /// that changed gives a different one.
+    pub fn fingerprint(&self) -> String {
+        sim::scenario::text_hash(&format!("{:?}{:?}", self.setup, self.threads))
+    }
+
     /// The same operations on the main thread alone: the setup, then each thread's operations
     /// in thread order (the crash explorer's sequential pass).
     pub fn sequential(mut self) -> Plan {

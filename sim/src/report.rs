@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// The report format's version.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// A whole report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -107,6 +107,14 @@ pub struct Run {
     /// The failing execution's events: thread, event, version, file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trace: Vec<TraceEvent>,
+    /// [`crate::scenario::text_hash`] of the scenario's text when the run was made; a replay
+    /// refuses a scenario that changed since.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scenario_hash: String,
+    /// A hash of the operations generated from the seed; a replay refuses a build whose
+    /// generator makes different ones.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub plan_hash: String,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -159,13 +167,25 @@ impl Run {
             schedule: f.and_then(|f| f.schedule.clone()),
             loom_checkpoint: f.and_then(|f| f.loom_checkpoint.clone()),
             trace: f.map(|f| f.trace.clone()).unwrap_or_default(),
+            scenario_hash: String::new(),
+            plan_hash: String::new(),
+        }
+    }
+
+    /// The run, recording the hashes of its scenario's text and of its generated operations.
+    pub fn with_provenance(self, scenario_hash: &str, plan_hash: &str) -> Run {
+        Run {
+            scenario_hash: scenario_hash.to_string(),
+            plan_hash: plan_hash.to_string(),
+            ..self
         }
     }
 }
 
 /// One copy-paste command reproducing a failure: shuttle replays its schedule; loom explores
-/// again with the same budget (its order is deterministic, so it stops at the same execution);
-/// stress reruns the seed (best effort: OS scheduling does not replay).
+/// again with the same budget (its order is deterministic, so it stops at the same execution).
+/// A stress failure does not replay (the OS scheduled it): its command reruns the seed with
+/// `lsmcheck run`, which may or may not fail again.
 pub fn replay_command(
     explorer: Explorer,
     seed: u64,
@@ -174,7 +194,12 @@ pub fn replay_command(
     scenario: &str,
     failure: &Failure,
 ) -> String {
-    let mut cmd = format!("lsmcheck replay --scenario {scenario} --explorer {explorer} --seed {seed}");
+    let verb = if explorer == Explorer::Stress {
+        "run"
+    } else {
+        "replay --scenario"
+    };
+    let mut cmd = format!("lsmcheck {verb} {scenario} --explorer {explorer} --seed {seed}");
     if let Some(m) = mutant {
         cmd.push_str(&format!(" --mutant {m}"));
     }

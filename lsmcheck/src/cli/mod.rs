@@ -6,7 +6,9 @@
 
 mod db;
 mod list;
+mod replay;
 mod run;
+mod show;
 pub(crate) mod usage;
 
 use clap::{Args, Parser, Subcommand};
@@ -36,6 +38,9 @@ enum Command {
         /// Write the JSON report here.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write JUnit XML here (a testcase per scenario, explorer and seed), for CI systems.
+        #[arg(long)]
+        junit: Option<PathBuf>,
     },
     /// Reproduce a failure: from a report file, or from the arguments a failure printed.
     Replay {
@@ -55,6 +60,10 @@ enum Command {
         /// crash: recover from this crash point only (1-based, as a violation names it).
         #[arg(long, requires = "crash_model")]
         crash_point: Option<u64>,
+        /// Keep the failure, if this replay reproduces it, as
+        /// `scenarios/regressions/NAME.json`; the test suite replays every saved regression.
+        #[arg(long, value_name = "NAME")]
+        save_regression: Option<String>,
     },
     /// The correctness gate: every scenario on the correct engine, the mutant kill matrix, and
     /// the harness's self-checks. Writes gate.json and kill-matrix.md.
@@ -69,11 +78,23 @@ enum Command {
         /// quiescence, engine-errors) to see which mutants the gate then misses.
         #[arg(long = "without-oracle")]
         without: Vec<String>,
+        /// Also write JUnit XML here: a testcase per scenario run and per kill-matrix cell.
+        #[arg(long)]
+        junit: Option<PathBuf>,
     },
     /// Benchmarks (the engine's own is the separate `bench/` workspace; see the README).
     Bench {
         #[command(subcommand)]
         which: BenchOp,
+    },
+    /// Draw a report's failing execution as one self-contained HTML page: a column per
+    /// thread, Version installs and reference counts, file creates and deletes, the violation.
+    Timeline {
+        /// A report written by `run --out`.
+        report: PathBuf,
+        /// The HTML file to write.
+        #[arg(short, long)]
+        out: PathBuf,
     },
     /// List the embedded scenarios, the explorers and the mutants.
     List,
@@ -141,13 +162,32 @@ struct Select {
     /// Inject a bug (see `list`).
     #[arg(long)]
     mutant: Option<String>,
+    /// How much of a failing execution's trace to print: the last N events of every thread
+    /// (default 6), or `all` recorded events.
+    #[arg(long, value_name = "N|all", value_parser = show::parse_trace)]
+    trace: Option<show::TraceShown>,
+    /// On a failure, also draw it as one HTML page here (see `lsmcheck timeline`).
+    #[arg(long, value_name = "FILE")]
+    timeline: Option<PathBuf>,
 }
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Run { scenario, select, out } => run::run(&scenario, &select, out.as_deref()),
+        Command::Run {
+            scenario,
+            select,
+            out,
+            junit,
+        } => {
+            let outputs = run::Outputs {
+                report: out.as_deref(),
+                junit: junit.as_deref(),
+                timeline: select.timeline.as_deref(),
+            };
+            run::run(&scenario, &select, &outputs, select.trace.unwrap_or_default())
+        }
         Command::Replay {
             report,
             scenario,
@@ -155,27 +195,29 @@ pub fn main() -> ExitCode {
             schedule,
             crash_model,
             crash_point,
+            save_regression,
         } => {
-            let crash = crash_model.zip(crash_point);
-            run::replay(
-                report.as_deref(),
-                scenario.as_deref(),
-                &select,
-                schedule.as_deref(),
-                crash,
-            )
+            let input = replay::Input {
+                schedule: schedule.as_deref(),
+                crash: crash_model.zip(crash_point),
+                shown: select.trace.unwrap_or_default(),
+                save: save_regression.as_deref(),
+                timeline: select.timeline.as_deref(),
+            };
+            replay::replay(report.as_deref(), scenario.as_deref(), &select, &input)
         }
         Command::Gate {
             quick,
             out_dir,
             without,
+            junit,
         } => {
             let parsed: Result<Vec<_>, _> = without
                 .iter()
                 .map(|n| sim::world::Oracle::from_name(n).ok_or_else(|| format!("unknown oracle `{n}`")))
                 .collect();
             match parsed {
-                Ok(oracles) => crate::gate::run(quick, &out_dir, &oracles),
+                Ok(oracles) => crate::gate::run(quick, &out_dir, &oracles, junit.as_deref()),
                 Err(e) => bad_input(e),
             }
         }
@@ -193,6 +235,7 @@ pub fn main() -> ExitCode {
             Ok(settings) => crate::bench::harness(&settings, &out),
             Err(e) => bad_input(e),
         },
+        Command::Timeline { report, out } => timeline(&report, &out),
         Command::List => list::list(),
         Command::Db { dir, json, op } => match dir {
             Some(dir) => db::db(&dir, json, &op),
@@ -200,6 +243,30 @@ pub fn main() -> ExitCode {
         },
     };
     ExitCode::from(code)
+}
+
+/// `lsmcheck timeline REPORT -o FILE`.
+fn timeline(report: &std::path::Path, out: &std::path::Path) -> u8 {
+    let report = match sim::report::Report::read(report) {
+        Ok(r) => r,
+        Err(e) => return bad_input(e),
+    };
+    let failing = report.body.runs.iter().find(|r| r.violation.is_some());
+    let Some(run) = failing else {
+        return bad_input("the report has no failing run to draw");
+    };
+    write_timeline(run, out)
+}
+
+/// Writes `run`'s timeline page to `out`; 0, or 2 if it cannot be written.
+fn write_timeline(run: &sim::report::Run, out: &std::path::Path) -> u8 {
+    match std::fs::write(out, crate::timeline::render(run)) {
+        Ok(()) => {
+            println!("timeline: {}", out.display());
+            0
+        }
+        Err(e) => bad_input(format!("{}: cannot write the timeline: {e}", out.display())),
+    }
 }
 
 /// Prints `msg` as a bad-input error and returns exit code 2.

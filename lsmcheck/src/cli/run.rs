@@ -1,20 +1,19 @@
-//! `lsmcheck run` and `lsmcheck replay`.
+//! `lsmcheck run`: scenarios under their explorers, a line per run, a report on request; and
+//! the selection rules (`--explorer`, `--seed`, budgets, `--mutant`) that `replay` shares.
 
+use super::show::{print_run, TraceShown};
 use super::usage::Usage;
 use super::{bad_input, Select};
+use crate::junit;
 use engine::mutants::Mutant;
 use models::workload::Plan;
-use sim::explore::{self, Budget, Explorer, Outcome, ReplayInput};
-use sim::fs::durability::CrashModel;
+use sim::explore::{self, Budget, Explorer};
 use sim::report::{Body, Build, Report, Run, Timing, Verdict, FORMAT};
 use sim::scenario::{Scenario, EMBEDDED};
 use std::path::Path;
 use std::time::Instant;
 
-/// How many trace events a failure prints (the report holds the whole trace).
-const TRACE_SHOWN: usize = 12;
-
-fn mutant(select: &Select) -> Result<Option<Mutant>, Usage> {
+pub(super) fn mutant(select: &Select) -> Result<Option<Mutant>, Usage> {
     select
         .mutant
         .as_deref()
@@ -58,7 +57,7 @@ fn first_repeat<T: PartialEq>(items: &[T]) -> Option<&T> {
         .map(|(_, x)| x)
 }
 
-fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, Usage> {
+pub(super) fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, Usage> {
     check_select(select)?;
     if select.explorers.is_empty() {
         return Ok(Explorer::ALL
@@ -77,7 +76,7 @@ fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, Usag
 const DEFAULT_CRASH_POINTS: usize = 200;
 
 /// The scenario's budget for `explorer` (100 executions if it has none), with overrides.
-fn budget(explorer: Explorer, scenario: &Scenario, select: &Select) -> Budget {
+pub(super) fn budget(explorer: Explorer, scenario: &Scenario, select: &Select) -> Budget {
     let mut b = explorer.budget(&scenario.explorers).unwrap_or(Budget::iterations(100));
     if explorer == Explorer::Crash {
         b.crash_points = select.crash_points.or(b.crash_points).or(Some(DEFAULT_CRASH_POINTS));
@@ -94,49 +93,25 @@ fn budget(explorer: Explorer, scenario: &Scenario, select: &Select) -> Budget {
     b
 }
 
-fn print_run(name: &str, run: &Run, seconds: f64) {
-    let head = format!("{name}  {}  seed {}", run.explorer, run.seed);
-    match &run.violation {
-        None => {
-            let complete = if run.complete {
-                " (complete: every execution within the bound)"
-            } else {
-                ""
-            };
-            let crashes = match run.crash_states {
-                0 => String::new(),
-                n => format!(", {n} crash states recovered"),
-            };
-            println!(
-                "passed     {head}  {} executions{crashes}{complete}  {seconds:.2}s",
-                run.executions
-            )
-        }
-        Some(v) => {
-            println!(
-                "VIOLATION  {head}  at execution {}  {seconds:.2}s",
-                run.failing_execution.unwrap_or(0)
-            );
-            println!("  {}: {v}", v.kind());
-            println!("  last events of the failing execution:");
-            for e in run.trace.iter().rev().take(TRACE_SHOWN).rev() {
-                let what = [
-                    e.version.map(|v| format!("v{v}")),
-                    e.file.clone(),
-                    Some(e.detail.clone()),
-                ];
-                let what: Vec<String> = what.into_iter().flatten().filter(|s| !s.is_empty()).collect();
-                println!("    #{:<5} {:12} {:16} {}", e.step, e.thread, e.event, what.join(" "));
-            }
-            if let Some(cmd) = &run.replay {
-                println!("  replay: {cmd}");
-            }
-        }
-    }
+/// `run SPEC`: one scenario, or `all` embedded ones.
+/// Where `run` writes its results besides the terminal.
+pub(super) struct Outputs<'a> {
+    /// The JSON report (`--out`).
+    pub report: Option<&'a Path>,
+    /// JUnit XML (`--junit`).
+    pub junit: Option<&'a Path>,
+    /// The first failure as an HTML page (`--timeline`).
+    pub timeline: Option<&'a Path>,
 }
 
-/// `run SPEC`: one scenario, or `all` embedded ones.
-pub(super) fn run(spec: &str, select: &Select, out: Option<&Path>) -> u8 {
+/// A JUnit suite name for a run's scenario: an embedded name, or a file's stem.
+fn suite_name(id: &str) -> String {
+    Path::new(id)
+        .file_stem()
+        .map_or_else(|| id.to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+pub(super) fn run(spec: &str, select: &Select, out: &Outputs, shown: TraceShown) -> u8 {
     let specs: Vec<String> = if spec == "all" {
         EMBEDDED
             .iter()
@@ -147,7 +122,7 @@ pub(super) fn run(spec: &str, select: &Select, out: Option<&Path>) -> u8 {
     };
     let (mut runs, mut timing) = (Vec::new(), Vec::new());
     for s in &specs {
-        if let Err(code) = run_one(s, select, &mut runs, &mut timing) {
+        if let Err(code) = run_one(s, select, shown, &mut runs, &mut timing) {
             return code;
         }
     }
@@ -155,9 +130,16 @@ pub(super) fn run(spec: &str, select: &Select, out: Option<&Path>) -> u8 {
 }
 
 /// Explores one scenario, appending to `runs` and `timing`; `Err` carries the exit code.
-fn run_one(spec: &str, select: &Select, runs: &mut Vec<Run>, timing: &mut Vec<Timing>) -> Result<(), u8> {
-    let scenario = Scenario::load(spec).map_err(bad_input)?;
-    let (mutant, explorers) = match (mutant(select), explorers(select, &scenario)) {
+fn run_one(
+    spec: &str,
+    select: &Select,
+    shown: TraceShown,
+    runs: &mut Vec<Run>,
+    timing: &mut Vec<Timing>,
+) -> Result<(), u8> {
+    let located = Scenario::locate(spec).map_err(bad_input)?;
+    let scenario = &located.scenario;
+    let (mutant, explorers) = match (mutant(select), explorers(select, scenario)) {
         (Ok(m), Ok(e)) => (m, e),
         (Err(e), _) | (_, Err(e)) => return Err(bad_input(e)),
     };
@@ -167,14 +149,15 @@ fn run_one(spec: &str, select: &Select, runs: &mut Vec<Run>, timing: &mut Vec<Ti
         select.seeds.clone()
     };
     for explorer in explorers {
-        let budget = budget(explorer, &scenario, select);
+        let budget = budget(explorer, scenario, select);
         for &seed in &seeds {
-            let plan = Plan::generate(&scenario, seed, mutant);
+            let plan = Plan::generate(scenario, seed, mutant);
             let started = Instant::now();
             let outcome = explore::run(explorer, &budget, &plan, None).map_err(bad_input)?;
             let seconds = started.elapsed().as_secs_f64();
-            let run = Run::new(explorer, seed, mutant.map(Mutant::name), &budget, &outcome, spec);
-            print_run(&scenario.name, &run, seconds);
+            let run = Run::new(explorer, seed, mutant.map(Mutant::name), &budget, &outcome, &located.id)
+                .with_provenance(&located.hash, &plan.fingerprint());
+            print_run(&scenario.name, &run, seconds, shown);
             let executions_per_second = outcome.executions as f64 / seconds.max(1e-9);
             timing.push(Timing {
                 explorer,
@@ -189,8 +172,24 @@ fn run_one(spec: &str, select: &Select, runs: &mut Vec<Run>, timing: &mut Vec<Ti
 }
 
 /// Writes the report (if asked) and returns the exit code.
-fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: Option<&Path>) -> u8 {
+fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: &Outputs) -> u8 {
     let failed = runs.iter().any(|r| r.verdict == Verdict::Violation);
+    let first_failure = runs.iter().find(|r| r.violation.is_some());
+    if let (Some(path), Some(run)) = (out.timeline, first_failure) {
+        if super::write_timeline(run, path) != 0 {
+            return 2;
+        }
+    }
+    if let Some(path) = out.junit {
+        let cases: Vec<junit::Case> = runs
+            .iter()
+            .zip(&timing)
+            .map(|(r, t)| junit::from_run(&suite_name(&r.scenario), r, t.seconds))
+            .collect();
+        if let Err(e) = junit::write(path, &cases) {
+            return bad_input(format!("{}: cannot write the JUnit report: {e}", path.display()));
+        }
+    }
     let report = Report {
         format: FORMAT,
         body: Body {
@@ -200,7 +199,7 @@ fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: Option<&Path>) -
         },
         timing,
     };
-    if let Some(path) = out {
+    if let Some(path) = out.report {
         if let Err(e) = report.write(path) {
             return bad_input(format!("{}: cannot write the report: {e}", path.display()));
         }
@@ -213,134 +212,4 @@ fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: Option<&Path>) -
         }
     }
     u8::from(failed)
-}
-
-/// Prints how a replay went; exit 1 if it found a violation (reproduced or not), 0 otherwise.
-/// Exit code of `replay`: the violation reproduced (or another one found) 1; the program no
-/// longer fits the recorded schedule (*diverged*: a changed program, scenario or build, or a
-/// schedule of something else) 3; it ran to its end under the schedule and nothing failed
-/// (*passed*: the bug is gone) 0.
-const DIVERGED: u8 = 3;
-
-fn judge(outcome: &Outcome, expected: Option<&sim::world::Violation>) -> u8 {
-    let found = outcome.failure.as_ref();
-    if let (Some(f), Some(want)) = (found, expected) {
-        if f.violation == *want {
-            println!(
-                "reproduced at execution {}: {}: {}",
-                f.execution,
-                f.violation.kind(),
-                f.violation
-            );
-            return 1;
-        }
-    }
-    if let Some(why) = &outcome.diverged {
-        println!(
-            "diverged: the program no longer fits the recorded schedule ({why}); nothing past that step was replayed"
-        );
-        if let Some(f) = found {
-            println!(
-                "  after diverging it failed anyway: {}: {}",
-                f.violation.kind(),
-                f.violation
-            );
-        }
-        return DIVERGED;
-    }
-    match (found, expected) {
-        (Some(f), Some(want)) => {
-            println!(
-                "a different violation at execution {}: {}\n  the report says: {want}",
-                f.execution, f.violation
-            );
-            1
-        }
-        (Some(f), None) => {
-            println!(
-                "violation at execution {}: {}: {}",
-                f.execution,
-                f.violation.kind(),
-                f.violation
-            );
-            1
-        }
-        (None, _) => {
-            println!(
-                "passed: {} executions, nothing failed (a schedule, if given, fit to its last step)",
-                outcome.executions
-            );
-            0
-        }
-    }
-}
-
-pub(super) fn replay(
-    report: Option<&Path>,
-    spec: Option<&str>,
-    select: &Select,
-    schedule: Option<&str>,
-    crash: Option<(String, u64)>,
-) -> u8 {
-    let crash_point = match crash {
-        None => None,
-        Some((name, point)) => match CrashModel::from_name(&name) {
-            Some(model) => Some((model, point)),
-            None => return bad_input(format!("--crash-model {name}: expected process, power or torn")),
-        },
-    };
-    if let Some(path) = report {
-        let report = match Report::read(path) {
-            Ok(r) => r,
-            Err(e) => return bad_input(e),
-        };
-        let Some(run) = report.body.runs.iter().find(|r| r.verdict == Verdict::Violation) else {
-            return bad_input(format!("{}: no failing run to replay", path.display()));
-        };
-        let scenario = match Scenario::load(&run.scenario) {
-            Ok(s) => s,
-            Err(e) => return bad_input(e),
-        };
-        let mutant = run.mutant.as_deref().and_then(Mutant::from_name);
-        let plan = Plan::generate(&scenario, run.seed, mutant);
-        let crash_point = match &run.violation {
-            Some(sim::world::Violation::CrashRecovery { model, point, .. }) => {
-                CrashModel::from_name(model).map(|m| (m, *point))
-            }
-            _ => None,
-        };
-        let input = ReplayInput {
-            schedule: run.schedule.clone(),
-            loom_checkpoint: run.loom_checkpoint.clone(),
-            crash_point,
-        };
-        return match explore::run(run.explorer, &run.budget, &plan, Some(&input)) {
-            Ok(outcome) => judge(&outcome, run.violation.as_ref()),
-            Err(e) => bad_input(e),
-        };
-    }
-    let Some(spec) = spec else {
-        return bad_input("replay needs a report file, or --scenario with --explorer and --seed");
-    };
-    let scenario = match Scenario::load(spec) {
-        Ok(s) => s,
-        Err(e) => return bad_input(e),
-    };
-    let (mutant, explorers) = match (mutant(select), explorers(select, &scenario)) {
-        (Ok(m), Ok(e)) => (m, e),
-        (Err(e), _) | (_, Err(e)) => return bad_input(e),
-    };
-    let ([explorer], [seed]) = (explorers.as_slice(), select.seeds.as_slice()) else {
-        return bad_input("replay takes exactly one --explorer and one --seed");
-    };
-    let plan = Plan::generate(&scenario, *seed, mutant);
-    let input = schedule.map(|s| ReplayInput {
-        schedule: Some(s.to_string()),
-        loom_checkpoint: None,
-        crash_point,
-    });
-    match explore::run(*explorer, &budget(*explorer, &scenario, select), &plan, input.as_ref()) {
-        Ok(outcome) => judge(&outcome, None),
-        Err(e) => bad_input(format!("--schedule: {e}")),
-    }
 }

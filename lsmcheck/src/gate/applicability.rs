@@ -18,43 +18,12 @@
 //!   schedules; the interleaving and rule bugs are the other explorers' job, so it is not run
 //!   on them.
 
-use engine::mutants::Mutant;
+use engine::mutants::{BugClass, Mutant};
 use sim::explore::Explorer;
-
-/// What kind of bug a mutant is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BugClass {
-    /// Shows only under a particular interleaving.
-    Interleaving,
-    /// An interleaving bug whose window must span another thread's whole compaction.
-    LongWindow,
-    /// A wrong rule that shows in any interleaving that exercises it.
-    Logic,
-    /// A too-weak atomic ordering.
-    MemoryOrdering,
-    /// What survives a crash is wrong.
-    Durability,
-}
-
-/// The class of `m`.
-pub fn class(m: Mutant) -> BugClass {
-    use Mutant::*;
-    if m.is_durability() {
-        return BugClass::Durability;
-    }
-    match m {
-        RelaxedUnref => BugClass::MemoryOrdering,
-        CompactionDeletesInputsDirectly | L0PicksNewestOnly | TombstoneDroppedAboveBase => BugClass::Logic,
-        // The read's sequence (or snapshot) must predate a write and the flush and compaction
-        // that drop what it needs, and the read must come after them.
-        SequenceBeforePin | CompactionIgnoresSnapshots => BugClass::LongWindow,
-        _ => BugClass::Interleaving,
-    }
-}
 
 /// `None` if `explorer` must kill `m`; otherwise why it is not asked to.
 pub fn not_applicable(m: Mutant, explorer: Explorer) -> Option<&'static str> {
-    match (class(m), explorer) {
+    match (m.class(), explorer) {
         (BugClass::Durability, Explorer::Crash) => None,
         (BugClass::Durability, _) => Some("a durability bug shows only when the process or machine dies: only the crash explorer crashes (not run)"),
         (_, Explorer::Crash) => Some("the crash explorer checks what survives crashes of a few schedules; this bug is the interleaving explorers' (not run)"),
@@ -74,5 +43,5 @@ pub fn not_applicable(m: Mutant, explorer: Explorer) -> Option<&'static str> {
 
 /// False if `explorer` cannot observe `m` at all, so its cell is not run.
 pub fn runs(m: Mutant, explorer: Explorer) -> bool {
-    (class(m) == BugClass::Durability) == (explorer == Explorer::Crash)
+    (m.class() == BugClass::Durability) == (explorer == Explorer::Crash)
 }

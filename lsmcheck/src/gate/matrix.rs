@@ -251,3 +251,25 @@ impl Target<'_> {
         (runs, executions, first)
     }
 }
+
+/// The JUnit case of a cell: it fails only when a gating explorer let the mutant survive.
+pub fn junit_case(m: Mutant, cell: &Cell, seconds: f64) -> crate::junit::Case {
+    let name = match cell.status {
+        Status::NotApplicable => format!("{} under {} (not gating)", m.name(), cell.explorer),
+        _ => format!("{} under {}", m.name(), cell.explorer),
+    };
+    let failure = (cell.status == Status::Survived).then(|| {
+        let message = format!("{} survived {} in {} runs", m.name(), cell.explorer, cell.runs);
+        (
+            "survived".to_string(),
+            message.clone(),
+            format!("{message}: {}", m.summary()),
+        )
+    });
+    crate::junit::Case {
+        suite: "kill-matrix".into(),
+        name,
+        seconds,
+        failure,
+    }
+}

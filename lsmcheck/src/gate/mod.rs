@@ -13,7 +13,7 @@ mod matrix;
 mod render;
 
 use engine::mutants::Mutant;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub use matrix::{Cell, Status};
 use models::workload::Plan;
 use serde::Serialize;
@@ -95,7 +95,7 @@ pub struct SelfCheck {
 }
 
 /// Runs the gate; returns the exit code (0 passed, 1 failed, 2 cannot write the output).
-pub fn run(quick: bool, out_dir: &Path, without: &[Oracle]) -> u8 {
+pub fn run(quick: bool, out_dir: &Path, without: &[Oracle], junit: Option<&Path>) -> u8 {
     let started = Instant::now();
     let scenarios = Scenario::embedded();
     let names: Vec<String> = EMBEDDED
@@ -108,6 +108,7 @@ pub fn run(quick: bool, out_dir: &Path, without: &[Oracle]) -> u8 {
         without,
         bar: progress_bar(&scenarios),
         failures: Vec::new(),
+        cases: Vec::new(),
     };
     let scenario_results = gate.scenarios_on_the_correct_engine();
     let scenarios_seconds = started.elapsed().as_secs_f64();
@@ -141,7 +142,10 @@ pub fn run(quick: bool, out_dir: &Path, without: &[Oracle]) -> u8 {
             cells: cell_times,
         },
     };
-    let written = render::write(&report, out_dir);
+    let mut written = render::write(&report, out_dir);
+    if let (Some(path), Ok(())) = (junit, &written) {
+        written = crate::junit::write(path, &gate.cases);
+    }
     print!("{}", render::summary(&report));
     if let Err(e) = written {
         eprintln!("lsmcheck: cannot write the gate report to {}: {e}", out_dir.display());
@@ -157,6 +161,8 @@ struct Gate<'a> {
     without: &'a [Oracle],
     bar: ProgressBar,
     failures: Vec<String>,
+    /// One JUnit case per scenario run and per kill-matrix cell.
+    cases: Vec<crate::junit::Case>,
 }
 
 /// A bar over every scenario run and every matrix cell.
@@ -171,7 +177,9 @@ fn progress_bar(scenarios: &[Scenario]) -> ProgressBar {
                     .count()
         })
         .sum();
-    let bar = ProgressBar::new((scenario_runs + Mutant::ALL.len() * Explorer::ALL.len()) as u64);
+    // On stdout: stderr is muted while exploring (see `sim::explore::quietly`).
+    let total = (scenario_runs + Mutant::ALL.len() * Explorer::ALL.len()) as u64;
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stdout());
     bar.set_style(
         ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} {msg}")
             .expect("valid template")
@@ -195,8 +203,11 @@ impl Gate<'_> {
                 for &seed in &scenario.seeds {
                     self.bar.set_message(format!("{name} / {explorer} / seed {seed}"));
                     let plan = Plan::generate(scenario, seed, None).without(self.without);
+                    let started = Instant::now();
                     let outcome = explore::run(explorer, &budget, &plan, None).expect("no replay input");
                     let run = Run::new(explorer, seed, None, &budget, &outcome, name);
+                    let seconds = started.elapsed().as_secs_f64();
+                    self.cases.push(crate::junit::from_run(name, &run, seconds));
                     if let Some(v) = &run.violation {
                         self.failures
                             .push(format!("scenario {name} failed under {explorer} (seed {seed}): {v}"));
@@ -219,6 +230,7 @@ impl Gate<'_> {
                 let t = Instant::now();
                 let (cell, first) = matrix::run_cell(m, explorer, self.scenarios, self.names, budgets, self.without);
                 cell_times.push((format!("{}/{explorer}", m.name()), t.elapsed().as_secs_f64()));
+                self.cases.push(matrix::junit_case(m, &cell, t.elapsed().as_secs_f64()));
                 if cell.status == Status::Survived {
                     self.failures
                         .push(format!("{} survived {explorer}, which must kill it", m.name()));

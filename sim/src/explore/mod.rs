@@ -234,11 +234,19 @@ pub fn quietly<T>(f: impl FnOnce() -> T) -> T {
         std::panic::set_hook(previous);
     });
     let previous = std::panic::take_hook();
-    // LSMCHECK_SHOW_PANICS=1 keeps every panic message (read once, before exploring).
-    if std::env::var_os("LSMCHECK_SHOW_PANICS").is_none() {
+    // LSMCHECK_SHOW_PANICS=1 keeps every panic message and shuttle's own output (read once,
+    // before exploring).
+    let quiet = std::env::var_os("LSMCHECK_SHOW_PANICS").is_none();
+    if quiet {
         std::panic::set_hook(Box::new(|_| {}));
     }
+    // shuttle writes a line of its own to stderr for every failing execution ("test panicked in
+    // task ..."), unconditionally; lsmcheck reports the failure itself. So the process's stderr
+    // is muted while exploring (progress bars draw to stdout). If it cannot be (already
+    // redirected), exploring goes on unmuted.
+    let muted = quiet.then(|| gag::Gag::stderr().ok()).flatten();
     let r = f();
+    drop(muted);
     std::panic::set_hook(previous);
     r
 }

@@ -58,29 +58,40 @@ impl Scenario {
     /// Loads a scenario: a path to a JSON file, or the name of an embedded scenario (with or
     /// without `.json`).
     pub fn load(spec: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::locate(spec).map(|l| l.scenario)
+    }
+
+    /// Loads a scenario like [`Scenario::load`] and says how a report names it: a file by its
+    /// absolute path (so a replay works from any directory), an embedded scenario by its name;
+    /// with the hash of its text, so a replay can tell that it changed.
+    pub fn locate(spec: &str) -> Result<Located, ScenarioError> {
         let path = Path::new(spec);
+        let err = |message: String| ScenarioError {
+            file: spec.to_string(),
+            line: 0,
+            column: 0,
+            message,
+        };
         if path.exists() {
-            let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-                file: spec.to_string(),
-                line: 0,
-                column: 0,
-                message: format!("cannot read: {e}"),
-            })?;
-            return Scenario::parse(spec, &text)?.named_like(spec);
+            let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
+            let id = std::fs::canonicalize(path).map_err(|e| err(format!("cannot resolve: {e}")))?;
+            return Ok(Located {
+                scenario: Scenario::parse(spec, &text)?.named_like(spec)?,
+                id: id.display().to_string(),
+                hash: text_hash(&text),
+            });
         }
         let wanted = spec.rsplit('/').next().unwrap_or(spec).trim_end_matches(".json");
-        match EMBEDDED
-            .iter()
-            .find(|(name, _)| name.trim_end_matches(".json") == wanted)
-        {
-            Some((name, text)) => Scenario::parse(&format!("scenarios/{name}"), text)?.named_like(name),
-            None => Err(ScenarioError {
-                file: spec.to_string(),
-                line: 0,
-                column: 0,
-                message: "no such file, and no embedded scenario of that name (see `lsmcheck list`)".into(),
-            }),
-        }
+        let Some((name, text)) = EMBEDDED.iter().find(|(n, _)| n.trim_end_matches(".json") == wanted) else {
+            return Err(err(
+                "no such file, and no embedded scenario of that name (see `lsmcheck list`)".into(),
+            ));
+        };
+        Ok(Located {
+            scenario: Scenario::parse(&format!("scenarios/{name}"), text)?.named_like(name)?,
+            id: wanted.to_string(),
+            hash: text_hash(text),
+        })
     }
 
     /// `self`, if its `name` is the stem of `file` (a scenario has one identity); an error
@@ -112,6 +123,23 @@ impl Scenario {
             })
             .collect()
     }
+}
+
+/// A loaded scenario and its identity in reports.
+#[derive(Clone, Debug)]
+pub struct Located {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// How reports name it: an embedded scenario's name, or a file's absolute path.
+    pub id: String,
+    /// [`text_hash`] of its file's text.
+    pub hash: String,
+}
+
+/// A stable hash of a text (xxh3, 64 bits, hex): the same text gives the same hash on every
+/// machine and build.
+pub fn text_hash(text: &str) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
 }
 
 /// serde_json appends " at line L column C"; the position is reported separately.
