@@ -195,3 +195,55 @@ fn junit_output_validates_against_the_schema() {
         .expect("xmllint (Debian package libxml2-utils; .ci/run installs it)");
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
 }
+
+/// A shuttle-random failure of a shipped scenario under a shipped mutant shrinks to a schedule
+/// at least ten times shorter with the same violation kind, and the shrunk report replays.
+#[test]
+fn shrink_makes_a_random_schedule_ten_times_shorter_and_it_still_reproduces() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let report = tmp.path().join("random.json");
+    let report = report.to_str().expect("utf-8");
+    let o = lsmcheck(&[
+        "run",
+        "deep-levels",
+        "--mutant",
+        "get-skips-ref",
+        "--explorer",
+        "shuttle-random",
+        "--seed",
+        "11",
+        "--out",
+        report,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let shrunk = tmp.path().join("small.json");
+    let o = lsmcheck(&[
+        "shrink",
+        report,
+        "--out",
+        shrunk.to_str().expect("utf-8"),
+        "--time-budget",
+        "120",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |p: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).expect("report")).expect("JSON")
+    };
+    let (before, after) = (read(report), read(shrunk.to_str().expect("utf-8")));
+    let (a, b) = (&before["body"]["runs"][0], &after["body"]["runs"][0]);
+    let len = |r: &serde_json::Value| r["schedule"].as_str().expect("a schedule").len();
+    assert!(
+        len(a) >= 10 * len(b),
+        "{} -> {} characters:\n{}",
+        len(a),
+        len(b),
+        stdout(&o)
+    );
+    assert_eq!(
+        a["violation"]["kind"], b["violation"]["kind"],
+        "the same kind of violation"
+    );
+    let again = lsmcheck(&["replay", shrunk.to_str().expect("utf-8")]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stdout(&again).starts_with("reproduced"), "{}", stdout(&again));
+}

@@ -9,6 +9,7 @@ mod list;
 mod replay;
 mod run;
 mod show;
+mod shrink;
 pub(crate) mod usage;
 
 use clap::{Args, Parser, Subcommand};
@@ -86,6 +87,18 @@ enum Command {
     Bench {
         #[command(subcommand)]
         which: BenchOp,
+    },
+    /// Shrink a report's failure: the fewest context switches (shuttle) or the smallest
+    /// preemption bound (loom) that still give the same kind of violation; writes a new report.
+    Shrink {
+        /// A report written by `run --out`.
+        report: PathBuf,
+        /// Where to write the shrunk report (default: beside it, NAME.shrunk.json).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Stop shrinking after this many seconds (what was found so far is kept).
+        #[arg(long, default_value_t = 60)]
+        time_budget: u64,
     },
     /// Draw a report's failing execution as one self-contained HTML page: a column per
     /// thread, Version installs and reference counts, file creates and deletes, the violation.
@@ -236,6 +249,11 @@ pub fn main() -> ExitCode {
             Err(e) => bad_input(e),
         },
         Command::Timeline { report, out } => timeline(&report, &out),
+        Command::Shrink {
+            report,
+            out,
+            time_budget,
+        } => shrink::run(&report, out.as_deref(), time_budget),
         Command::List => list::list(),
         Command::Db { dir, json, op } => match dir {
             Some(dir) => db::db(&dir, json, &op),

@@ -39,15 +39,15 @@ pub struct Input<'a> {
 }
 
 /// One replay, resolved from a report or from the command line.
-struct Target {
-    located: Located,
-    explorer: Explorer,
-    seed: u64,
-    mutant: Option<Mutant>,
-    budget: Budget,
-    input: Option<ReplayInput>,
+pub(super) struct Target {
+    pub(super) located: Located,
+    pub(super) explorer: Explorer,
+    pub(super) seed: u64,
+    pub(super) mutant: Option<Mutant>,
+    pub(super) budget: Budget,
+    pub(super) input: Option<ReplayInput>,
     /// From a report: the violation it recorded.
-    expected: Option<Violation>,
+    pub(super) expected: Option<Violation>,
 }
 
 /// `replay REPORT`, or `replay --scenario S --explorer E --seed N [--schedule ...]`.
@@ -162,7 +162,9 @@ const STRESS: &str = "stress failures do not replay: OS threads were scheduled b
 lsmcheck. Rerun the seed with `lsmcheck run` (it may or may not fail again), or find the race with \
 a replayable explorer (loom, shuttle-*)";
 
-fn from_report(path: &Path) -> Result<Target, u8> {
+/// The replay a report describes, once its provenance checks pass; `Err` is the exit code of
+/// a bad report (the reason is printed).
+pub(super) fn from_report(path: &Path) -> Result<Target, u8> {
     let report = Report::read(path).map_err(bad_input)?;
     let Some(run) = report.body.runs.iter().find(|r| r.verdict == Verdict::Violation) else {
         return Err(bad_input(format!("{}: no failing run to replay", path.display())));

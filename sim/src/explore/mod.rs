@@ -13,6 +13,7 @@
 mod crash_explorer;
 mod loom_explorer;
 pub mod schedule;
+pub mod shrink;
 mod shuttle_explorer;
 
 pub use shuttle_explorer::config as shuttle_config;

@@ -4,17 +4,21 @@
 //! execution: which of the runnable tasks ran (by position), and every random value handed
 //! out. [`Replaying`] feeds those decisions back, so one execution reproduces exactly. The
 //! encoding is ours, not shuttle's, so it does not change when shuttle's does: runs of equal
-//! steps as `varint(count) varint(step)`, where a task choice `i` is `2i` and a random draw is
-//! `1` followed by `varint(value)`; the bytes are written as hex.
+//! steps as `varint(count) varint(step)`, where a task choice `i` is `2i`, "the current task
+//! goes on" is `3` (no context switch), and a random draw is `1` followed by `varint(value)`;
+//! the bytes are written as hex. A schedule with few switches is short, which is what
+//! `lsmcheck shrink` aims for.
 
 use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One scheduling decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Step {
-    /// The runnable task at this position ran.
+pub(crate) enum Step {
+    /// The runnable task at this position ran (a context switch, unless it was the current).
     Task(usize),
+    /// The task that was running went on: no context switch.
+    Stay,
     /// This random value was drawn.
     Random(u64),
 }
@@ -105,6 +109,10 @@ impl<S: Scheduler> Scheduler for Recording<S> {
 
     fn next_task(&mut self, runnable: &[&Task], current: Option<TaskId>, is_yielding: bool) -> Option<TaskId> {
         let t = self.inner().next_task(runnable, current, is_yielding)?;
+        if Some(t) == current {
+            self.current.push(Step::Stay);
+            return Some(t);
+        }
         let i = runnable
             .iter()
             .position(|r| r.id() == t)
@@ -202,23 +210,28 @@ impl Scheduler for Replaying {
         Some(Schedule::new(0))
     }
 
-    fn next_task(&mut self, runnable: &[&Task], _current: Option<TaskId>, _yielding: bool) -> Option<TaskId> {
+    fn next_task(&mut self, runnable: &[&Task], current: Option<TaskId>, _yielding: bool) -> Option<TaskId> {
         let n = runnable.len();
+        let running = current.filter(|c| runnable.iter().any(|t| t.id() == *c));
         match self.next() {
             Some(Step::Task(i)) if i < n => return Some(runnable[i].id()),
             Some(Step::Task(i)) => self.diverge(format!("the schedule picks task {i}, but {n} are runnable")),
+            Some(Step::Stay) if running.is_some() => return running,
+            Some(Step::Stay) => self.diverge("the schedule goes on with the current task, which cannot run".into()),
             Some(Step::Random(_)) => {
                 self.diverge("the schedule holds a random value where the program chooses a task".into())
             }
             None => self.diverge("the schedule has ended, but the program goes on".into()),
         }
-        runnable.first().map(|t| t.id())
+        // Past the schedule: on deterministically, switching only when the current task cannot
+        // run (a schedule being shrunk ends up with as few switches as the program needs).
+        running.or_else(|| runnable.first().map(|t| t.id()))
     }
 
     fn next_u64(&mut self) -> u64 {
         match self.next() {
             Some(Step::Random(v)) => v,
-            Some(Step::Task(_)) => {
+            Some(Step::Task(_) | Step::Stay) => {
                 self.diverge("the schedule holds a task choice where the program draws a random value".into());
                 0
             }
@@ -238,7 +251,13 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn encode(steps: &[Step]) -> String {
+/// The steps of an encoded schedule (for shrinking).
+pub(crate) fn steps_of(s: &str) -> crate::Result<Vec<Step>> {
+    decode(s)
+}
+
+/// A schedule's encoding (for shrinking).
+pub(crate) fn encode(steps: &[Step]) -> String {
     let mut bytes = Vec::new();
     let mut i = 0;
     while i < steps.len() {
@@ -246,6 +265,7 @@ fn encode(steps: &[Step]) -> String {
         put_varint(&mut bytes, run as u64);
         match steps[i] {
             Step::Task(t) => put_varint(&mut bytes, 2 * t as u64),
+            Step::Stay => put_varint(&mut bytes, 3),
             Step::Random(v) => {
                 put_varint(&mut bytes, 1);
                 put_varint(&mut bytes, v);
@@ -275,6 +295,7 @@ fn decode(s: &str) -> crate::Result<Vec<Step>> {
         let run = r.varint()?;
         let step = match r.varint()? {
             1 => Step::Random(r.varint()?),
+            3 => Step::Stay,
             t if t % 2 == 0 => Step::Task((t / 2) as usize),
             t => return Err(bad(format!("unknown schedule step tag {t}"))),
         };
@@ -321,13 +342,15 @@ mod tests {
             Step::Task(2),
             Step::Random(1 << 40),
             Step::Task(1),
+            Step::Stay,
+            Step::Stay,
         ];
         assert_eq!(decode(&encode(&steps)).expect("round trip"), steps);
         assert_eq!(decode("").expect("empty"), vec![]);
         assert!(decode("zz").is_err());
         assert!(decode("0").is_err());
         assert!(
-            matches!(decode("0103"), Err(crate::Error::Schedule(m)) if m.contains("tag 3")),
+            matches!(decode("0105"), Err(crate::Error::Schedule(m)) if m.contains("tag 5")),
             "odd tag"
         );
         assert!(decode("01").is_err(), "truncated step");

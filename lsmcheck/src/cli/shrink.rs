@@ -1,0 +1,94 @@
+//! `lsmcheck shrink REPORT`: the report's failure with the fewest context switches (shuttle) or
+//! the smallest preemption bound (loom) that still gives the same kind of violation, written
+//! as a new report whose replay command reproduces it.
+
+use super::bad_input;
+use super::replay::{from_report, Target};
+use super::show::{print_run, TraceShown};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use models::workload::Plan;
+use sim::explore::{self, shrink};
+use sim::report::{Body, Build, Report, Run, Timing, FORMAT};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Shrinks the first failure of the report at `path` within `seconds`, writing the result to
+/// `out` (default: beside the report, `NAME.shrunk.json`).
+pub fn run(path: &Path, out: Option<&Path>, seconds: u64) -> u8 {
+    if seconds == 0 {
+        return bad_input("--time-budget 0 would shrink nothing: give at least 1 second");
+    }
+    let t = match from_report(path) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let plan = Plan::generate(&t.located.scenario, t.seed, t.mutant);
+    let recorded = match explore::run(t.explorer, &t.budget, &plan, t.input.as_ref()) {
+        Ok(o) if o.failure.as_ref().map(|f| &f.violation) == t.expected.as_ref() => o,
+        Ok(_) => return bad_input("the report's failure does not reproduce: replay it to see why"),
+        Err(e) => return bad_input(e),
+    };
+    let started = Instant::now();
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stdout());
+    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {pos} replays {msg}").expect("valid template"));
+    bar.set_message(format!("(budget {seconds} s)"));
+    let deadline = started + Duration::from_secs(seconds);
+    let shrunk = shrink::shrink(t.explorer, &t.budget, &plan, &recorded, deadline, &mut |n| {
+        bar.set_position(n as u64)
+    });
+    bar.finish_and_clear();
+    let s = match shrunk {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    describe(&t, &s, seconds);
+    write(path, out, &t, &plan, &s, seconds)
+}
+
+fn describe(t: &Target, s: &shrink::Shrunk, seconds: f64) {
+    let what = if t.explorer == explore::Explorer::Loom {
+        format!("preemption bound {} -> {}", s.before, s.after)
+    } else {
+        format!(
+            "schedule {} -> {} characters ({:.1}x shorter), context switches {} -> {}",
+            s.before,
+            s.after,
+            s.before as f64 / s.after.max(1) as f64,
+            s.switches.0,
+            s.switches.1
+        )
+    };
+    println!("shrunk in {} replays, {seconds:.1} s: {what}", s.attempts);
+}
+
+fn write(path: &Path, out: Option<&Path>, t: &Target, plan: &Plan, s: &shrink::Shrunk, seconds: f64) -> u8 {
+    let mutant = t.mutant.map(engine::mutants::Mutant::name);
+    let run = Run::new(t.explorer, t.seed, mutant, &s.budget, &s.outcome, &t.located.id)
+        .with_provenance(&t.located.hash, &plan.fingerprint());
+    print_run(&t.located.scenario.name, &run, seconds, TraceShown::default());
+    let report = Report {
+        format: FORMAT,
+        body: Body {
+            lsmcheck: Build::current(),
+            scenario: t.located.id.clone(),
+            runs: vec![run],
+        },
+        timing: vec![Timing {
+            explorer: t.explorer,
+            seed: t.seed,
+            seconds,
+            executions_per_second: s.attempts as f64 / seconds.max(1e-9),
+        }],
+    };
+    let dest: PathBuf = out.map_or_else(|| path.with_extension("shrunk.json"), Path::to_path_buf);
+    if let Err(e) = report.write(&dest) {
+        return bad_input(format!("{}: cannot write the shrunk report: {e}", dest.display()));
+    }
+    println!(
+        "shrunk report: {} (replay it with `lsmcheck replay {}`)",
+        dest.display(),
+        dest.display()
+    );
+    1
+}
