@@ -203,6 +203,7 @@ fn shrink_makes_a_random_schedule_ten_times_shorter_and_it_still_reproduces() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let report = tmp.path().join("random.json");
     let report = report.to_str().expect("utf-8");
+    // `run --shrink` shrinks the failure as `lsmcheck shrink` does, beside the report.
     let o = lsmcheck(&[
         "run",
         "deep-levels",
@@ -214,18 +215,10 @@ fn shrink_makes_a_random_schedule_ten_times_shorter_and_it_still_reproduces() {
         "11",
         "--out",
         report,
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    let shrunk = tmp.path().join("small.json");
-    let o = lsmcheck(&[
-        "shrink",
-        report,
-        "--out",
-        shrunk.to_str().expect("utf-8"),
-        "--time-budget",
-        "120",
+        "--shrink",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let shrunk = tmp.path().join("random.shrunk.json");
     let read = |p: &str| -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(p).expect("report")).expect("JSON")
     };
@@ -243,6 +236,18 @@ fn shrink_makes_a_random_schedule_ten_times_shorter_and_it_still_reproduces() {
         a["violation"]["kind"], b["violation"]["kind"],
         "the same kind of violation"
     );
+    let ops = |side: &str| -> usize {
+        b["ops"][side].as_array().map_or(0, |v| match side {
+            "threads" => v.iter().map(|t| t[1].as_array().map_or(0, Vec::len)).sum(),
+            _ => v.len(),
+        })
+    };
+    assert!(
+        b["ops"].is_object(),
+        "the workload shrank too, so the report carries its operations"
+    );
+    let left = ops("setup") + ops("threads");
+    assert!(left < 50, "{left} operations are left");
     let again = lsmcheck(&["replay", shrunk.to_str().expect("utf-8")]);
     assert_eq!(again.status.code(), Some(1));
     assert!(stdout(&again).starts_with("reproduced"), "{}", stdout(&again));

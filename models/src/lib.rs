@@ -10,7 +10,8 @@
 //! - [`oracle`] and [`crash`]: the checks at the end of an execution (reads against the reference
 //!   model, the quiescent file set, recovery from every crash state).
 //!
-//! - [`regression`]: saved failures that the test suite replays forever.
+//! - [`regression`]: saved failures that the test suite replays forever; [`shrink`]: a failing
+//!   workload made smaller (the schedule is shrunk by `sim::explore::shrink`).
 //!
 //! Both programs implement [`sim::explore::Model`], so every exploration goes through
 //! `sim::explore::run`.
@@ -21,6 +22,7 @@ pub mod kernel;
 pub mod oracle;
 pub mod reference;
 pub mod regression;
+pub mod shrink;
 pub mod workload;
 
 pub use reference::VersionedMap;

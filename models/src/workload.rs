@@ -5,13 +5,15 @@ use engine::sync::Runtime;
 use engine::{Background, Options};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 use sim::explore::Model;
 use sim::fs::durability::CrashModel;
 use sim::scenario::{OpKind, Role, Scenario};
 use sim::world::World;
 
 /// One concrete operation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Op {
     /// Set a key.
     Put(Vec<u8>, Vec<u8>),
@@ -36,6 +38,15 @@ pub enum Op {
     Compact,
     /// One obsolete-file GC pass.
     Gc,
+}
+
+/// A plan's operations without the scenario: what a shrunk report stores.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ops {
+    /// The main thread's, before the others start.
+    pub setup: Vec<Op>,
+    /// `(thread name, operations)` per thread.
+    pub threads: Vec<(String, Vec<Op>)>,
 }
 
 /// A scenario made concrete for one seed: what the main thread does first, then each
@@ -108,6 +119,28 @@ impl Plan {
     /// that changed gives a different one.
     pub fn fingerprint(&self) -> String {
         sim::scenario::text_hash(&format!("{:?}{:?}", self.setup, self.threads))
+    }
+
+    /// The operations alone (what a report stores when they are not the seed's).
+    pub fn ops(&self) -> Ops {
+        Ops {
+            setup: self.setup.clone(),
+            threads: self.threads.clone(),
+        }
+    }
+
+    /// This plan with `ops` instead of its own (a shrunk workload).
+    pub fn with_ops(self, ops: Ops) -> Plan {
+        Plan {
+            setup: ops.setup,
+            threads: ops.threads,
+            ..self
+        }
+    }
+
+    /// Operations in all: the size a workload shrink reduces.
+    pub fn size(&self) -> usize {
+        self.setup.len() + self.threads.iter().map(|(_, ops)| ops.len()).sum::<usize>()
     }
 
     /// The same operations on the main thread alone: the setup, then each thread's operations

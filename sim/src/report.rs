@@ -115,6 +115,10 @@ pub struct Run {
     /// generator makes different ones.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub plan_hash: String,
+    /// The operations themselves, when they are not the seed's (a shrunk workload); replays
+    /// run these instead of generating them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ops: Option<serde_json::Value>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -169,6 +173,7 @@ impl Run {
             trace: f.map(|f| f.trace.clone()).unwrap_or_default(),
             scenario_hash: String::new(),
             plan_hash: String::new(),
+            ops: None,
         }
     }
 

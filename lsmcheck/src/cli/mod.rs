@@ -42,6 +42,9 @@ enum Command {
         /// Write JUnit XML here (a testcase per scenario, explorer and seed), for CI systems.
         #[arg(long)]
         junit: Option<PathBuf>,
+        /// On a failure, shrink it as `lsmcheck shrink` does (60 s), beside the report.
+        #[arg(long, requires = "out")]
+        shrink: bool,
     },
     /// Reproduce a failure: from a report file, or from the arguments a failure printed.
     Replay {
@@ -193,13 +196,18 @@ pub fn main() -> ExitCode {
             select,
             out,
             junit,
+            shrink,
         } => {
             let outputs = run::Outputs {
                 report: out.as_deref(),
                 junit: junit.as_deref(),
                 timeline: select.timeline.as_deref(),
             };
-            run::run(&scenario, &select, &outputs, select.trace.unwrap_or_default())
+            let code = run::run(&scenario, &select, &outputs, select.trace.unwrap_or_default());
+            match (code, out.as_deref()) {
+                (1, Some(report)) if shrink => shrink::run(report, None, 60),
+                _ => code,
+            }
         }
         Command::Replay {
             report,

@@ -45,6 +45,8 @@ pub(super) struct Target {
     pub(super) seed: u64,
     pub(super) mutant: Option<Mutant>,
     pub(super) budget: Budget,
+    /// The operations: the seed's, or a shrunk report's own.
+    pub(super) plan: Plan,
     pub(super) input: Option<ReplayInput>,
     /// From a report: the violation it recorded.
     pub(super) expected: Option<Violation>,
@@ -84,6 +86,7 @@ pub fn replay(report: Option<&Path>, spec: Option<&str>, select: &Select, input:
     }
     let target = Target {
         budget: budget(*explorer, &located.scenario, select),
+        plan: Plan::generate(&located.scenario, *seed, mutant),
         located,
         explorer: *explorer,
         seed: *seed,
@@ -101,8 +104,7 @@ pub fn replay(report: Option<&Path>, spec: Option<&str>, select: &Select, input:
 /// Replays `t`, prints the verdict and returns its exit code; saves a reproduced failure if
 /// asked.
 fn go(t: &Target, input: &Input) -> u8 {
-    let plan = Plan::generate(&t.located.scenario, t.seed, t.mutant);
-    let outcome = match explore::run(t.explorer, &t.budget, &plan, t.input.as_ref()) {
+    let outcome = match explore::run(t.explorer, &t.budget, &t.plan, t.input.as_ref()) {
         Ok(o) => o,
         Err(e) => return bad_input(e),
     };
@@ -174,7 +176,12 @@ pub(super) fn from_report(path: &Path) -> Result<Target, u8> {
     }
     let located = Scenario::locate(&run.scenario).map_err(bad_input)?;
     let mutant = run.mutant.as_deref().and_then(Mutant::from_name);
-    let plan = Plan::generate(&located.scenario, run.seed, mutant);
+    let mut plan = Plan::generate(&located.scenario, run.seed, mutant);
+    if let Some(ops) = &run.ops {
+        let ops = serde_json::from_value(ops.clone())
+            .map_err(|e| bad_input(format!("{}: the report's `ops` are malformed: {e}", path.display())))?;
+        plan = plan.with_ops(ops);
+    }
     if let Err(mismatch) = same_input(&report, run, &located, &plan) {
         return Err(bad_input(format!("mismatch: {mismatch}; nothing was replayed")));
     }
@@ -188,6 +195,7 @@ pub(super) fn from_report(path: &Path) -> Result<Target, u8> {
         seed: run.seed,
         mutant,
         budget: run.budget.clone(),
+        plan,
         input: Some(ReplayInput {
             schedule: run.schedule.clone(),
             loom_checkpoint: run.loom_checkpoint.clone(),

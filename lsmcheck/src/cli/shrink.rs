@@ -1,6 +1,7 @@
-//! `lsmcheck shrink REPORT`: the report's failure with the fewest context switches (shuttle) or
-//! the smallest preemption bound (loom) that still gives the same kind of violation, written
-//! as a new report whose replay command reproduces it.
+//! `lsmcheck shrink REPORT`: the report's failure made small while it keeps its kind of
+//! violation: first the workload (fewer threads and operations, `models::shrink`), then the
+//! schedule (fewest context switches for shuttle, smallest preemption bound for loom,
+//! `sim::explore::shrink`); written as a new report whose replay reproduces it.
 
 use super::bad_input;
 use super::replay::{from_report, Target};
@@ -22,8 +23,7 @@ pub fn run(path: &Path, out: Option<&Path>, seconds: u64) -> u8 {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let plan = Plan::generate(&t.located.scenario, t.seed, t.mutant);
-    let recorded = match explore::run(t.explorer, &t.budget, &plan, t.input.as_ref()) {
+    let recorded = match explore::run(t.explorer, &t.budget, &t.plan, t.input.as_ref()) {
         Ok(o) if o.failure.as_ref().map(|f| &f.violation) == t.expected.as_ref() => o,
         Ok(_) => return bad_input("the report's failure does not reproduce: replay it to see why"),
         Err(e) => return bad_input(e),
@@ -32,18 +32,44 @@ pub fn run(path: &Path, out: Option<&Path>, seconds: u64) -> u8 {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stdout());
     bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {pos} replays {msg}").expect("valid template"));
     bar.set_message(format!("(budget {seconds} s)"));
+    // Half the time for the workload, the rest (and whatever it left) for the schedule.
+    let halfway = started + Duration::from_secs(seconds) / 2;
+    let smaller = if matches!(t.explorer, explore::Explorer::Crash | explore::Explorer::Stress) {
+        models::shrink::Smaller {
+            plan: t.plan.clone(),
+            outcome: recorded,
+            attempts: 0,
+        }
+    } else {
+        models::shrink::workload(t.explorer, &t.budget, &t.plan, &recorded, halfway, &mut |n| {
+            bar.set_position(n as u64)
+        })
+    };
+    let (before, plan) = (t.plan.size(), smaller.plan);
     let deadline = started + Duration::from_secs(seconds);
-    let shrunk = shrink::shrink(t.explorer, &t.budget, &plan, &recorded, deadline, &mut |n| {
-        bar.set_position(n as u64)
+    let shrunk = shrink::shrink(t.explorer, &t.budget, &plan, &smaller.outcome, deadline, &mut |n| {
+        bar.set_position((smaller.attempts + n) as u64)
     });
     bar.finish_and_clear();
-    let s = match shrunk {
+    println!(
+        "workload {before} -> {} operations ({} threads) in {} explorations",
+        plan.size(),
+        plan.threads.len(),
+        smaller.attempts
+    );
+    let mut s = match shrunk {
         Ok(s) => s,
         Err(e) => return bad_input(e),
     };
+    // Measured against the report's own schedule, not the shrunk workload's first one.
+    if let Some(original) = t.input.as_ref().and_then(|i| i.schedule.as_deref()) {
+        s.before = original.len();
+        s.switches.0 = explore::schedule::switches(original).unwrap_or(s.switches.0);
+    }
     let seconds = started.elapsed().as_secs_f64();
     describe(&t, &s, seconds);
-    write(path, out, &t, &plan, &s, seconds)
+    let shrunk_ops = (plan.ops() != t.plan.ops()).then(|| plan.ops());
+    write(path, out, &t, &plan, shrunk_ops, &s, seconds)
 }
 
 fn describe(t: &Target, s: &shrink::Shrunk, seconds: f64) {
@@ -62,10 +88,27 @@ fn describe(t: &Target, s: &shrink::Shrunk, seconds: f64) {
     println!("shrunk in {} replays, {seconds:.1} s: {what}", s.attempts);
 }
 
-fn write(path: &Path, out: Option<&Path>, t: &Target, plan: &Plan, s: &shrink::Shrunk, seconds: f64) -> u8 {
+fn write(
+    path: &Path,
+    out: Option<&Path>,
+    t: &Target,
+    plan: &Plan,
+    ops: Option<models::workload::Ops>,
+    s: &shrink::Shrunk,
+    seconds: f64,
+) -> u8 {
     let mutant = t.mutant.map(engine::mutants::Mutant::name);
-    let run = Run::new(t.explorer, t.seed, mutant, &s.budget, &s.outcome, &t.located.id)
+    let mut run = Run::new(t.explorer, t.seed, mutant, &s.budget, &s.outcome, &t.located.id)
         .with_provenance(&t.located.hash, &plan.fingerprint());
+    run.ops = ops.map(|o| serde_json::to_value(o).expect("operations serialize"));
+    if run.ops.is_some() {
+        // A shrunk workload is not the seed's: only the report replays it.
+        run.replay = Some(format!(
+            "lsmcheck replay {}",
+            out.map_or_else(|| path.with_extension("shrunk.json"), Path::to_path_buf)
+                .display()
+        ));
+    }
     print_run(&t.located.scenario.name, &run, seconds, TraceShown::default());
     let report = Report {
         format: FORMAT,

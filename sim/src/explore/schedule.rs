@@ -251,6 +251,12 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+/// Context switches in an encoded schedule: the decisions that picked another task than the
+/// one running.
+pub fn switches(s: &str) -> crate::Result<usize> {
+    Ok(decode(s)?.iter().filter(|s| matches!(s, Step::Task(_))).count())
+}
+
 /// The steps of an encoded schedule (for shrinking).
 pub(crate) fn steps_of(s: &str) -> crate::Result<Vec<Step>> {
     decode(s)
