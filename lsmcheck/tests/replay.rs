@@ -252,3 +252,41 @@ fn shrink_makes_a_random_schedule_ten_times_shorter_and_it_still_reproduces() {
     assert_eq!(again.status.code(), Some(1));
     assert!(stdout(&again).starts_with("reproduced"), "{}", stdout(&again));
 }
+
+/// The same recorded execution on a program with the bug fixed replays as *passed* (exit 0).
+/// Here the fix is M32's (the unref's ordering), which changes no scheduling point, so loom's
+/// recorded path fits the fixed program to its end.
+#[test]
+fn a_fixed_bug_replays_as_passed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let report = tmp.path().join("relaxed.json");
+    let o = lsmcheck(&[
+        "run",
+        "flush-compaction-writers",
+        "--mutant",
+        "relaxed-unref",
+        "--explorer",
+        "loom",
+        "--seed",
+        "7",
+        "--iterations",
+        "500",
+        "--preemption-bound",
+        "2",
+        "--out",
+        report.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let mut r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    r["body"]["runs"][0]
+        .as_object_mut()
+        .expect("a run")
+        .remove("mutant")
+        .expect("the bug was on");
+    let fixed = tmp.path().join("fixed.json");
+    std::fs::write(&fixed, r.to_string()).expect("write");
+    let o = lsmcheck(&["replay", fixed.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("passed"), "{}", stdout(&o));
+}
