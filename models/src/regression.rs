@@ -7,7 +7,7 @@
 //! recording reproduces that kind; on the correct engine the same seed and budget explore
 //! without a failure.
 
-use crate::workload::Plan;
+use crate::workload::{Ops, Plan};
 use engine::mutants::Mutant;
 use serde::{Deserialize, Serialize};
 use sim::explore::{self, Budget, Explorer, ReplayInput};
@@ -37,6 +37,9 @@ pub struct Regression {
     pub mutant: Option<String>,
     /// The budget (the correct engine must pass it).
     pub budget: Budget,
+    /// The operations, when they are not the seed's (a shrunk workload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ops: Option<Ops>,
     /// shuttle and crash: the failing schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
@@ -97,7 +100,11 @@ pub fn check(r: &Regression) -> Result<(), String> {
         loom_checkpoint: r.loom_checkpoint.clone(),
         crash_point: r.crash_point,
     };
-    let plan = Plan::generate(&located.scenario, r.seed, mutant);
+    let with_ops = |p: Plan| match &r.ops {
+        Some(ops) => p.with_ops(ops.clone()),
+        None => p,
+    };
+    let plan = with_ops(Plan::generate(&located.scenario, r.seed, mutant));
     let replayed = explore::run(r.explorer, &r.budget, &plan, Some(&input)).map_err(|e| e.to_string())?;
     match (mutant, &replayed.failure, &replayed.diverged) {
         (Some(_), Some(f), _) if f.violation.kind() == r.violation => {}
@@ -113,7 +120,7 @@ pub fn check(r: &Regression) -> Result<(), String> {
         (None, Some(f), _) => return Err(format!("the bug is back: {}: {}", f.violation.kind(), f.violation)),
         (None, None, _) => {}
     }
-    let correct = Plan::generate(&located.scenario, r.seed, None);
+    let correct = with_ops(Plan::generate(&located.scenario, r.seed, None));
     let explored = explore::run(r.explorer, &r.budget, &correct, None).map_err(|e| e.to_string())?;
     match explored.failure {
         Some(f) => Err(format!(

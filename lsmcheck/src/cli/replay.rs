@@ -146,6 +146,10 @@ fn save(name: &str, t: &Target, f: &sim::explore::Failure) -> Result<u8, String>
         seed: t.seed,
         mutant: t.mutant.map(|m| m.name().to_string()),
         budget: t.budget.clone(),
+        ops: {
+            let generated = Plan::generate(&t.located.scenario, t.seed, t.mutant);
+            (generated.ops() != t.plan.ops()).then(|| t.plan.ops())
+        },
         schedule: f.schedule.clone(),
         loom_checkpoint: f.loom_checkpoint.clone(),
         crash_point,
