@@ -3,7 +3,8 @@
 //! shrunk). Each candidate is explored again with the failure's explorer and budget (a smaller
 //! workload has a different schedule space), and kept if it still fails with that kind.
 //! Candidates go from coarse to fine: a whole thread, half a thread's operations, a single
-//! operation; passes repeat until none helps or the time is up. Deterministic.
+//! operation; passes repeat until none helps or the time is up. Deterministic when it converges
+//! within its time budget; a budget cut keeps the smallest plan found so far.
 
 use crate::workload::{Op, Plan};
 use sim::explore::{self, Budget, Explorer, Outcome};

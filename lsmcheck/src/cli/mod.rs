@@ -42,9 +42,10 @@ enum Command {
         /// Write JUnit XML here (a testcase per scenario, explorer and seed), for CI systems.
         #[arg(long)]
         junit: Option<PathBuf>,
-        /// On a failure, shrink it as `lsmcheck shrink` does (60 s), beside the report.
-        #[arg(long, requires = "out")]
-        shrink: bool,
+        /// On a failure, shrink it as `lsmcheck shrink` does, beside the report, within SECS
+        /// seconds (default 60).
+        #[arg(long, requires = "out", value_name = "SECS", num_args = 0..=1, default_missing_value = "60")]
+        shrink: Option<u64>,
     },
     /// Reproduce a failure: from a report file, or from the arguments a failure printed.
     Replay {
@@ -204,8 +205,8 @@ pub fn main() -> ExitCode {
                 timeline: select.timeline.as_deref(),
             };
             let code = run::run(&scenario, &select, &outputs, select.trace.unwrap_or_default());
-            match (code, out.as_deref()) {
-                (1, Some(report)) if shrink => shrink::run(report, None, 60),
+            match (code, out.as_deref(), shrink) {
+                (1, Some(report), Some(seconds)) => shrink::run(report, None, seconds),
                 _ => code,
             }
         }

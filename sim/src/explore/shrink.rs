@@ -8,7 +8,8 @@
 //! kind of violation; chunks halve down to single switches, and passes repeat until none
 //! helps or the time budget is spent. A changed decision usually changes everything after it,
 //! so each kept candidate is replaced by the schedule the replay actually ran (recorded, and
-//! fitting by construction). Deterministic: the same input shrinks to the same schedule.
+//! fitting by construction). Deterministic when it converges within its time budget (the same
+//! input shrinks to the same schedule); a budget cut keeps the best schedule found so far.
 //! For loom, the smallest preemption bound that still fails is found instead.
 
 use super::schedule::{encode, steps_of, Step};
