@@ -2,14 +2,9 @@
 //! refuses bad arguments. (It asserts no timing: speed is reported, never tested.)
 
 use serde_json::Value;
-use std::process::{Command, Output};
 
-fn lsmcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lsmcheck"))
-        .args(args)
-        .output()
-        .expect("run lsmcheck")
-}
+mod common;
+use common::lsmcheck;
 
 #[test]
 fn the_harness_benchmark_measures_both_sides_and_writes_json() {

@@ -2,14 +2,9 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn lsmcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lsmcheck"))
-        .args(args)
-        .output()
-        .expect("run lsmcheck")
-}
+mod common;
+use common::lsmcheck;
 
 fn body(path: &Path) -> String {
     let report: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("report")).expect("JSON");

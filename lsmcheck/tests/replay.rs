@@ -3,18 +3,10 @@
 //! `--junit` validates against the JUnit schema CI systems read.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn lsmcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lsmcheck"))
-        .args(args)
-        .output()
-        .expect("run lsmcheck")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+mod common;
+use common::{lsmcheck, stdout};
 
 /// The replay command a failing `run` printed, as arguments.
 fn replay_args(run: &[&str]) -> Vec<String> {

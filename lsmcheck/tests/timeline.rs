@@ -4,14 +4,10 @@
 
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn lsmcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lsmcheck"))
-        .args(args)
-        .output()
-        .expect("run lsmcheck")
-}
+mod common;
+use common::lsmcheck;
 
 #[test]
 fn a_failure_renders_in_chromium_with_every_thread_and_the_violation() {

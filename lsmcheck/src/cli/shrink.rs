@@ -23,6 +23,9 @@ pub fn run(path: &Path, out: Option<&Path>, seconds: u64) -> u8 {
         Ok(t) => t,
         Err(code) => return code,
     };
+    if t.explorer == explore::Explorer::Crash {
+        return bad_input("a crash failure is one crash state of one schedule already: shrink is for shuttle and loom");
+    }
     let recorded = match explore::run(t.explorer, &t.budget, &t.plan, t.input.as_ref()) {
         Ok(o) if o.failure.as_ref().map(|f| &f.violation) == t.expected.as_ref() => o,
         Ok(_) => return bad_input("the report's failure does not reproduce: replay it to see why"),
@@ -34,17 +37,9 @@ pub fn run(path: &Path, out: Option<&Path>, seconds: u64) -> u8 {
     bar.set_message(format!("(budget {seconds} s)"));
     // Half the time for the workload, the rest (and whatever it left) for the schedule.
     let halfway = started + Duration::from_secs(seconds) / 2;
-    let smaller = if matches!(t.explorer, explore::Explorer::Crash | explore::Explorer::Stress) {
-        models::shrink::Smaller {
-            plan: t.plan.clone(),
-            outcome: recorded,
-            attempts: 0,
-        }
-    } else {
-        models::shrink::workload(t.explorer, &t.budget, &t.plan, &recorded, halfway, &mut |n| {
-            bar.set_position(n as u64)
-        })
-    };
+    let smaller = models::shrink::workload(t.explorer, &t.budget, &t.plan, &recorded, halfway, &mut |n| {
+        bar.set_position(n as u64)
+    });
     let (before, plan) = (t.plan.size(), smaller.plan);
     let deadline = started + Duration::from_secs(seconds);
     let shrunk = shrink::shrink(t.explorer, &t.budget, &plan, &smaller.outcome, deadline, &mut |n| {
