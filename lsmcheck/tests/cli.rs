@@ -4,7 +4,7 @@ use serde_json::Value;
 use std::path::Path;
 
 mod common;
-use common::lsmcheck;
+use common::{lsmcheck, CANARY};
 
 fn body(path: &Path) -> String {
     let report: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("report")).expect("JSON");
@@ -236,16 +236,7 @@ fn vacuous_selections_are_bad_input() {
 /// the schedule of another scenario, or of the mutant replayed on the correct engine.
 #[test]
 fn a_schedule_that_no_longer_fits_diverges_and_never_passes() {
-    let args = [
-        "run",
-        "readers-vs-compaction",
-        "--mutant",
-        "get-skips-ref",
-        "--explorer",
-        "shuttle-pct",
-        "--seed",
-        "1",
-    ];
+    let args = CANARY;
     let o = lsmcheck(&args);
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
     let cmd = text

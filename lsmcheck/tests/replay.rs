@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{lsmcheck, stdout};
+use common::{lsmcheck, stdout, CANARY};
 
 /// The replay command a failing `run` printed, as arguments.
 fn replay_args(run: &[&str]) -> Vec<String> {
@@ -22,17 +22,7 @@ fn replay_args(run: &[&str]) -> Vec<String> {
 
 #[test]
 fn a_truncated_schedule_diverges_naming_the_step() {
-    let run = [
-        "run",
-        "readers-vs-compaction",
-        "--mutant",
-        "get-skips-ref",
-        "--explorer",
-        "shuttle-pct",
-        "--seed",
-        "1",
-    ];
-    let args = replay_args(&run);
+    let args = replay_args(&CANARY);
     let full = args.last().expect("the schedule is last").clone();
     // Cut at half, then a step earlier until the cut falls between two encoded steps: a cut
     // inside a step is a malformed schedule (bad input, exit 2), never a pass.
@@ -128,16 +118,7 @@ fn a_stress_failure_says_it_does_not_replay() {
 
 #[test]
 fn the_trace_shows_every_thread_and_all_of_it_on_request() {
-    let mut args = replay_args(&[
-        "run",
-        "readers-vs-compaction",
-        "--mutant",
-        "get-skips-ref",
-        "--explorer",
-        "shuttle-pct",
-        "--seed",
-        "1",
-    ]);
+    let mut args = replay_args(&CANARY);
     let default = stdout(&lsmcheck(&args.iter().map(String::as_str).collect::<Vec<_>>()));
     assert!(default.contains("the last 6 events of each thread ("), "{default}");
     for thread in ["main", "compactor", "reader"] {

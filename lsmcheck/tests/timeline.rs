@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 mod common;
-use common::lsmcheck;
+use common::{canary_with, lsmcheck};
 
 #[test]
 fn a_failure_renders_in_chromium_with_every_thread_and_the_violation() {
@@ -17,20 +17,12 @@ fn a_failure_renders_in_chromium_with_every_thread_and_the_violation() {
         tmp.path().join("failure.html"),
         tmp.path().join("run.html"),
     );
-    let o = lsmcheck(&[
-        "run",
-        "readers-vs-compaction",
-        "--mutant",
-        "get-skips-ref",
-        "--explorer",
-        "shuttle-pct",
-        "--seed",
-        "1",
+    let o = lsmcheck(&canary_with(&[
         "--out",
         report.to_str().expect("utf-8"),
         "--timeline",
         beside.to_str().expect("utf-8"),
-    ]);
+    ]));
     assert_eq!(o.status.code(), Some(1));
     assert!(beside.exists(), "run --timeline draws the failure");
     let o = lsmcheck(&[

@@ -16,3 +16,21 @@ pub fn lsmcheck(args: &[&str]) -> Output {
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
+
+/// The canary failure the tests replay, shrink and draw: a `get` that skips its Version's
+/// reference (M01), caught by shuttle-pct on the running example, seed 1.
+pub const CANARY: [&str; 8] = [
+    "run",
+    "readers-vs-compaction",
+    "--mutant",
+    "get-skips-ref",
+    "--explorer",
+    "shuttle-pct",
+    "--seed",
+    "1",
+];
+
+/// [`CANARY`]'s arguments followed by `extra`.
+pub fn canary_with<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    CANARY.iter().copied().chain(extra.iter().copied()).collect()
+}
