@@ -51,8 +51,46 @@ pub enum Event {
     },
     /// It ended, installing `outputs`.
     CompactionEnd { level: usize, outputs: Vec<u64> },
+    /// What a compaction's drop rules decided over all its input entries (emitted before its
+    /// outputs install; not emitted for a trivial move, which reads no entry).
+    CompactionDrops(DropStats),
+    /// A GC pass computed what it may not delete: `live_versions` Versions were live and
+    /// `pending` output numbers were reserved by a flush or compaction still writing.
+    GcPass { live_versions: usize, pending: usize },
+    /// That GC pass finished its unlinks.
+    GcDone,
+    /// A read pinned an immutable memtable (one whose flush has not installed yet), together
+    /// with Version `version`.
+    ImmPinned { version: u64 },
+    /// A snapshot at `sequence` was taken; `live` snapshots are registered now.
+    SnapshotTaken { sequence: u64, live: usize },
+    /// A snapshot was released; `oldest` if no older one was registered; `live` remain.
+    SnapshotReleased { sequence: u64, oldest: bool, live: usize },
     /// A background error latched.
     BackgroundError { message: String },
+}
+
+/// Counts of a compaction's drop decisions (LevelDB's `DoCompactionWork` rules), entry by
+/// entry. The harness turns them into coverage marks: a green run must show it reached the
+/// rules it claims to check.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DropStats {
+    /// The oldest sequence a reader may read at (the oldest snapshot, else the last sequence).
+    pub smallest_snapshot: u64,
+    /// The smallest sequence among the input entries (`u64::MAX` if there were none).
+    pub min_input_sequence: u64,
+    /// Input entries seen.
+    pub entries: u64,
+    /// Dropped: a newer entry of the same key is at or below `smallest_snapshot`.
+    pub shadowed: u64,
+    /// Kept only because a snapshot reads them (the newer entry is above the snapshot).
+    pub kept_for_snapshot: u64,
+    /// Dropped right below an entry kept for a snapshot: the snapshot boundary split the key.
+    pub dropped_below_snapshot: u64,
+    /// Tombstones dropped because the output level is their key's base level.
+    pub tombstones_dropped_at_base: u64,
+    /// Tombstones kept because a deeper level may hold an older value of their key.
+    pub tombstones_kept_above_base: u64,
 }
 
 /// Receives events. Called on the acting thread, sometimes with the state lock held: an

@@ -50,6 +50,6 @@ pub use db::{
     Background, Db, DbIter, Dropped, LevelStats, Options, ReadInfo, RecoveryReport, Snapshot, Stats, Work, WriteOptions,
 };
 pub use error::{Error, Result};
-pub use events::{Env, Event, FileKind, Observer};
+pub use events::{DropStats, Env, Event, FileKind, Observer};
 pub use repair::{repair, repair_with, RepairReport};
 pub use wal::WriteBatch;

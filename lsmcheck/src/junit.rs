@@ -125,6 +125,7 @@ pub fn from_run(suite: &str, run: &sim::report::Run, seconds: f64) -> Case {
         }
         (v.kind(), format!("{}: {v}", v.kind()), details)
     });
+    let failure = failure.or_else(|| run.vacuity().map(|why| ("vacuous".to_string(), why.clone(), why)));
     Case {
         suite: suite.to_string(),
         name: format!("{} seed {}{mutant}", run.explorer, run.seed),

@@ -5,6 +5,7 @@ mod bench;
 mod cli;
 mod gate;
 mod junit;
+mod sweep;
 mod timeline;
 mod tools;
 

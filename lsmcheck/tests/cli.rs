@@ -12,6 +12,44 @@ fn body(path: &Path) -> String {
 }
 
 #[test]
+fn a_run_that_never_reaches_a_required_mark_is_vacuous_not_green() {
+    // readers-vs-compaction requires loom to reach `stale-version-read`; with seed 7's workload
+    // loom's 300 executions at bound 2 never do (its own seeds 1 and 2 do).
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (report, junit) = (tmp.path().join("r.json"), tmp.path().join("j.xml"));
+    let o = lsmcheck(&[
+        "run",
+        "readers-vs-compaction",
+        "--seed",
+        "7",
+        "--explorer",
+        "loom",
+        "--out",
+        report.to_str().expect("utf-8"),
+        "--junit",
+        junit.to_str().expect("utf-8"),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(4), "{out}");
+    assert!(out.contains("VACUOUS") && out.contains("stale-version-read"), "{out}");
+    assert!(
+        out.contains("--iterations 300 --preemption-bound 2"),
+        "names the budget: {out}"
+    );
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let run = &r["body"]["runs"][0];
+    assert_eq!(run["verdict"], "vacuous");
+    assert_eq!(run["uncovered"][0], "stale-version-read");
+    assert!(run["coverage"]["shadowed-dropped"].as_u64() > Some(0), "{run}");
+    let xml = std::fs::read_to_string(&junit).expect("junit");
+    assert!(xml.contains("<failure") && xml.contains("vacuous"), "{xml}");
+
+    // The same run with the scenario's own seed reaches it.
+    let o = lsmcheck(&["run", "readers-vs-compaction", "--seed", "1", "--explorer", "loom"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+}
+
+#[test]
 fn the_same_scenario_and_seed_give_byte_identical_report_bodies() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let (a, b) = (tmp.path().join("a.json"), tmp.path().join("b.json"));
@@ -20,7 +58,7 @@ fn the_same_scenario_and_seed_give_byte_identical_report_bodies() {
             "run",
             "readers-vs-compaction",
             "--seed",
-            "7",
+            "1",
             "--out",
             out.to_str().expect("utf-8"),
         ]);

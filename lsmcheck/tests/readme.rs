@@ -67,7 +67,7 @@ fn every_console_example_in_the_readme_runs_and_prints_what_it_shows() {
             .expect("run");
         let text = String::from_utf8_lossy(&o.stdout);
         assert!(
-            matches!(o.status.code(), Some(0 | 1)),
+            matches!(o.status.code(), Some(0 | 1 | 4)),
             "`{cmd}` failed: {}",
             String::from_utf8_lossy(&o.stderr)
         );

@@ -10,6 +10,7 @@
 //! - [`oracle`] and [`crash`]: the checks at the end of an execution (reads against the reference
 //!   model, the quiescent file set, recovery from every crash state).
 //!
+//! - [`swarm`]: whole scenarios drawn from a seed (`swarm:SEED`), for sweeps.
 //! - [`regression`]: saved failures that the test suite replays forever; [`shrink`]: a failing
 //!   workload made smaller (the schedule is shrunk by `sim::explore::shrink`).
 //!
@@ -23,6 +24,7 @@ pub mod oracle;
 pub mod reference;
 pub mod regression;
 pub mod shrink;
+pub mod swarm;
 pub mod workload;
 
 pub use reference::VersionedMap;

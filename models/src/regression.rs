@@ -12,7 +12,6 @@ use engine::mutants::Mutant;
 use serde::{Deserialize, Serialize};
 use sim::explore::{self, Budget, Explorer, ReplayInput};
 use sim::fs::durability::CrashModel;
-use sim::scenario::Scenario;
 use std::path::Path;
 
 /// The regression format's version.
@@ -87,7 +86,7 @@ impl Regression {
 /// Without a mutant (a bug of the engine itself, since fixed) nothing may fail at all. `Err`
 /// says which half broke and how.
 pub fn check(r: &Regression) -> Result<(), String> {
-    let located = Scenario::locate(&r.scenario).map_err(|e| e.to_string())?;
+    let located = crate::swarm::locate(&r.scenario).map_err(|e| e.to_string())?;
     if located.hash != r.scenario_hash {
         return Err(format!(
             "scenario {} changed since the regression was saved (hash {}, now {}): save it again",

@@ -30,6 +30,13 @@ pub enum Op {
     IterHold(Vec<u8>, Vec<u8>, usize),
     /// Take a snapshot, yield, then read a key and scan everything through it.
     SnapshotRead(Vec<u8>),
+    /// Take a snapshot and hold it (past the thread's end, until the quiescent read).
+    TakeSnapshot,
+    /// Read a key and scan everything through held snapshot `i` (modulo how many the thread
+    /// holds; nothing if it holds none).
+    ReadAtSnapshot(Vec<u8>, usize),
+    /// Release held snapshot `i` (modulo how many; any of them, so releases come out of order).
+    ReleaseSnapshot(usize),
     /// Flush the memtable.
     Flush,
     /// One unit of background work.
@@ -85,9 +92,16 @@ impl Plan {
         let w = &scenario.workload;
         let mut setup = Vec::new();
         for i in 1..=w.setup_writes {
-            setup.push(Op::Put(g.key(), g.value()));
+            if w.setup_delete_every > 0 && i % w.setup_delete_every == 0 {
+                setup.push(Op::Delete(g.key()));
+            } else {
+                setup.push(Op::Put(g.key(), g.value()));
+            }
             if w.setup_flush_every > 0 && i % w.setup_flush_every == 0 {
                 setup.push(Op::Flush);
+            }
+            if w.setup_step_every > 0 && i % w.setup_step_every == 0 {
+                setup.push(Op::Step);
             }
         }
         setup.extend((0..w.setup_steps).map(|_| Op::Step));
@@ -174,6 +188,7 @@ impl Plan {
             l0_compaction_trigger: e.l0_compaction_trigger,
             l0_stop_writes_trigger: e.l0_compaction_trigger.max(12),
             max_bytes_for_level_base: e.max_bytes_for_level_base,
+            max_bytes_for_level_multiplier: e.level_multiplier,
             max_open_files: 64,
             background: Background::Manual,
             mutant: self.mutant,
@@ -252,6 +267,9 @@ impl Gen {
                 Op::IterHold(lo, hi, pause)
             }
             OpKind::SnapshotRead => Op::SnapshotRead(self.key()),
+            OpKind::TakeSnapshot => Op::TakeSnapshot,
+            OpKind::ReadAtSnapshot => Op::ReadAtSnapshot(self.key(), self.rng.gen_range(0..4)),
+            OpKind::ReleaseSnapshot => Op::ReleaseSnapshot(self.rng.gen_range(0..4)),
             OpKind::Flush => Op::Flush,
             OpKind::Step => Op::Step,
             OpKind::Compact => Op::Compact,

@@ -6,12 +6,13 @@
 //! byte-identical bodies.
 
 use crate::explore::{Budget, Explorer, Failure, Outcome};
+use crate::world::coverage::{Coverage, Mark};
 use crate::world::{TraceEvent, Violation};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// The report format's version.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// A whole report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -62,6 +63,9 @@ pub enum Verdict {
     Passed,
     /// A violation was found.
     Violation,
+    /// No violation, but some execution never reached a coverage mark the scenario requires
+    /// (`must_cover`): the run checked less than it claims, so it is not a pass.
+    Vacuous,
 }
 
 /// One exploration.
@@ -89,6 +93,15 @@ pub struct Run {
     pub crash_states: u64,
     /// The verdict.
     pub verdict: Verdict,
+    /// Executions that hit each coverage mark.
+    #[serde(default, skip_serializing_if = "Coverage::is_empty")]
+    pub coverage: Coverage,
+    /// Marks the scenario requires this run to hit (its `must_cover` for this explorer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub must_cover: Vec<Mark>,
+    /// Marks the scenario requires that no execution hit (the verdict is then `vacuous`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uncovered: Vec<Mark>,
     /// The violation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub violation: Option<Violation>,
@@ -165,6 +178,9 @@ impl Run {
             } else {
                 Verdict::Passed
             },
+            coverage: outcome.coverage.clone(),
+            must_cover: Vec::new(),
+            uncovered: Vec::new(),
             violation: f.map(|f| f.violation.clone()),
             failing_execution: f.map(|f| f.execution),
             replay: f.map(|f| replay_command(explorer, seed, mutant, budget, scenario, f)),
@@ -175,6 +191,41 @@ impl Run {
             plan_hash: String::new(),
             ops: None,
         }
+    }
+
+    /// The run, judged against the marks its scenario must cover: a passing run that missed
+    /// one is vacuous.
+    pub fn requiring(self, must_cover: &[Mark]) -> Run {
+        let uncovered: Vec<Mark> = must_cover
+            .iter()
+            .copied()
+            .filter(|m| !self.coverage.contains_key(m))
+            .collect();
+        let verdict = match self.verdict {
+            Verdict::Passed if !uncovered.is_empty() => Verdict::Vacuous,
+            v => v,
+        };
+        Run {
+            must_cover: must_cover.to_vec(),
+            uncovered,
+            verdict,
+            ..self
+        }
+    }
+
+    /// For a vacuous run: which required marks no execution reached, in how many executions
+    /// and with what budget.
+    pub fn vacuity(&self) -> Option<String> {
+        if self.verdict != Verdict::Vacuous {
+            return None;
+        }
+        let missed: Vec<String> = self.uncovered.iter().map(|m| m.name()).collect();
+        Some(format!(
+            "vacuous: none of {} executions reached {} (required by the scenario's must_cover; budget: {})",
+            self.executions,
+            missed.join(", "),
+            self.budget.flags()
+        ))
     }
 
     /// The run, recording the hashes of its scenario's text and of its generated operations.

@@ -3,6 +3,7 @@
 
 pub(crate) mod picker;
 
+use crate::events::DropStats;
 use crate::key::{InternalKey, Kind};
 
 /// Decides, entry by entry in internal-key order, what a compaction drops (LevelDB's
@@ -16,6 +17,9 @@ pub(crate) struct ShadowFilter {
     smallest_snapshot: u64,
     current_user: Option<Vec<u8>>,
     last_sequence_for_key: u64,
+    /// Whether an entry of the current user key was kept only for a snapshot.
+    kept_for_snapshot: bool,
+    stats: DropStats,
 }
 
 impl ShadowFilter {
@@ -24,7 +28,18 @@ impl ShadowFilter {
             smallest_snapshot,
             current_user: None,
             last_sequence_for_key: u64::MAX,
+            kept_for_snapshot: false,
+            stats: DropStats {
+                smallest_snapshot,
+                min_input_sequence: u64::MAX,
+                ..DropStats::default()
+            },
         }
+    }
+
+    /// What the rules decided so far (the harness's coverage marks read it).
+    pub(crate) fn stats(&self) -> DropStats {
+        self.stats
     }
 
     /// True if `key` is the first entry seen for its user key.
@@ -37,15 +52,42 @@ impl ShadowFilter {
         if self.is_new_user_key(key) {
             self.current_user = Some(key.user.clone());
             self.last_sequence_for_key = u64::MAX;
+            self.kept_for_snapshot = false;
         }
         assert!(
             key.seq < self.last_sequence_for_key,
             "compaction input out of order at {key:?}"
         );
-        let drop = self.last_sequence_for_key <= self.smallest_snapshot
-            || (key.kind == Kind::Delete && key.seq <= self.smallest_snapshot && is_base_level());
+        let newer = self.last_sequence_for_key;
+        let visible = key.seq <= self.smallest_snapshot;
+        let shadowed = newer <= self.smallest_snapshot;
+        let tombstone_rule = !shadowed && key.kind == Kind::Delete && visible;
+        let base = tombstone_rule && is_base_level();
+        self.count(key, newer, shadowed, tombstone_rule, base);
         self.last_sequence_for_key = key.seq;
-        drop
+        shadowed || base
+    }
+
+    /// Counts one decision for [`DropStats`]. Bookkeeping only: it decides nothing.
+    fn count(&mut self, key: &InternalKey, newer: u64, shadowed: bool, tombstone_rule: bool, base: bool) {
+        let s = &mut self.stats;
+        s.entries += 1;
+        s.min_input_sequence = s.min_input_sequence.min(key.seq);
+        if shadowed {
+            s.shadowed += 1;
+            if self.kept_for_snapshot {
+                s.dropped_below_snapshot += 1;
+            }
+        } else if newer != u64::MAX && key.seq <= self.smallest_snapshot {
+            // A newer entry exists, but above the snapshot: the snapshot reads this one.
+            s.kept_for_snapshot += 1;
+            self.kept_for_snapshot = true;
+        }
+        if tombstone_rule && base {
+            s.tombstones_dropped_at_base += 1;
+        } else if tombstone_rule {
+            s.tombstones_kept_above_base += 1;
+        }
     }
 }
 
@@ -73,5 +115,28 @@ mod tests {
         // Not the base level: the tombstone must stay to mask deeper values.
         let mut f = ShadowFilter::new(9);
         assert!(!f.should_drop(&k("b", 9, Kind::Delete), || false));
+    }
+
+    #[test]
+    fn counts_every_decision_by_the_rule_that_made_it() {
+        // A snapshot at 5 splits c: c@8 (current), c@4 (the snapshot's), c@2 (nobody's).
+        let mut f = ShadowFilter::new(5);
+        for (key, dropped) in [
+            (k("a", 3, Kind::Delete), false),
+            (k("c", 8, Kind::Put), false),
+            (k("c", 4, Kind::Put), false),
+            (k("c", 2, Kind::Put), true),
+            (k("d", 1, Kind::Delete), true),
+        ] {
+            let base = key.user != b"a";
+            assert_eq!(f.should_drop(&key, || base), dropped, "{key:?}");
+        }
+        let s = f.stats();
+        assert_eq!(
+            (s.entries, s.shadowed, s.kept_for_snapshot, s.dropped_below_snapshot),
+            (5, 1, 1, 1)
+        );
+        assert_eq!((s.tombstones_dropped_at_base, s.tombstones_kept_above_base), (1, 1));
+        assert_eq!((s.min_input_sequence, s.smallest_snapshot), (1, 5));
     }
 }

@@ -135,6 +135,7 @@ impl<R: Runtime> DbInner<R> {
                 files.push(self.seal_table(n, b)?);
             }
         }
+        self.vs.env().emit(|| Event::CompactionDrops(filter.stats()));
         Ok(files)
     }
 

@@ -30,8 +30,11 @@ pub struct Options {
     pub l0_compaction_trigger: usize,
     /// L0 file count at which writers wait for compaction (default 12; `Thread` mode only).
     pub l0_stop_writes_trigger: usize,
-    /// Target size of L1 (default 10 MiB); each deeper level is 10x larger.
+    /// Target size of L1 (default 10 MiB).
     pub max_bytes_for_level_base: u64,
+    /// Each level below L1 is this many times larger than the one above (default 10, as in
+    /// LevelDB; at least 1).
+    pub max_bytes_for_level_multiplier: u64,
     /// Tables kept open (default 500).
     pub max_open_files: usize,
     /// Sync the WAL on every write (default false, as in LevelDB); see [`crate::WriteOptions`].
@@ -62,6 +65,7 @@ impl Default for Options {
             l0_compaction_trigger: kernel.l0_compaction_trigger,
             l0_stop_writes_trigger: 12,
             max_bytes_for_level_base: kernel.max_bytes_for_level_base,
+            max_bytes_for_level_multiplier: kernel.max_bytes_for_level_multiplier,
             max_open_files: kernel.table_cache_capacity,
             sync_writes: false,
             paranoid_checks: true,
@@ -93,6 +97,7 @@ impl Options {
         KernelOptions {
             l0_compaction_trigger: self.l0_compaction_trigger,
             max_bytes_for_level_base: self.max_bytes_for_level_base,
+            max_bytes_for_level_multiplier: self.max_bytes_for_level_multiplier,
             table_cache_capacity: self.max_open_files.max(1),
             read_only: false,
             #[cfg(feature = "mutants")]
@@ -104,6 +109,9 @@ impl Options {
         let bad = |what: &str| Err(crate::Error::InvalidArgument(what.to_string()));
         if self.write_buffer_size == 0 || self.block_size == 0 || self.target_file_size == 0 {
             return bad("sizes must be positive");
+        }
+        if self.max_bytes_for_level_multiplier == 0 {
+            return bad("max_bytes_for_level_multiplier must be at least 1");
         }
         if self.l0_compaction_trigger < 1 || self.l0_stop_writes_trigger < self.l0_compaction_trigger {
             return bad("need 1 <= l0_compaction_trigger <= l0_stop_writes_trigger");

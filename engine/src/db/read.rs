@@ -3,6 +3,7 @@
 
 use super::{Db, DbInner, DbIter};
 use crate::error::{Error, Result};
+use crate::events::Event;
 use crate::key::InternalKey;
 use crate::memtable::{Lookup, Memtable};
 use crate::mutants::Mutant;
@@ -44,12 +45,18 @@ impl<R: Runtime> DbInner<R> {
         if st.ext.shutting_down {
             return Err(Error::Closed);
         }
-        Ok(ReadView {
+        let view = ReadView {
             seq: early.or(snapshot).unwrap_or_else(|| st.last_sequence()),
             mem: st.ext.mem.clone(),
             imm: st.ext.imm.clone(),
             version: self.vs.pin_current(&st),
-        })
+        };
+        drop(st);
+        if view.imm.is_some() {
+            let version = view.version.id;
+            self.vs.env().emit(|| Event::ImmPinned { version });
+        }
+        Ok(view)
     }
 
     pub(crate) fn get(&self, key: &[u8], snapshot: Option<u64>) -> Result<(Option<Vec<u8>>, ReadInfo)> {
@@ -132,10 +139,20 @@ impl<R: Runtime> Db<R> {
         let mut st = self.inner.vs.lock();
         let seq = st.last_sequence();
         *st.ext.snapshots.entry(seq).or_insert(0) += 1;
+        let live = st.ext.snapshots.values().sum();
+        self.inner
+            .vs
+            .env()
+            .emit(|| Event::SnapshotTaken { sequence: seq, live });
         Snapshot {
             inner: self.inner.clone(),
             seq,
         }
+    }
+
+    /// How many snapshots are registered (taken and not yet dropped).
+    pub fn live_snapshots(&self) -> usize {
+        self.inner.vs.lock().ext.snapshots.values().sum()
     }
 }
 
@@ -162,6 +179,7 @@ impl<R: Runtime> Drop for Snapshot<R> {
             return; // see VersionRef's drop: never lock while unwinding
         }
         let mut st = self.inner.vs.lock();
+        let oldest = st.ext.snapshots.keys().next() == Some(&self.seq);
         let n = st
             .ext
             .snapshots
@@ -171,6 +189,11 @@ impl<R: Runtime> Drop for Snapshot<R> {
         if *n == 0 {
             st.ext.snapshots.remove(&self.seq);
         }
+        let (sequence, live) = (self.seq, st.ext.snapshots.values().sum());
+        self.inner
+            .vs
+            .env()
+            .emit(|| Event::SnapshotReleased { sequence, oldest, live });
     }
 }
 

@@ -67,6 +67,7 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
             return Vec::new();
         }
         let live = self.live_set(st);
+        self.announce_pass(st);
         // Listed while still holding the lock that computed `live` (L6).
         let Ok(names) = self.env.fs.list(&self.dir) else {
             return Vec::new();
@@ -74,9 +75,18 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
         self.classify(st, &live, names)
     }
 
+    /// Tells the observer a pass computed its live set. Requires: state lock held.
+    fn announce_pass(&self, st: &Locked<R, X>) {
+        self.env.emit(|| Event::GcPass {
+            live_versions: st.live.len(),
+            pending: st.pending_outputs.len(),
+        });
+    }
+
     /// Unlinks collected files. Requires: state lock not held.
     pub(crate) fn purge(&self, doomed: Vec<(FileKind, u64)>) {
         if doomed.is_empty() {
+            self.env.emit(|| Event::GcDone);
             return;
         }
         for &(kind, number) in &doomed {
@@ -93,6 +103,8 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
         for d in &doomed {
             st.purging.remove(d);
         }
+        drop(st);
+        self.env.emit(|| Event::GcDone);
     }
 
     /// One GC pass. Requires: state lock not held.
@@ -114,6 +126,7 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
             if st.bg_error.is_some() {
                 return;
             }
+            self.announce_pass(&st);
             self.live_set(&st)
         };
         let Ok(names) = self.env.fs.list(&self.dir) else { return };

@@ -5,8 +5,11 @@
 pub struct KernelOptions {
     /// L0 file count that triggers a compaction.
     pub l0_compaction_trigger: usize,
-    /// Target size of L1; each deeper level is 10x larger.
+    /// Target size of L1; each deeper level is `max_bytes_for_level_multiplier` times larger.
     pub max_bytes_for_level_base: u64,
+    /// How much larger each level below L1 is than the one above (LevelDB: 10, fixed; RocksDB
+    /// makes it an option of the same name).
+    pub max_bytes_for_level_multiplier: u64,
     /// Open tables kept in the table cache.
     pub table_cache_capacity: usize,
     /// Opened read-only: no MANIFEST write and no file deletion, ever.
@@ -21,6 +24,7 @@ impl Default for KernelOptions {
         KernelOptions {
             l0_compaction_trigger: 4,
             max_bytes_for_level_base: 10 << 20,
+            max_bytes_for_level_multiplier: 10,
             table_cache_capacity: 500,
             read_only: false,
             #[cfg(feature = "mutants")]
@@ -45,6 +49,7 @@ impl KernelOptions {
     /// Target bytes for `level >= 1`.
     pub fn max_bytes_for_level(&self, level: usize) -> u64 {
         assert!(level >= 1, "L0 is sized by file count");
-        (1..level).fold(self.max_bytes_for_level_base, |b, _| b.saturating_mul(10))
+        let m = self.max_bytes_for_level_multiplier;
+        (1..level).fold(self.max_bytes_for_level_base, |b, _| b.saturating_mul(m))
     }
 }

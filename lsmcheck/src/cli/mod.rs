@@ -7,9 +7,10 @@
 mod db;
 mod list;
 mod replay;
-mod run;
-mod show;
+pub(crate) mod run;
+pub(crate) mod show;
 mod shrink;
+mod sweep_args;
 pub(crate) mod usage;
 
 use clap::{Args, Parser, Subcommand};
@@ -113,6 +114,49 @@ enum Command {
         #[arg(short, long)]
         out: PathBuf,
     },
+    /// Sweep seeds: one scenario over a range of workload seeds, or `--swarm`, a scenario drawn
+    /// from each seed. Prints failures as they happen, a progress bar, and a summary.
+    Sweep {
+        /// A scenario file or embedded name (or use `--swarm`).
+        #[arg(required_unless_present = "swarm", conflicts_with = "swarm")]
+        scenario: Option<String>,
+        /// Draw a whole scenario from each seed (`swarm:SEED`).
+        #[arg(long)]
+        swarm: bool,
+        /// The seeds, `A..B` with both ends included.
+        #[arg(long = "seeds", id = "seed_range", value_parser = crate::cli::sweep_args::seeds)]
+        seed_range: std::ops::RangeInclusive<u64>,
+        /// Run shard I of N (1-based): every N-th seed, starting at the I-th. Merge the shards'
+        /// reports with `lsmcheck merge`.
+        #[arg(long, value_name = "I/N", value_parser = crate::cli::sweep_args::shard, default_value = "1/1")]
+        shard: (u64, u64),
+        /// Stop starting new seeds after SECS seconds (the summary says how many ran).
+        #[arg(long, value_name = "SECS")]
+        time_budget: Option<u64>,
+        #[command(flatten)]
+        select: Select,
+        /// Write the JSON report here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write JUnit XML here (a testcase per run).
+        #[arg(long)]
+        junit: Option<PathBuf>,
+    },
+    /// Merge the reports of a sweep's shards into the report of the whole sweep.
+    Merge {
+        /// The shards' reports.
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        /// Write the merged report here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print a scenario as JSON: an embedded one, a file, or `swarm:SEED` (save it as
+    /// `scenarios/swarm-SEED.json` to keep a swarm failure as a scenario).
+    Scenario {
+        /// The scenario.
+        spec: String,
+    },
     /// List the embedded scenarios, the explorers and the mutants.
     List,
     /// Operate on a database directory (like RocksDB's ldb).
@@ -154,9 +198,12 @@ enum BenchOp {
     },
 }
 
+/// The exit code of a run that found no violation but missed a required coverage mark.
+pub(crate) const VACUOUS: u8 = 4;
+
 /// Which explorers, seeds and budgets to use.
 #[derive(Args, Debug, Default, Clone)]
-struct Select {
+pub(crate) struct Select {
     /// Explorer(s) to run: loom, shuttle-random, shuttle-pct, shuttle-dfs, stress, crash. Default:
     /// every explorer the scenario budgets.
     #[arg(long = "explorer")]
@@ -263,6 +310,43 @@ pub fn main() -> ExitCode {
             out,
             time_budget,
         } => shrink::run(&report, out.as_deref(), time_budget),
+        Command::Sweep {
+            scenario,
+            swarm: _,
+            seed_range,
+            shard,
+            time_budget,
+            select,
+            out,
+            junit,
+        } => {
+            let sweep = crate::sweep::Sweep {
+                source: match scenario {
+                    Some(s) => crate::sweep::Source::Scenario(s),
+                    None => crate::sweep::Source::Swarm,
+                },
+                seeds: seed_range,
+                shard,
+                time_budget: time_budget.map(std::time::Duration::from_secs),
+                select: &select,
+            };
+            if select.seeds.is_empty() {
+                crate::sweep::run(&sweep, out.as_deref(), junit.as_deref())
+            } else {
+                bad_input("sweep: give the seeds as --seeds A..B, not --seed")
+            }
+        }
+        Command::Merge { reports, out } => crate::sweep::merge(&reports, out.as_deref()),
+        Command::Scenario { spec } => match models::swarm::locate(&spec) {
+            Ok(l) => {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&l.scenario).expect("a scenario serializes")
+                );
+                0
+            }
+            Err(e) => bad_input(e),
+        },
         Command::List => list::list(),
         Command::Db { dir, json, op } => match dir {
             Some(dir) => db::db(&dir, json, &op),
@@ -297,7 +381,7 @@ fn write_timeline(run: &sim::report::Run, out: &std::path::Path) -> u8 {
 }
 
 /// Prints `msg` as a bad-input error and returns exit code 2.
-fn bad_input(msg: impl std::fmt::Display) -> u8 {
+pub(crate) fn bad_input(msg: impl std::fmt::Display) -> u8 {
     eprintln!("lsmcheck: {msg}");
     2
 }

@@ -17,7 +17,7 @@ use models::workload::Plan;
 use sim::explore::{self, Budget, Explorer, Outcome, ReplayInput};
 use sim::fs::durability::CrashModel;
 use sim::report::{Build, Report, Run, Verdict};
-use sim::scenario::{Located, Scenario};
+use sim::scenario::Located;
 use sim::world::Violation;
 use std::path::Path;
 
@@ -70,7 +70,7 @@ pub fn replay(report: Option<&Path>, spec: Option<&str>, select: &Select, input:
             None => return bad_input(format!("--crash-model {name}: expected process, power or torn")),
         },
     };
-    let located = match Scenario::locate(spec) {
+    let located = match models::swarm::locate(spec) {
         Ok(l) => l,
         Err(e) => return bad_input(e),
     };
@@ -178,7 +178,7 @@ pub(super) fn from_report(path: &Path) -> Result<Target, u8> {
     if run.explorer == Explorer::Stress {
         return Err(bad_input(STRESS));
     }
-    let located = Scenario::locate(&run.scenario).map_err(bad_input)?;
+    let located = models::swarm::locate(&run.scenario).map_err(bad_input)?;
     let mutant = run.mutant.as_deref().and_then(Mutant::from_name);
     let mut plan = Plan::generate(&located.scenario, run.seed, mutant);
     if let Some(ops) = &run.ops {

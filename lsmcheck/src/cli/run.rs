@@ -9,11 +9,11 @@ use engine::mutants::Mutant;
 use models::workload::Plan;
 use sim::explore::{self, Budget, Explorer};
 use sim::report::{Body, Build, Report, Run, Timing, Verdict, FORMAT};
-use sim::scenario::{Scenario, EMBEDDED};
+use sim::scenario::{Located, Scenario, EMBEDDED};
 use std::path::Path;
 use std::time::Instant;
 
-pub(super) fn mutant(select: &Select) -> Result<Option<Mutant>, Usage> {
+pub(crate) fn mutant(select: &Select) -> Result<Option<Mutant>, Usage> {
     select
         .mutant
         .as_deref()
@@ -57,7 +57,7 @@ fn first_repeat<T: PartialEq>(items: &[T]) -> Option<&T> {
         .map(|(_, x)| x)
 }
 
-pub(super) fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, Usage> {
+pub(crate) fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, Usage> {
     check_select(select)?;
     if select.explorers.is_empty() {
         return Ok(Explorer::ALL
@@ -137,7 +137,7 @@ fn run_one(
     runs: &mut Vec<Run>,
     timing: &mut Vec<Timing>,
 ) -> Result<(), u8> {
-    let located = Scenario::locate(spec).map_err(bad_input)?;
+    let located = models::swarm::locate(spec).map_err(bad_input)?;
     let scenario = &located.scenario;
     let (mutant, explorers) = match (mutant(select), explorers(select, scenario)) {
         (Ok(m), Ok(e)) => (m, e),
@@ -149,31 +149,47 @@ fn run_one(
         select.seeds.clone()
     };
     for explorer in explorers {
-        let budget = budget(explorer, scenario, select);
         for &seed in &seeds {
-            let plan = Plan::generate(scenario, seed, mutant);
-            let started = Instant::now();
-            let outcome = explore::run(explorer, &budget, &plan, None).map_err(bad_input)?;
-            let seconds = started.elapsed().as_secs_f64();
-            let run = Run::new(explorer, seed, mutant.map(Mutant::name), &budget, &outcome, &located.id)
-                .with_provenance(&located.hash, &plan.fingerprint());
-            print_run(&scenario.name, &run, seconds, shown);
-            let executions_per_second = outcome.executions as f64 / seconds.max(1e-9);
-            timing.push(Timing {
-                explorer,
-                seed,
-                seconds,
-                executions_per_second,
-            });
+            let (run, t) = explore_one(&located, explorer, seed, mutant, select)?;
+            print_run(&scenario.name, &run, t.seconds, shown);
+            timing.push(t);
             runs.push(run);
         }
     }
     Ok(())
 }
 
+/// One run: `located`'s scenario under `explorer` with workload seed `seed`, judged against the
+/// marks the scenario requires of that explorer. `Err` carries the exit code (bad input).
+pub(crate) fn explore_one(
+    located: &Located,
+    explorer: Explorer,
+    seed: u64,
+    mutant: Option<Mutant>,
+    select: &Select,
+) -> Result<(Run, Timing), u8> {
+    let scenario = &located.scenario;
+    let budget = budget(explorer, scenario, select);
+    let plan = Plan::generate(scenario, seed, mutant);
+    let started = Instant::now();
+    let outcome = explore::run(explorer, &budget, &plan, None).map_err(bad_input)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let run = Run::new(explorer, seed, mutant.map(Mutant::name), &budget, &outcome, &located.id)
+        .with_provenance(&located.hash, &plan.fingerprint())
+        .requiring(&scenario.must_cover.of(explorer));
+    let timing = Timing {
+        explorer,
+        seed,
+        seconds,
+        executions_per_second: outcome.executions as f64 / seconds.max(1e-9),
+    };
+    Ok((run, timing))
+}
+
 /// Writes the report (if asked) and returns the exit code.
 fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: &Outputs) -> u8 {
     let failed = runs.iter().any(|r| r.verdict == Verdict::Violation);
+    let vacuous = runs.iter().any(|r| r.verdict == Verdict::Vacuous);
     let first_failure = runs.iter().find(|r| r.violation.is_some());
     if let (Some(path), Some(run)) = (out.timeline, first_failure) {
         if super::write_timeline(run, path) != 0 {
@@ -211,5 +227,9 @@ fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: &Outputs) -> u8 
             );
         }
     }
-    u8::from(failed)
+    match (failed, vacuous) {
+        (true, _) => 1,
+        (false, true) => super::VACUOUS,
+        (false, false) => 0,
+    }
 }

@@ -47,6 +47,14 @@ pub fn print_run(name: &str, run: &Run, seconds: f64, shown: TraceShown) {
             0 => String::new(),
             n => format!(", {n} crash states recovered"),
         };
+        if let Some(why) = run.vacuity() {
+            println!(
+                "VACUOUS    {head}  {} executions{crashes}  {seconds:.2}s",
+                run.executions
+            );
+            println!("  {why}: raise the budget or change the workload");
+            return;
+        }
         println!(
             "passed     {head}  {} executions{crashes}{complete}  {seconds:.2}s",
             run.executions

@@ -9,6 +9,7 @@
 //! Writes `gate.json` and `kill-matrix.md` to the output directory.
 
 pub mod applicability;
+mod coverage;
 mod matrix;
 mod render;
 
@@ -196,6 +197,11 @@ impl Gate<'_> {
     fn scenarios_on_the_correct_engine(&mut self) -> Vec<Run> {
         let mut results = Vec::new();
         for (scenario, name) in self.scenarios.iter().zip(self.names) {
+            if scenario.must_cover.is_empty() {
+                self.failures.push(format!(
+                    "scenario {name} declares no must_cover: nothing proves its runs reach what it exists for"
+                ));
+            }
             for explorer in Explorer::ALL {
                 let Some(budget) = explorer.budget(&scenario.explorers) else {
                     continue;
@@ -205,12 +211,17 @@ impl Gate<'_> {
                     let plan = Plan::generate(scenario, seed, None).without(self.without);
                     let started = Instant::now();
                     let outcome = explore::run(explorer, &budget, &plan, None).expect("no replay input");
-                    let run = Run::new(explorer, seed, None, &budget, &outcome, name);
+                    let run = Run::new(explorer, seed, None, &budget, &outcome, name)
+                        .requiring(&scenario.must_cover.of(explorer));
                     let seconds = started.elapsed().as_secs_f64();
                     self.cases.push(crate::junit::from_run(name, &run, seconds));
                     if let Some(v) = &run.violation {
                         self.failures
                             .push(format!("scenario {name} failed under {explorer} (seed {seed}): {v}"));
+                    }
+                    if let Some(why) = run.vacuity() {
+                        self.failures
+                            .push(format!("scenario {name} under {explorer} (seed {seed}) is {why}"));
                     }
                     results.push(run);
                     self.bar.inc(1);

@@ -5,11 +5,17 @@ use sim::explore::Explorer;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Writes `gate.json` and `kill-matrix.md` into `dir` (each through a temporary file).
+/// Writes `gate.json`, `kill-matrix.md` and `coverage.md` into `dir` (each through a
+/// temporary file).
 pub fn write(report: &GateReport, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let json = serde_json::to_string_pretty(report).map_err(std::io::Error::other)? + "\n";
-    for (name, text) in [("gate.json", json), ("kill-matrix.md", matrix_markdown(report))] {
+    let coverage = super::coverage::markdown(report);
+    for (name, text) in [
+        ("gate.json", json),
+        ("kill-matrix.md", matrix_markdown(report)),
+        ("coverage.md", coverage),
+    ] {
         let tmp = dir.join(format!("{name}.tmp"));
         std::fs::write(&tmp, text)?;
         std::fs::rename(&tmp, dir.join(name))?;
@@ -46,7 +52,9 @@ pub fn matrix_markdown(r: &GateReport) -> String {
     let _ = writeln!(
         s,
         "On the correct engine the crash explorer recovered from {} distinct crash states (process, power and torn \
-         crashes at every file-operation boundary of its executions), every one within the durability contract.\n",
+         crashes at every file-operation boundary of its executions), every one within the durability contract. \
+         Which race windows and drop rules each scenario's runs reached, explorer by explorer, is in \
+         [coverage.md](coverage.md).\n",
         b.crash_states
     );
     let header: Vec<&str> = Explorer::ALL.iter().map(|e| e.name()).collect();

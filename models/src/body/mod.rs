@@ -14,7 +14,8 @@ use engine::sync::{self, Runtime};
 
 mod ops;
 use engine::Db;
-use ops::run_op;
+use engine::Snapshot;
+use ops::{read_all, run_op, Local};
 use sim::fs::SimFs;
 use sim::world::{Violation, World, WorldObserver};
 use std::path::Path;
@@ -44,33 +45,38 @@ pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
             return world.fail_if_violated();
         }
     };
-    let mut setup_writes = 0;
+    let mut main = Local::new();
     for op in &plan.setup {
-        run_op::<R>(&db, world, op, plan, &mut setup_writes);
+        run_op::<R>(&db, world, op, plan, &mut main);
     }
+    world.lock().marks.set_concurrent(true);
     let handles: Vec<_> = plan
         .threads
         .iter()
         .map(|(name, ops)| {
             let (db, world, ops, plan) = (db.clone(), world.clone(), ops.clone(), plan.clone());
             sync::spawn::<R, _>(name, move || {
-                let mut writes = 0;
+                let mut local = Local::new();
                 for op in &ops {
-                    run_op::<R>(&db, &world, op, &plan, &mut writes);
+                    run_op::<R>(&db, &world, op, &plan, &mut local);
                 }
+                local.snapshots
             })
         })
         .collect();
     let mut first_panic = None;
+    let mut held = std::mem::take(&mut main.snapshots);
     for h in handles {
-        if let Err(p) = h.join() {
-            first_panic.get_or_insert(p);
+        match h.join() {
+            Ok(snapshots) => held.extend(snapshots),
+            Err(p) => drop(first_panic.get_or_insert(p)),
         }
     }
+    world.lock().marks.set_concurrent(false);
     if let Some(p) = first_panic {
         std::panic::resume_unwind(p);
     }
-    read_everything::<R>(&db, world, plan);
+    quiesce::<R>(&db, world, plan, held);
     oracle::check_reads(world);
     // Quiescence: every reader is gone. One more GC pass (as a reopen would run), then the
     // disk must hold exactly the files of the live Versions, and only `current` is live.
@@ -84,14 +90,31 @@ pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
     world.fail_if_violated();
 }
 
-/// The quiescent read: once the threads are done, a full scan and a `get` of every key of the
-/// key space, checked against the model like every other read. A compaction that dropped or
-/// resurrected data after the last reader finished is seen here.
-fn read_everything<R: Runtime>(db: &Db<R>, world: &World, plan: &Plan) {
-    let mut none = 0;
-    run_op::<R>(db, world, &Op::Scan(Vec::new(), vec![0xff]), plan, &mut none);
-    for k in 0..plan.scenario.workload.keys {
-        run_op::<R>(db, world, &Op::Get(crate::workload::key(k)), plan, &mut none);
+/// The quiescent phase, once the threads are done: a final flush and compaction of the whole
+/// key space (if the scenario allows it) while the snapshots the threads left behind are still
+/// held, then the quiescent read (a full scan and a `get` of every key) now and at each held
+/// snapshot, checked against the model like every other read; then the snapshots go, after
+/// which none may remain registered. A compaction that dropped or resurrected data after the
+/// last reader finished, or that dropped what a held snapshot still reads, is seen here.
+fn quiesce<R: Runtime>(db: &Db<R>, world: &World, plan: &Plan, held: Vec<Snapshot<R>>) {
+    let mut main = Local::new();
+    if plan.scenario.workload.final_compaction {
+        run_op::<R>(db, world, &Op::Flush, plan, &mut main);
+        run_op::<R>(db, world, &Op::Compact, plan, &mut main);
+    }
+    let keys: Vec<Vec<u8>> = (0..plan.scenario.workload.keys).map(crate::workload::key).collect();
+    read_all::<R>(db, world, None, &keys);
+    for snap in &held {
+        read_all::<R>(db, world, Some(snap), &keys);
+    }
+    drop(held);
+    let left = db.live_snapshots();
+    if left != 0 {
+        world.violate(Violation::EngineError {
+            thread: "main".into(),
+            op: "quiescence".into(),
+            error: format!("{left} snapshots still registered after every holder released its own"),
+        });
     }
 }
 

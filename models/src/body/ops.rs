@@ -20,9 +20,26 @@ struct Actor<'a, R: Runtime> {
     thread: String,
 }
 
-/// Runs one operation, recording writes and reads into `world`. `writes` counts this
-/// thread's writes (the plan syncs every `sync_every`th).
-pub(super) fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op, plan: &Plan, writes: &mut u64) {
+/// What one thread carries from operation to operation.
+pub(super) struct Local<R: Runtime> {
+    /// This thread's writes so far (the plan syncs every `sync_every`th).
+    writes: u64,
+    /// Snapshots taken and not yet released, oldest first.
+    pub(super) snapshots: Vec<Snapshot<R>>,
+}
+
+impl<R: Runtime> Local<R> {
+    pub(super) fn new() -> Self {
+        Local {
+            writes: 0,
+            snapshots: Vec::new(),
+        }
+    }
+}
+
+/// Runs one operation, recording writes and reads into `world`.
+pub(super) fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op, plan: &Plan, local: &mut Local<R>) {
+    let writes = &mut local.writes;
     let a = Actor {
         db,
         world,
@@ -36,6 +53,18 @@ pub(super) fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op, plan: &Plan
         Op::Scan(lo, hi) => a.scan(lo, hi, None),
         Op::IterHold(lo, hi, pause) => a.scan(lo, hi, Some(*pause)),
         Op::SnapshotRead(k) => a.snapshot_read(k),
+        Op::TakeSnapshot => local.snapshots.push(db.snapshot()),
+        Op::ReadAtSnapshot(k, i) => {
+            if let Some(snap) = nth(&local.snapshots, *i) {
+                a.read_through(snap, k);
+            }
+        }
+        Op::ReleaseSnapshot(i) => {
+            if !local.snapshots.is_empty() {
+                let n = local.snapshots.len();
+                drop(local.snapshots.remove(i % n));
+            }
+        }
         Op::Flush => a.check("flush", db.flush()),
         Op::Step => a.check("background step", db.step_background().map(drop)),
         Op::Compact => a.check("compact", db.compact_range(None, None)),
@@ -106,8 +135,18 @@ impl<R: Runtime> Actor<'_, R> {
         for _ in 0..4 {
             sync::yield_now::<R>();
         }
-        self.get(k, Some(&snap));
-        let scanned = self.db.scan_at(&snap, ..).and_then(|it| drain(it, None));
+        self.read_through(&snap, k);
+    }
+
+    /// A `get` of `k` and a full scan, both at `snap`.
+    fn read_through(&self, snap: &Snapshot<R>, k: &[u8]) {
+        self.get(k, Some(snap));
+        self.scan_all_at(snap);
+    }
+
+    /// A scan of every key at `snap`.
+    fn scan_all_at(&self, snap: &Snapshot<R>) {
+        let scanned = self.db.scan_at(snap, ..).and_then(|it| drain(it, None));
         let what = format!("scan at snapshot {}", snap.sequence());
         self.check(
             "scan at snapshot",
@@ -128,6 +167,27 @@ impl<R: Runtime> Actor<'_, R> {
             result,
         });
     }
+}
+
+/// The quiescent read, at `snap` or now: a full scan, then a `get` of every one of `keys`.
+pub(super) fn read_all<R: Runtime>(db: &Db<R>, world: &World, snap: Option<&Snapshot<R>>, keys: &[Vec<u8>]) {
+    let a = Actor {
+        db,
+        world,
+        thread: R::thread_name(),
+    };
+    match snap {
+        Some(s) => a.scan_all_at(s),
+        None => a.scan(&[], &[0xff], None),
+    }
+    for k in keys {
+        a.get(k, snap);
+    }
+}
+
+/// Held snapshot `i`, counted modulo how many are held.
+fn nth<T>(held: &[T], i: usize) -> Option<&T> {
+    (!held.is_empty()).then(|| &held[i % held.len()])
 }
 
 /// Records an acknowledged write: from now on the durability contract covers it.

@@ -7,6 +7,7 @@
 //! sequential pass starts with [`SEQUENTIAL`].
 
 use super::{shuttle_explorer, Budget, Explorer, Model, Outcome, ReplayInput};
+use crate::world::coverage::Coverage;
 use crate::world::World;
 use crate::Error;
 
@@ -73,6 +74,7 @@ fn explore<M: Model>(budget: &Budget, sequential: &M, concurrent: &M, world: &Wo
     Ok(Outcome {
         executions: first.executions + rest.executions,
         crash_states: 0,
+        coverage: Coverage::new(),
         diverged: None,
         failure: rest.failure.map(|mut f| {
             f.execution += first.executions;

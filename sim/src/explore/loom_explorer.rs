@@ -7,6 +7,7 @@
 //! replays it instantly from a report.
 
 use super::{failure, Budget, Model, Outcome};
+use crate::world::coverage::Coverage;
 use crate::world::World;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -76,6 +77,7 @@ fn explore<M: Model>(
     Outcome {
         executions,
         crash_states: 0,
+        coverage: Coverage::new(),
         diverged: None,
         failure,
     }

@@ -20,6 +20,7 @@ pub use shuttle_explorer::config as shuttle_config;
 
 use crate::fs::durability::CrashModel;
 use crate::scenario::ExplorerBudgets;
+use crate::world::coverage::Coverage;
 use crate::world::{TraceEvent, Violation, World};
 use engine::sync::Runtime;
 use serde::{Deserialize, Serialize};
@@ -118,6 +119,21 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// The budget as the command-line flags that set it.
+    pub fn flags(&self) -> String {
+        let mut t = format!("--iterations {}", self.iterations);
+        for (flag, v) in [
+            ("--preemption-bound", self.preemption_bound),
+            ("--depth", self.depth),
+            ("--crash-points", self.crash_points),
+        ] {
+            if let Some(v) = v {
+                t.push_str(&format!(" {flag} {v}"));
+            }
+        }
+        t
+    }
+
     /// `n` executions and nothing else.
     pub fn iterations(n: usize) -> Budget {
         Budget {
@@ -140,6 +156,8 @@ pub struct Outcome {
     pub diverged: Option<String>,
     /// The first failure, if any.
     pub failure: Option<Failure>,
+    /// Executions that hit each coverage mark.
+    pub coverage: Coverage,
 }
 
 /// A failing execution.
@@ -193,7 +211,7 @@ pub fn run<M: Model>(
     replay: Option<&ReplayInput>,
 ) -> crate::Result<Outcome> {
     let world = World::new();
-    quietly(|| match explorer {
+    let outcome = quietly(|| match explorer {
         Explorer::Loom => Ok(loom_explorer::run(
             budget,
             model,
@@ -209,6 +227,10 @@ pub fn run<M: Model>(
         ),
         Explorer::Stress => Ok(stress(budget, model, &world)),
         Explorer::Crash => crash_explorer::run(budget, model, &world, replay),
+    })?;
+    Ok(Outcome {
+        coverage: world.coverage(),
+        ..outcome
     })
 }
 
@@ -258,6 +280,7 @@ fn stress<M: Model>(budget: &Budget, model: &M, world: &World) -> Outcome {
             return Outcome {
                 executions: i,
                 crash_states: 0,
+                coverage: Coverage::new(),
                 diverged: None,
                 failure: Some(failure(world, p, i, None, None)),
             };
@@ -266,6 +289,7 @@ fn stress<M: Model>(budget: &Budget, model: &M, world: &World) -> Outcome {
     Outcome {
         executions: budget.iterations as u64,
         crash_states: 0,
+        coverage: Coverage::new(),
         diverged: None,
         failure: None,
     }

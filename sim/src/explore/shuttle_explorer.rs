@@ -2,6 +2,7 @@
 
 use super::schedule::{Recording, Replaying, Steps};
 use super::{failure, Budget, Explorer, Model, Outcome};
+use crate::world::coverage::Coverage;
 use crate::world::World;
 use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -56,12 +57,14 @@ pub(super) fn run<M: Model>(
         Ok(_) => Outcome {
             executions,
             crash_states: 0,
+            coverage: Coverage::new(),
             diverged,
             failure: None,
         },
         Err(p) => Outcome {
             executions,
             crash_states: 0,
+            coverage: Coverage::new(),
             diverged,
             failure: Some(failure(world, p, executions, Some(steps.encode()), None)),
         },

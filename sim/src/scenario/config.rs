@@ -1,5 +1,6 @@
 //! The scenario file's schema, validated while it is parsed.
 
+use super::must_cover::MustCover;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -26,6 +27,10 @@ pub struct Scenario {
     /// Seeds for the workload (and for the randomized schedulers).
     #[serde(deserialize_with = "seeds")]
     pub seeds: Vec<u64>,
+    /// Coverage marks a run must hit in at least one execution, for every explorer and per
+    /// explorer; a passing run that misses one is vacuous (see `sim::world::coverage`).
+    #[serde(default, skip_serializing_if = "MustCover::is_empty")]
+    pub must_cover: MustCover,
 }
 
 /// Engine options a scenario may set.
@@ -42,6 +47,9 @@ pub struct EngineConfig {
     pub l0_compaction_trigger: usize,
     /// Target size of L1.
     pub max_bytes_for_level_base: u64,
+    /// Each deeper level is this many times larger (small values put data deep quickly).
+    #[serde(deserialize_with = "positive_u64")]
+    pub level_multiplier: u64,
 }
 
 impl Default for EngineConfig {
@@ -52,6 +60,7 @@ impl Default for EngineConfig {
             target_file_size: 1024,
             l0_compaction_trigger: 2,
             max_bytes_for_level_base: 4096,
+            level_multiplier: 10,
         }
     }
 }
@@ -72,6 +81,14 @@ pub struct WorkloadConfig {
     /// Flush after every this many setup writes (0: never).
     #[serde(default)]
     pub setup_flush_every: u32,
+    /// Every this many setup writes is a delete of a key instead of a put (0: none): with
+    /// `setup_steps`, tombstones sit above older values in deeper levels.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub setup_delete_every: u32,
+    /// One background step (a flush or a compaction) after every this many setup writes (0:
+    /// none), so data moves down level by level while the setup writes more above it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub setup_step_every: u32,
     /// Background steps (flush or compaction) after the setup writes, so deeper levels hold
     /// data before the threads start.
     #[serde(default)]
@@ -80,6 +97,19 @@ pub struct WorkloadConfig {
     /// survive a power loss (0: none; unsynced writes must survive a process crash).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub sync_every: u32,
+    /// After the threads finish, and before the quiescent read, the main thread flushes and
+    /// compacts the whole key space with every snapshot the threads still hold alive (default
+    /// true; false keeps the final state exactly as the threads left it).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub final_compaction: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -96,7 +126,7 @@ fn default_value_size() -> usize {
 pub enum Role {
     /// Puts, deletes and batches.
     Writer,
-    /// Gets, scans, held iterators and snapshot reads.
+    /// Gets, scans, held iterators and snapshot reads; takes, holds and releases snapshots.
     Reader,
     /// Flushes, background steps and full compactions (owns the compactor).
     Compactor,
@@ -115,6 +145,9 @@ pub enum OpKind {
     Scan,
     IterHold,
     SnapshotRead,
+    TakeSnapshot,
+    ReadAtSnapshot,
+    ReleaseSnapshot,
     Flush,
     Step,
     Compact,
@@ -127,7 +160,15 @@ impl Role {
         use OpKind::*;
         match self {
             Role::Writer => &[Put, Delete, Batch],
-            Role::Reader => &[Get, Scan, IterHold, SnapshotRead],
+            Role::Reader => &[
+                Get,
+                Scan,
+                IterHold,
+                SnapshotRead,
+                TakeSnapshot,
+                ReadAtSnapshot,
+                ReleaseSnapshot,
+            ],
             Role::Compactor => &[Flush, Step, Compact],
             Role::Gc => &[Gc],
         }
@@ -304,6 +345,14 @@ fn positive<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     Ok(v)
 }
 
+fn positive_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let v = u64::deserialize(d)?;
+    if v == 0 {
+        return Err(serde::de::Error::custom("must be at least 1"));
+    }
+    Ok(v)
+}
+
 fn positive_usize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
     let v = usize::deserialize(d)?;
     if v == 0 {
@@ -328,5 +377,14 @@ fn seeds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
     if v.is_empty() {
         return Err(serde::de::Error::custom("field `seeds`: give at least one seed"));
     }
+    no_repeats("seeds", &v)?;
     Ok(v)
+}
+
+/// A value listed twice would run (or require) the same thing twice and look like more.
+pub(super) fn no_repeats<E: serde::de::Error, T: PartialEq + std::fmt::Debug>(field: &str, v: &[T]) -> Result<(), E> {
+    match v.iter().enumerate().find(|(i, x)| v[..*i].contains(x)) {
+        Some((_, x)) => Err(E::custom(format!("field `{field}`: {x:?} is listed twice"))),
+        None => Ok(()),
+    }
 }

@@ -7,10 +7,13 @@
 //! role cannot perform are rejected while parsing, with the file, line, column and field.
 
 mod config;
+mod must_cover;
 
 pub use config::{
-    EngineConfig, ExplorerBudgets, LoomBudget, OpKind, PctBudget, Role, Scenario, ThreadConfig, WorkloadConfig,
+    CrashBudget, EngineConfig, ExplorerBudgets, Iterations, LoomBudget, OpKind, PctBudget, Role, Scenario,
+    ThreadConfig, WorkloadConfig,
 };
+pub use must_cover::MustCover;
 
 use std::fmt;
 use std::path::Path;

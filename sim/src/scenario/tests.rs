@@ -83,3 +83,35 @@ fn bad_scenarios_name_file_line_column_and_field() {
     assert!(e.line == 1 && e.message.contains("EOF"), "{e}");
     assert!(e.to_string().starts_with("bad.json:1:"), "{e}");
 }
+
+#[test]
+fn must_cover_is_per_explorer_plus_every_and_checked_while_parsing() {
+    let with = |mc: &str| GOOD.replace(r#""seeds": [1]"#, &format!(r#""must_cover": {mc}, "seeds": [1]"#));
+    let s = Scenario::parse(
+        "ok.json",
+        &with(r#"{ "every": ["trivial-move"], "loom": ["two-snapshots", "trivial-move"] }"#),
+    )
+    .expect("valid");
+    use crate::explore::Explorer;
+    use crate::world::coverage::Mark;
+    assert_eq!(s.must_cover.of(Explorer::Stress), vec![Mark::TrivialMove]);
+    assert_eq!(
+        s.must_cover.of(Explorer::Loom),
+        vec![Mark::TrivialMove, Mark::TwoSnapshots]
+    );
+
+    let e = err(&with(r#"{ "every": ["no-such-mark"] }"#));
+    assert!(e.message.contains("unknown variant `no-such-mark`"), "{e}");
+    let e = err(&with(r#"{ "lom": ["trivial-move"] }"#));
+    assert!(e.message.contains("`lom` is neither `every` nor an explorer"), "{e}");
+    let e = err(&with(r#"{ "every": ["trivial-move", "trivial-move"] }"#));
+    assert!(
+        e.message.contains("must_cover.every") && e.message.contains("twice"),
+        "{e}"
+    );
+    let e = err(&GOOD.replace("[1]", "[1, 1]"));
+    assert!(
+        e.message.contains("field `seeds`") && e.message.contains("twice"),
+        "{e}"
+    );
+}

@@ -6,6 +6,7 @@
 //! body. Its lock is a plain `std` mutex, invisible to the checkers on purpose: recording must
 //! not add interleavings, and no checked code path waits on it.
 
+pub mod coverage;
 mod ledger;
 mod observer;
 mod violation;
@@ -88,6 +89,9 @@ pub struct WorldState {
     pub crash_states: u64,
     /// Reads in completion order.
     pub reads: Vec<ReadRecord>,
+    /// Coverage marks of this execution, and totals over every execution (kept by
+    /// [`World::reset`]).
+    pub marks: coverage::Marks,
     violation: Option<Violation>,
     /// Oracles switched off for this execution (an ablation experiment).
     disabled: Vec<Oracle>,
@@ -111,11 +115,19 @@ impl World {
     /// Forgets the previous execution; `disabled` oracles report nothing in the next one.
     pub fn reset(&self, disabled: &[Oracle]) {
         let mut st = self.lock();
+        let mut marks = std::mem::take(&mut st.marks);
+        marks.reset();
         *st = WorldState {
             disabled: disabled.to_vec(),
             crash_states: st.crash_states,
+            marks,
             ..WorldState::default()
         };
+    }
+
+    /// Executions (since the world was made) that hit each coverage mark.
+    pub fn coverage(&self) -> coverage::Coverage {
+        self.lock().marks.totals().clone()
     }
 
     /// Appends to the trace.

@@ -31,6 +31,7 @@ impl<R: Runtime> Observer for WorldObserver<R> {
             let mut st = self.world.lock();
             let (name, version, file, detail) = describe(e);
             let violation = check(&mut st, &thread, e, name);
+            st.marks.observe(&thread, e);
             st.trace(&thread, name, version, file, detail);
             violation
         };
@@ -74,8 +75,42 @@ fn describe(e: &Event) -> (&'static str, Option<u64>, Option<String>, String) {
         Event::CompactionEnd { level, outputs } => {
             ("CompactionEnd", None, None, format!("L{level} outputs {outputs:?}"))
         }
+        Event::CompactionDrops(s) => ("CompactionDrops", None, None, drops(s)),
+        Event::GcPass { live_versions, pending } => (
+            "GcPass",
+            None,
+            None,
+            format!("{live_versions} live Versions, {pending} pending outputs"),
+        ),
+        Event::GcDone => ("GcDone", None, None, String::new()),
+        Event::ImmPinned { version } => ("ImmPinned", Some(*version), None, String::new()),
+        Event::SnapshotTaken { sequence, live } => ("SnapshotTaken", None, None, format!("at {sequence}, {live} live")),
+        Event::SnapshotReleased { sequence, oldest, live } => {
+            let order = if *oldest { "oldest" } else { "not the oldest" };
+            (
+                "SnapshotReleased",
+                None,
+                None,
+                format!("at {sequence} ({order}), {live} live"),
+            )
+        }
         Event::BackgroundError { message } => ("BackgroundError", None, None, message.clone()),
     }
+}
+
+/// A compaction's drop decisions, for the trace.
+fn drops(s: &engine::DropStats) -> String {
+    format!(
+        "{} entries, smallest snapshot {}: {} shadowed, {} kept for a snapshot, {} dropped below one, \
+         tombstones {} dropped at base / {} kept above",
+        s.entries,
+        s.smallest_snapshot,
+        s.shadowed,
+        s.kept_for_snapshot,
+        s.dropped_below_snapshot,
+        s.tombstones_dropped_at_base,
+        s.tombstones_kept_above_base
+    )
 }
 
 /// Applies `e`'s ledger transition and returns the violation it reveals, if any. Requires: the
