@@ -25,6 +25,10 @@ pub(super) fn list() -> u8 {
     for e in Explorer::ALL {
         println!("  {}", e.name());
     }
+    println!("\ncoverage marks (a scenario's `must_cover`):");
+    for m in sim::world::coverage::Mark::ALL {
+        println!("  {:32} {}", m.name(), m.describe());
+    }
     println!("\nmutants (`--mutant NAME`):");
     for m in Mutant::ALL {
         println!("  {:32} {}", m.name(), m.summary());

@@ -23,6 +23,11 @@ impl MustCover {
         self.0.values().all(Vec::is_empty)
     }
 
+    /// The marks every explorer must reach (those that nearly every execution reaches).
+    pub fn every(&self) -> Vec<Mark> {
+        self.0.get(EVERY).cloned().unwrap_or_default()
+    }
+
     /// What a run of `explorer` must reach: the `every` marks, then the explorer's own.
     pub fn of(&self, explorer: Explorer) -> Vec<Mark> {
         let mut marks: Vec<Mark> = Vec::new();

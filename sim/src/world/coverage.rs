@@ -81,6 +81,29 @@ impl Mark {
             .expect("a unit variant serializes as its name")
     }
 
+    /// One line saying when the mark is hit (`lsmcheck list`).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Mark::StaleVersionRead => "a reader read a table through a Version that was no longer current",
+            Mark::StaleTableOpen => "a table was opened lazily through a non-current Version",
+            Mark::GcWithOldVersions => "a GC pass ran with two or more Versions live",
+            Mark::GcWithPendingOutput => "a GC pass ran while a flush or compaction had pending outputs",
+            Mark::VersionDroppedDuringGc => "a Version was torn down while another thread's GC pass unlinked",
+            Mark::ImmReadDuringFlush => "a read pinned imm while another thread was flushing it",
+            Mark::ShadowedDropped => "a compaction dropped an entry shadowed below the oldest snapshot",
+            Mark::KeptForSnapshot => "a compaction kept a shadowed entry because a snapshot reads it",
+            Mark::SnapshotSplitsKey => "a compaction kept an entry for a snapshot and dropped the one below",
+            Mark::SnapshotBelowInputs => "a compaction ran under a snapshot older than all its inputs",
+            Mark::TombstoneDroppedAtBase => "a compaction dropped a tombstone at its key's base level",
+            Mark::TombstoneKeptAboveBase => "a compaction kept a tombstone above a deeper level holding its key",
+            Mark::TrivialMove => "a compaction moved a file down without rewriting it",
+            Mark::TwoCompactingThreads => "compactions started on two threads while the threads ran",
+            Mark::DeepLevels => "a Version with a table at level 3 or deeper was installed",
+            Mark::TwoSnapshots => "two or more snapshots were registered at once",
+            Mark::SnapshotReleasedOutOfOrder => "a snapshot was released while an older one stayed",
+        }
+    }
+
     /// The mark called `name`.
     pub fn from_name(name: &str) -> Option<Mark> {
         Mark::ALL.into_iter().find(|m| m.name() == name)
