@@ -73,10 +73,30 @@ fn events_describe_the_lifecycle_and_refs_balance() {
     assert!(events.iter().any(|e| matches!(e, Event::CompactionEnd { .. })));
 }
 
-/// Real files, but every MANIFEST sync fails once `fail` is set (after the data was written,
-/// as in LevelDB's `ManifestWriteError` test).
-#[derive(Debug, Clone, Default)]
-struct FailingManifestSync(Arc<AtomicBool>);
+/// Real files, but every sync of a file whose name `matches` fails once `fail` is set (after
+/// the data was written, as in LevelDB's `ManifestWriteError` test).
+#[derive(Debug, Clone)]
+struct FailingSync {
+    fail: Arc<AtomicBool>,
+    matches: fn(&str) -> bool,
+}
+
+impl FailingSync {
+    /// MANIFEST syncs fail.
+    fn manifest() -> Self {
+        FailingSync {
+            fail: Arc::default(),
+            matches: |name| name.starts_with("MANIFEST-"),
+        }
+    }
+    /// WAL syncs fail.
+    fn wal() -> Self {
+        FailingSync {
+            fail: Arc::default(),
+            matches: |name| name.ends_with(".log"),
+        }
+    }
+}
 
 struct Failing(Box<dyn WritableFile>, Arc<AtomicBool>);
 
@@ -90,20 +110,18 @@ impl WritableFile for Failing {
     fn sync(&mut self) -> io::Result<()> {
         self.0.sync()?;
         if self.1.load(Ordering::SeqCst) {
-            return Err(io::Error::other("injected MANIFEST sync failure"));
+            return Err(io::Error::other("injected sync failure"));
         }
         Ok(())
     }
 }
 
-impl Fs for FailingManifestSync {
+impl Fs for FailingSync {
     fn create(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
         let f = OsFs.create(path)?;
-        let manifest = path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("MANIFEST-"));
-        Ok(if manifest {
-            Box::new(Failing(f, self.0.clone()))
+        let chosen = path.file_name().is_some_and(|n| (self.matches)(&n.to_string_lossy()));
+        Ok(if chosen {
+            Box::new(Failing(f, self.fail.clone()))
         } else {
             f
         })
@@ -134,7 +152,7 @@ impl Fs for FailingManifestSync {
 #[test]
 fn a_manifest_error_latches_stops_writes_and_gc_and_loses_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let fs = FailingManifestSync::default();
+    let fs = FailingSync::manifest();
     let db: Db = Db::open_with(dir.path(), Options::tiny(), Env::with_fs(fs.clone())).expect("open");
     for i in 0..100u32 {
         db.put(format!("k{i:03}"), "before").expect("put");
@@ -142,7 +160,7 @@ fn a_manifest_error_latches_stops_writes_and_gc_and_loses_nothing() {
     db.flush().expect("flush");
     let files_before: Vec<String> = OsFs.list(dir.path()).expect("list");
 
-    fs.0.store(true, Ordering::SeqCst);
+    fs.fail.store(true, Ordering::SeqCst);
     db.put("late", "x").expect("the WAL is fine");
     let err = db.compact_range(None, None).expect_err("the MANIFEST sync fails");
     assert!(err.to_string().contains("injected"), "{err}");
@@ -170,4 +188,19 @@ fn a_manifest_error_latches_stops_writes_and_gc_and_loses_nothing() {
         Some(b"x".to_vec()),
         "the WAL write survived"
     );
+}
+
+/// `close` syncs the WAL and reports a failure to (LevelDB: `DB::~DB` cannot report it, which is
+/// why we have `close`); only `drop` swallows it.
+#[test]
+fn close_syncs_the_wal_and_reports_a_failed_sync() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fs = FailingSync::wal();
+    let db: Db = Db::open_with(dir.path(), Options::tiny(), Env::with_fs(fs.clone())).expect("open");
+    db.put("k", "v").expect("put");
+    fs.fail.store(true, Ordering::SeqCst);
+    let err = db.close().expect_err("the WAL sync at close fails");
+    assert!(err.to_string().contains("injected"), "{err}");
+    let db = Db::open(dir.path(), Options::tiny()).expect("reopen");
+    assert_eq!(db.get(b"k").expect("get"), Some(b"v".to_vec()));
 }

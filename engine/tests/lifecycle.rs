@@ -171,6 +171,20 @@ fn a_second_open_of_the_same_directory_is_refused_until_the_first_closes() {
     Db::open(dir.path(), Options::tiny()).expect("reopen after close");
 }
 
+/// Dropping a database stops its background thread, which holds the shared state and with it
+/// the `LOCK`: the directory opens again at once.
+#[test]
+fn dropping_a_database_stops_its_background_thread_and_frees_the_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut o = Options::tiny();
+    o.background = Background::Thread;
+    let db = Db::open(dir.path(), o.clone()).expect("open");
+    db.put("k", "v").expect("put");
+    drop(db);
+    let db = Db::open(dir.path(), o).expect("the LOCK was released by the drop");
+    assert_eq!(db.get(b"k").expect("get"), Some(b"v".to_vec()));
+}
+
 /// A panic in user code while it holds an iterator releases the iterator's Version like any
 /// drop: its files are collected after the next compaction, not pinned until reopen.
 #[test]
