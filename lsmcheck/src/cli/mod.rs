@@ -2,7 +2,8 @@
 //!
 //! Exit codes everywhere: 0 passed (or success), 1 a violation was found (`db get`: not found),
 //! 2 bad input (a malformed scenario, schedule or report; a missing or corrupt database), with
-//! the reason on stderr naming the file and place.
+//! the reason on stderr naming the file and place; `replay`: 3 diverged; `run` and `sweep`: 4
+//! vacuous (no violation, but a coverage mark the scenario requires was never reached).
 
 mod db;
 mod list;

@@ -8,7 +8,7 @@ use crate::junit;
 use engine::mutants::Mutant;
 use models::workload::Plan;
 use sim::explore::{self, Budget, Explorer};
-use sim::report::{Body, Build, Report, Run, Timing, Verdict, FORMAT};
+use sim::report::{Body, Build, Report, Run, Timing, FORMAT};
 use sim::scenario::{Located, Scenario, EMBEDDED};
 use std::path::Path;
 use std::time::Instant;
@@ -188,8 +188,8 @@ pub(crate) fn explore_one(
 
 /// Writes the report (if asked) and returns the exit code.
 fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: &Outputs) -> u8 {
-    let failed = runs.iter().any(|r| r.verdict == Verdict::Violation);
-    let vacuous = runs.iter().any(|r| r.verdict == Verdict::Vacuous);
+    let code = crate::sweep::Summary::of(&runs).exit_code();
+    let failed = code == 1;
     let first_failure = runs.iter().find(|r| r.violation.is_some());
     if let (Some(path), Some(run)) = (out.timeline, first_failure) {
         if super::write_timeline(run, path) != 0 {
@@ -227,9 +227,5 @@ fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: &Outputs) -> u8 
             );
         }
     }
-    match (failed, vacuous) {
-        (true, _) => 1,
-        (false, true) => super::VACUOUS,
-        (false, false) => 0,
-    }
+    code
 }
