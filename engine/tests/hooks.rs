@@ -39,6 +39,7 @@ fn events_describe_the_lifecycle_and_refs_balance() {
     let events = rec.0.lock().expect("lock").clone();
     let mut refs: BTreeMap<u64, i64> = BTreeMap::new();
     let (mut dropped, mut deleted, mut opened_by_pinned) = (Vec::new(), Vec::new(), 0);
+    let mut compacted: Vec<u64> = Vec::new();
     for e in &events {
         match e {
             Event::VersionInstalled { id, .. } => *refs.entry(*id).or_default() += 1,
@@ -50,9 +51,17 @@ fn events_describe_the_lifecycle_and_refs_balance() {
                 number,
             } => deleted.push(*number),
             Event::TableOpened { version, .. } if *version == pinned => opened_by_pinned += 1,
+            Event::CompactionBegin { inputs, .. } => {
+                assert!(!inputs.is_empty(), "a compaction names its inputs");
+                compacted.extend(inputs);
+            }
             _ => {}
         }
     }
+    assert!(
+        deleted.iter().all(|t| compacted.contains(t)),
+        "every deleted table was a compaction's input: deleted {deleted:?}, inputs {compacted:?}"
+    );
     for (id, n) in &refs {
         let want = i64::from(*id == current);
         assert_eq!(

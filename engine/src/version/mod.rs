@@ -116,9 +116,4 @@ impl<R: Runtime> Version<R> {
         debug_assert!(level >= 1, "L0 files overlap; search them all");
         read::file_for(&self.levels[level], user)
     }
-
-    /// Total bytes in `level`.
-    pub fn level_bytes(&self, level: usize) -> u64 {
-        self.levels[level].iter().map(|f| f.size).sum()
-    }
 }
