@@ -78,6 +78,7 @@ fn bad_ranges_and_shards_are_bad_input() {
         &["sweep", "--seeds", "1..9"],
         &["sweep", "snapshots", "--swarm", "--seeds", "1..9"],
         &["sweep", "snapshots", "--seeds", "1..2", "--iterations", "0"],
+        &["sweep", "--swarm", "--seeds", "1..9", "--time-budget", "0"],
     ] {
         let o = lsmcheck(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
@@ -113,4 +114,15 @@ fn a_swarm_scenario_prints_saves_and_runs() {
         "{}",
         stdout(&o)
     );
+}
+
+#[test]
+fn a_time_budget_stops_starting_seeds_and_says_how_many_ran() {
+    let o = lsmcheck(&[
+        "sweep", "--swarm", "--seeds", "1..1000000", "--iterations", "2", "--time-budget", "1",
+    ]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("time budget: stopped after"), "{out}");
+    assert!(out.contains("of 1000000 seeds"), "{out}");
 }

@@ -271,15 +271,7 @@ pub fn replay_command(
             }
             cmd.push_str(&format!(" --schedule {s}"))
         }
-        _ => {
-            cmd.push_str(&format!(" --iterations {}", budget.iterations));
-            if let Some(b) = budget.preemption_bound {
-                cmd.push_str(&format!(" --preemption-bound {b}"));
-            }
-            if let Some(d) = budget.depth {
-                cmd.push_str(&format!(" --depth {d}"));
-            }
-        }
+        _ => cmd.push_str(&format!(" {}", budget.flags())),
     }
     cmd
 }

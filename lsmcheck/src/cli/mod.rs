@@ -331,10 +331,12 @@ pub fn main() -> ExitCode {
                 time_budget: time_budget.map(std::time::Duration::from_secs),
                 select: &select,
             };
-            if select.seeds.is_empty() {
-                crate::sweep::run(&sweep, out.as_deref(), junit.as_deref())
-            } else {
+            if !select.seeds.is_empty() {
                 bad_input("sweep: give the seeds as --seeds A..B, not --seed")
+            } else if time_budget == Some(0) {
+                bad_input(usage::Usage::Zero("--time-budget"))
+            } else {
+                crate::sweep::run(&sweep, out.as_deref(), junit.as_deref())
             }
         }
         Command::Merge { reports, out } => crate::sweep::merge(&reports, out.as_deref()),

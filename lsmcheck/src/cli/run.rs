@@ -9,7 +9,7 @@ use engine::mutants::Mutant;
 use models::workload::Plan;
 use sim::explore::{self, Budget, Explorer};
 use sim::report::{Body, Build, Report, Run, Timing, FORMAT};
-use sim::scenario::{Located, Scenario, EMBEDDED};
+use sim::scenario::{first_repeat, Located, Scenario, EMBEDDED};
 use std::path::Path;
 use std::time::Instant;
 
@@ -46,15 +46,6 @@ fn check_select(select: &Select) -> Result<(), Usage> {
         });
     }
     Ok(())
-}
-
-/// The first item that already appeared earlier in `items`.
-fn first_repeat<T: PartialEq>(items: &[T]) -> Option<&T> {
-    items
-        .iter()
-        .enumerate()
-        .find(|(i, x)| items[..*i].contains(x))
-        .map(|(_, x)| x)
 }
 
 pub(crate) fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Explorer>, Usage> {

@@ -81,10 +81,10 @@ pub fn run(sweep: &Sweep, out: Option<&Path>, junit: Option<&Path>) -> u8 {
     let started = Instant::now();
     let mut progress = Progress::new(seeds.len() as u64);
     let (mut runs, mut timing): (Vec<Run>, Vec<Timing>) = (Vec::new(), Vec::new());
-    let mut cut = false;
+    let mut ran = seeds.len();
     for (done, &seed) in seeds.iter().enumerate() {
         if sweep.time_budget.is_some_and(|b| started.elapsed() >= b) {
-            cut = true;
+            ran = done;
             break;
         }
         let located = match models::swarm::locate(&sweep.spec(seed)) {
@@ -114,13 +114,9 @@ pub fn run(sweep: &Sweep, out: Option<&Path>, junit: Option<&Path>) -> u8 {
         progress.seed_done(done as u64 + 1, failures);
     }
     progress.finish();
-    if cut {
+    if ran < seeds.len() {
         println!(
-            "time budget: stopped after {} of {} seeds ({:.0} s)",
-            runs.iter()
-                .map(|r| r.seed)
-                .collect::<std::collections::BTreeSet<_>>()
-                .len(),
+            "time budget: stopped after {ran} of {} seeds ({:.0} s)",
             seeds.len(),
             started.elapsed().as_secs_f64()
         );

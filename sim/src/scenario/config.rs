@@ -48,7 +48,7 @@ pub struct EngineConfig {
     /// Target size of L1.
     pub max_bytes_for_level_base: u64,
     /// Each deeper level is this many times larger (small values put data deep quickly).
-    #[serde(deserialize_with = "positive_u64")]
+    #[serde(deserialize_with = "positive")]
     pub level_multiplier: u64,
 }
 
@@ -280,11 +280,11 @@ pub struct ExplorerBudgets {
 #[serde(deny_unknown_fields)]
 pub struct CrashBudget {
     /// Concurrent executions after the sequential pass.
-    #[serde(deserialize_with = "positive_usize")]
+    #[serde(deserialize_with = "positive")]
     pub iterations: usize,
     /// Crash states recovered per crash model and execution, at most (a deterministic, evenly
     /// spaced sample when an execution records more).
-    #[serde(deserialize_with = "positive_usize")]
+    #[serde(deserialize_with = "positive")]
     pub points: usize,
 }
 
@@ -296,7 +296,7 @@ pub struct LoomBudget {
     #[serde(default)]
     pub preemption_bound: Option<usize>,
     /// Stop after this many executions.
-    #[serde(deserialize_with = "positive_usize")]
+    #[serde(deserialize_with = "positive")]
     pub max_executions: usize,
 }
 
@@ -305,7 +305,7 @@ pub struct LoomBudget {
 #[serde(deny_unknown_fields)]
 pub struct Iterations {
     /// Executions to run.
-    #[serde(deserialize_with = "positive_usize")]
+    #[serde(deserialize_with = "positive")]
     pub iterations: usize,
 }
 
@@ -314,10 +314,10 @@ pub struct Iterations {
 #[serde(deny_unknown_fields)]
 pub struct PctBudget {
     /// Executions to run.
-    #[serde(deserialize_with = "positive_usize")]
+    #[serde(deserialize_with = "positive")]
     pub iterations: usize,
     /// Bug depth `d`: `d - 1` priority change points per execution.
-    #[serde(deserialize_with = "positive_usize")]
+    #[serde(deserialize_with = "positive")]
     pub depth: usize,
 }
 
@@ -337,25 +337,14 @@ fn some_explorer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ExplorerBudge
     Ok(b)
 }
 
-fn positive<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    let v = u32::deserialize(d)?;
-    if v == 0 {
-        return Err(serde::de::Error::custom("must be at least 1"));
-    }
-    Ok(v)
-}
-
-fn positive_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    let v = u64::deserialize(d)?;
-    if v == 0 {
-        return Err(serde::de::Error::custom("must be at least 1"));
-    }
-    Ok(v)
-}
-
-fn positive_usize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    let v = usize::deserialize(d)?;
-    if v == 0 {
+/// A count that must not be 0 (an empty budget or key space would check nothing).
+fn positive<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + PartialEq + Default,
+{
+    let v = T::deserialize(d)?;
+    if v == T::default() {
         return Err(serde::de::Error::custom("must be at least 1"));
     }
     Ok(v)
@@ -383,8 +372,18 @@ fn seeds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
 
 /// A value listed twice would run (or require) the same thing twice and look like more.
 pub(super) fn no_repeats<E: serde::de::Error, T: PartialEq + std::fmt::Debug>(field: &str, v: &[T]) -> Result<(), E> {
-    match v.iter().enumerate().find(|(i, x)| v[..*i].contains(x)) {
-        Some((_, x)) => Err(E::custom(format!("field `{field}`: {x:?} is listed twice"))),
+    match first_repeat(v) {
+        Some(x) => Err(E::custom(format!("field `{field}`: {x:?} is listed twice"))),
         None => Ok(()),
     }
+}
+
+/// The first item that already appeared earlier in `items` (a scenario field or a command
+/// line that names something twice).
+pub fn first_repeat<T: PartialEq>(items: &[T]) -> Option<&T> {
+    items
+        .iter()
+        .enumerate()
+        .find(|(i, x)| items[..*i].contains(x))
+        .map(|(_, x)| x)
 }

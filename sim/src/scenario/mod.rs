@@ -10,7 +10,7 @@ mod config;
 mod must_cover;
 
 pub use config::{
-    CrashBudget, EngineConfig, ExplorerBudgets, Iterations, LoomBudget, OpKind, PctBudget, Role, Scenario,
+    first_repeat, CrashBudget, EngineConfig, ExplorerBudgets, Iterations, LoomBudget, OpKind, PctBudget, Role, Scenario,
     ThreadConfig, WorkloadConfig,
 };
 pub use must_cover::MustCover;
