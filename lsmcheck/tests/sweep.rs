@@ -119,7 +119,14 @@ fn a_swarm_scenario_prints_saves_and_runs() {
 #[test]
 fn a_time_budget_stops_starting_seeds_and_says_how_many_ran() {
     let o = lsmcheck(&[
-        "sweep", "--swarm", "--seeds", "1..1000000", "--iterations", "2", "--time-budget", "1",
+        "sweep",
+        "--swarm",
+        "--seeds",
+        "1..1000000",
+        "--iterations",
+        "2",
+        "--time-budget",
+        "1",
     ]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");

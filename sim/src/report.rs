@@ -93,7 +93,8 @@ pub struct Run {
     pub crash_states: u64,
     /// The verdict.
     pub verdict: Verdict,
-    /// Executions that hit each coverage mark.
+    /// Executions that hit each coverage mark (none recorded for stress, whose counts vary
+    /// from run to run).
     #[serde(default, skip_serializing_if = "Coverage::is_empty")]
     pub coverage: Coverage,
     /// Marks the scenario requires this run to hit (its `must_cover` for this explorer).
@@ -178,7 +179,11 @@ impl Run {
             } else {
                 Verdict::Passed
             },
-            coverage: outcome.coverage.clone(),
+            coverage: if explorer == Explorer::Stress {
+                Coverage::new() // what OS threads reach varies run to run: not in the body
+            } else {
+                outcome.coverage.clone()
+            },
             must_cover: Vec::new(),
             uncovered: Vec::new(),
             violation: f.map(|f| f.violation.clone()),
@@ -195,7 +200,12 @@ impl Run {
 
     /// The run, judged against the marks its scenario must cover: a passing run that missed
     /// one is vacuous.
+    /// Stress runs (OS threads, never gating, not reproducible) are exempt: they record no
+    /// coverage, so that a report's body stays byte-identical from run to run.
     pub fn requiring(self, must_cover: &[Mark]) -> Run {
+        if self.explorer == Explorer::Stress {
+            return self;
+        }
         let uncovered: Vec<Mark> = must_cover
             .iter()
             .copied()

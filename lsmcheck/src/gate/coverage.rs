@@ -18,6 +18,7 @@ pub fn markdown(r: &GateReport) -> String {
         "Written by `lsmcheck gate` ({} mode, lsmcheck {} at {}). A cell is *executions that hit the mark / \
          executions*, summed over the scenario's seeds, on the correct engine. **Bold** marks are required by \
          the scenario's `must_cover` for that explorer: a run that misses one fails the gate as vacuous. \
+         Stress (OS threads, never gating) records no coverage: its counts vary from run to run. \
          `docs/invariants.md` (Coverage marks) says what each mark means.\n",
         r.body.mode, r.body.lsmcheck.version, r.body.lsmcheck.commit
     );
@@ -47,9 +48,10 @@ pub fn markdown(r: &GateReport) -> String {
 /// One scenario's table: a row per mark any of its runs hit or requires, a column per explorer.
 fn table(s: &mut String, name: &str, runs: &[Run]) {
     let mine: Vec<&Run> = runs.iter().filter(|r| r.scenario == name).collect();
+    // Stress records no coverage (its counts vary from run to run).
     let explorers: Vec<Explorer> = Explorer::ALL
         .into_iter()
-        .filter(|e| mine.iter().any(|r| r.explorer == *e))
+        .filter(|e| *e != Explorer::Stress && mine.iter().any(|r| r.explorer == *e))
         .collect();
     let cell = |m: Mark, e: Explorer| {
         let of_e = mine.iter().filter(|r| r.explorer == e);

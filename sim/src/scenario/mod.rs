@@ -10,8 +10,8 @@ mod config;
 mod must_cover;
 
 pub use config::{
-    first_repeat, CrashBudget, EngineConfig, ExplorerBudgets, Iterations, LoomBudget, OpKind, PctBudget, Role, Scenario,
-    ThreadConfig, WorkloadConfig,
+    first_repeat, CrashBudget, EngineConfig, ExplorerBudgets, Iterations, LoomBudget, OpKind, PctBudget, Role,
+    Scenario, ThreadConfig, WorkloadConfig,
 };
 pub use must_cover::MustCover;
 
