@@ -1,0 +1,112 @@
+//! Who does background work, and when: the background thread sleeps while nothing is needed,
+//! and `settle` runs work until none is left.
+// Test code runs the engine on std (its `Std` runtime) and may use std primitives itself.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+use engine::{Background, Db, Env, Event, Observer, Options, Work};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Counts engine events.
+#[derive(Clone, Default)]
+struct Counter(Arc<AtomicU64>);
+
+impl Observer for Counter {
+    fn on_event(&self, _: &Event) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl Counter {
+    fn get(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// True once no event arrived for `quiet`; false if events kept coming until `limit`.
+    fn goes_quiet(&self, quiet: Duration, limit: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            let before = self.get();
+            std::thread::sleep(quiet);
+            if self.get() == before {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// LevelDB's background thread waits on a condition variable until a flush or compaction is
+/// needed. After the work a write caused has finished, the engine emits no more events: an idle
+/// thread that kept stepping would pin and release Versions forever. (The engine's work is
+/// finite, so on a correct engine the quiet window always comes; a stalled machine only makes
+/// it come sooner.)
+#[test]
+fn an_idle_background_thread_sleeps() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let events = Counter::default();
+    let db = fill_and_flush(dir.path(), &events);
+    let busy = events.get();
+    assert!(busy > 0, "the writes flushed and compacted, emitting events");
+    assert!(
+        events.goes_quiet(Duration::from_millis(100), Duration::from_secs(5)),
+        "the background thread kept working with nothing to do ({} events after the flush)",
+        events.get() - busy
+    );
+    db.close().expect("close");
+}
+
+/// Opens a `Thread`-mode database, writes several memtables' worth and flushes. The writes
+/// wait for the background thread whenever a memtable is full and the previous one unflushed,
+/// so they finish only if that thread does its work: a watchdog turns a stalled thread into a
+/// failure naming it instead of a hung test run.
+fn fill_and_flush(dir: &std::path::Path, events: &Counter) -> Db {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (dir, events) = (dir.to_path_buf(), events.clone());
+    std::thread::spawn(move || {
+        let opts = Options {
+            background: Background::Thread,
+            ..Options::tiny()
+        };
+        let db: Db = Db::open_with(&dir, opts, Env::os().observed_by(events)).expect("open");
+        for i in 0..200u32 {
+            db.put(format!("k{i:03}"), "value").expect("put");
+        }
+        db.flush().expect("flush");
+        tx.send(db).expect("send");
+    });
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("writes and flush did not finish in 30 s: the background thread never did the work")
+}
+
+/// `settle` returns only when no flush or compaction is needed: one more step is idle, L0 is
+/// under its trigger and no memtable waits.
+#[test]
+fn settle_runs_background_work_until_none_is_needed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = Options::tiny();
+    let trigger = opts.l0_compaction_trigger;
+    let db: Db = Db::open(dir.path(), opts).expect("open");
+    for i in 0..2000u32 {
+        db.put(format!("k{:05}", i * 7919 % 2000), format!("value{i}"))
+            .expect("put");
+    }
+    let before = db.stats();
+    assert!(
+        before.has_imm || before.levels[0].files.len() >= trigger,
+        "the writes left work to do: {before:?}"
+    );
+    db.settle().expect("settle");
+    let after = db.stats();
+    assert!(!after.has_imm, "settle flushed the waiting memtable");
+    assert!(after.levels[0].files.len() < trigger, "settle compacted L0: {after:?}");
+    assert_eq!(db.step_background().expect("step"), Work::Idle, "nothing left to do");
+    for i in 0..2000u32 {
+        let want = format!("value{}", (0..2000u32).rfind(|j| j * 7919 % 2000 == i).expect("key"));
+        assert_eq!(
+            db.get(format!("k{i:05}").as_bytes()).expect("get"),
+            Some(want.into_bytes())
+        );
+    }
+}
