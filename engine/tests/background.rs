@@ -75,7 +75,7 @@ fn an_idle_background_thread_sleeps() {
 fn fill_and_flush(dir: &std::path::Path, events: &Counter) -> Db {
     let (tx, rx) = std::sync::mpsc::channel();
     let (dir, events) = (dir.to_path_buf(), events.clone());
-    std::thread::spawn(move || {
+    within(Duration::from_secs(30), "writes and flush", move || {
         let opts = Options {
             background: Background::Thread,
             ..Options::tiny()
@@ -87,37 +87,58 @@ fn fill_and_flush(dir: &std::path::Path, events: &Counter) -> Db {
         db.flush().expect("flush");
         tx.send(db).expect("send");
     });
-    rx.recv_timeout(Duration::from_secs(30))
-        .expect("writes and flush did not finish in 30 s: the background thread never did the work")
+    rx.recv().expect("the database")
 }
 
 /// `settle` returns only when no flush or compaction is needed: one more step is idle, L0 is
 /// under its trigger and no memtable waits.
 #[test]
 fn settle_runs_background_work_until_none_is_needed() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let opts = Options::tiny();
-    let trigger = opts.l0_compaction_trigger;
-    let db: Db = Db::open(dir.path(), opts).expect("open");
-    for i in 0..2000u32 {
-        db.put(format!("k{:05}", i * 7919 % 2000), format!("value{i}"))
-            .expect("put");
-    }
-    let before = db.stats();
-    assert!(
-        before.has_imm || before.levels[0].files.len() >= trigger,
-        "the writes left work to do: {before:?}"
-    );
-    db.settle().expect("settle");
-    let after = db.stats();
-    assert!(!after.has_imm, "settle flushed the waiting memtable");
-    assert!(after.levels[0].files.len() < trigger, "settle compacted L0: {after:?}");
-    assert_eq!(db.step_background().expect("step"), Work::Idle, "nothing left to do");
-    for i in 0..2000u32 {
-        let want = format!("value{}", (0..2000u32).rfind(|j| j * 7919 % 2000 == i).expect("key"));
-        assert_eq!(
-            db.get(format!("k{i:05}").as_bytes()).expect("get"),
-            Some(want.into_bytes())
+    within(Duration::from_secs(30), "settle", || {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let opts = Options::tiny();
+        let trigger = opts.l0_compaction_trigger;
+        let db: Db = Db::open(dir.path(), opts).expect("open");
+        for i in 0..2000u32 {
+            db.put(format!("k{:05}", i * 7919 % 2000), format!("value{i}"))
+                .expect("put");
+        }
+        let before = db.stats();
+        assert!(
+            before.has_imm || before.levels[0].files.len() >= trigger,
+            "the writes left work to do: {before:?}"
         );
+        db.settle().expect("settle");
+        let after = db.stats();
+        assert!(!after.has_imm, "settle flushed the waiting memtable");
+        assert!(after.levels[0].files.len() < trigger, "settle compacted L0: {after:?}");
+        assert_eq!(db.step_background().expect("step"), Work::Idle, "nothing left to do");
+        for i in 0..2000u32 {
+            let want = format!("value{}", (0..2000u32).rfind(|j| j * 7919 % 2000 == i).expect("key"));
+            assert_eq!(
+                db.get(format!("k{i:05}").as_bytes()).expect("get"),
+                Some(want.into_bytes())
+            );
+        }
+    });
+}
+
+/// Runs `f` on its own thread and fails naming `what` if it has not returned after `limit`: a
+/// stalled engine then fails this test instead of hanging the run (the stuck thread ends with
+/// the test process). A panic in `f` fails the test with `f`'s message.
+fn within(limit: Duration, what: &str, f: impl FnOnce() + Send + 'static) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        f();
+        let _ = tx.send(());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(()) => {}
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what} did not finish in {limit:?}: the engine stalled")
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(worker.join().expect_err("the worker panicked"))
+        }
     }
 }
