@@ -3,8 +3,8 @@
 //! must be there after reopen (LevelDB's promise: each WAL record reaches the OS before `put`
 //! returns, so only a machine crash can lose an unsynced write).
 //!
-//! The child is this test binary itself (it has its own `main`, `harness = false`): with the
-//! directory in its environment it is the writer, without it it runs the tests.
+//! The child is this test binary itself, running only its ignored `child_writer` test with the
+//! directory in its environment (so the file runs under libtest and cargo-nextest alike).
 // Test code runs the engine on std (its `Std` runtime) and may use std primitives itself.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
@@ -25,36 +25,19 @@ fn value(i: u64) -> String {
     format!("value-{i}-{}", "x".repeat(100))
 }
 
-fn main() {
-    if let Ok(dir) = std::env::var(DIR_VAR) {
-        return child_writer(&dir);
-    }
-    let tests: [(&str, fn()); 2] = [
-        (
-            "acknowledged_writes_survive_sigkill",
-            acknowledged_writes_survive_sigkill,
-        ),
-        ("acknowledged_writes_survive_abort", acknowledged_writes_survive_abort),
-    ];
-    println!("\nrunning {} tests", tests.len());
-    let mut failed = 0;
-    for (name, test) in tests {
-        let ok = std::panic::catch_unwind(test).is_ok();
-        println!("test {name} ... {}", if ok { "ok" } else { "FAILED" });
-        failed += usize::from(!ok);
-    }
-    let verdict = if failed == 0 { "ok" } else { "FAILED" };
-    println!(
-        "\ntest result: {verdict}. {} passed; {failed} failed; 0 ignored; 0 measured; 0 filtered out\n",
-        tests.len() - failed
-    );
-    std::process::exit(i32::from(failed > 0));
+/// The child's entry point: ignored in a normal run; `spawn_child` runs it alone (`--exact
+/// --ignored`) with the directory in its environment.
+#[test]
+#[ignore = "the child writer of the crash tests, run by them in a child process"]
+fn child_writer() {
+    let dir = std::env::var(DIR_VAR).expect("run by spawn_child, which sets the directory");
+    write_until_crash(&dir);
 }
 
 /// The child: puts keys 0, 1, 2, … and prints `acked i` after each `put` returns. After
 /// `STOP_AFTER` acknowledged writes it aborts (`HOW=abort`) or waits to be killed (`HOW=wait`),
 /// so the crash comes exactly after the last acknowledged write.
-fn child_writer(dir: &str) {
+fn write_until_crash(dir: &str) {
     let stop_after: u64 = std::env::var(STOP_AFTER_VAR)
         .ok()
         .and_then(|s| s.parse().ok())
@@ -82,6 +65,7 @@ fn spawn_child(dir: &Path, stop_after: u64, how: &str) -> std::process::Child {
         "--ignored",
         "--nocapture",
         "--test-threads=1",
+        "-q",
     ])
     .env(DIR_VAR, dir)
     .env(STOP_AFTER_VAR, stop_after.to_string())
@@ -97,9 +81,13 @@ fn read_acks(child: &mut std::process::Child, mut stop: impl FnMut(u64) -> bool)
     let mut acked = 0;
     for line in BufReader::new(stdout).lines() {
         let Ok(line) = line else { break };
-        let Some(i) = line.strip_prefix("acked ").and_then(|s| s.parse::<u64>().ok()) else {
-            panic!("unexpected line from the child: {line}");
+        // The test harness's own lines ("running 1 test", ...) are not acks.
+        let Some((_, ack)) = line.split_once("acked ") else {
+            continue;
         };
+        let i: u64 = ack
+            .parse()
+            .unwrap_or_else(|_| panic!("a bad ack from the child: {line}"));
         assert_eq!(i, acked, "acks arrive in order");
         acked += 1;
         if stop(acked) {
@@ -121,6 +109,7 @@ fn assert_all_present(dir: &Path, acked: u64) {
     }
 }
 
+#[test]
 fn acknowledged_writes_survive_sigkill() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut child = spawn_child(dir.path(), 10_000, "wait");
@@ -131,6 +120,7 @@ fn acknowledged_writes_survive_sigkill() {
     assert_all_present(dir.path(), acked);
 }
 
+#[test]
 fn acknowledged_writes_survive_abort() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut child = spawn_child(dir.path(), 200, "abort");
