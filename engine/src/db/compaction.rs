@@ -95,11 +95,7 @@ impl<R: Runtime> DbInner<R> {
         let mut seen = 0u64;
         while let Some(e) = merged.next_entry()? {
             seen += 1;
-            if seen.is_multiple_of(256) && self.vs.lock().ext.imm.is_some() {
-                // Keep writers moving: flush the full memtable in the middle of a long compaction.
-                // Its GC pass must spare our outputs, which are pending.
-                self.flush_imm(bg)?;
-            }
+            self.flush_waiting_memtable(bg, seen)?;
             let boundary = filter.is_new_user_key(&e.key);
             let base = || {
                 if opts.mutated(Mutant::TombstoneDroppedAboveBase) {
@@ -131,12 +127,21 @@ impl<R: Runtime> DbInner<R> {
             out.as_mut().expect("opened above").1.add(&e.key, &e.value)?;
         }
         if let Some((n, b)) = out {
-            if b.entries() > 0 {
-                files.push(self.seal_table(n, b)?);
-            }
+            assert!(b.entries() > 0, "an output is opened only for an entry to add");
+            files.push(self.seal_table(n, b)?);
         }
         self.vs.env().emit(|| Event::CompactionDrops(filter.stats()));
         Ok(files)
+    }
+
+    /// Keeps writers moving during a long compaction: every 256 input entries, flushes the
+    /// memtable waiting to be flushed, if any. Its GC pass must spare the compaction's outputs,
+    /// which are pending. Requires: the `bg_work` lock (proved by `bg`).
+    fn flush_waiting_memtable(&self, bg: &mut BgWork, seen: u64) -> Result<()> {
+        if seen.is_multiple_of(256) && self.vs.lock().ext.imm.is_some() {
+            self.flush_imm(bg)?;
+        }
+        Ok(())
     }
 
     /// The oldest sequence a reader may still read at: the oldest live snapshot, or the last
