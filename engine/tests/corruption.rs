@@ -148,6 +148,8 @@ fn a_missing_directory_is_an_error_unless_created() {
     o.create_if_missing = false;
     let err = Db::open(&dir, o).expect_err("missing dir");
     assert!(err.to_string().contains("nope"), "names the directory: {err}");
+    assert!(err.to_string().contains("does not exist"), "says what is wrong: {err}");
+    assert!(!dir.exists(), "a refused open creates nothing");
     Db::open(&dir, Options::tiny()).expect("created by default");
 }
 

@@ -7,8 +7,20 @@
 use engine::{Db, Options, WriteBatch};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
+use std::ops::{Bound, RangeBounds};
 
 type Model = BTreeMap<Vec<u8>, Vec<u8>>;
+
+/// Keys `a` to `b` with each end included, excluded or unbounded (`kinds` in 0..9 picks one of
+/// the nine pairs).
+fn bounds(a: u8, b: u8, kinds: u8) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
+    let end = |kind: u8, k: u8| match kind {
+        0 => Bound::Included(key(k)),
+        1 => Bound::Excluded(key(k)),
+        _ => Bound::Unbounded,
+    };
+    (end(kinds % 3, a), end(kinds / 3, b))
+}
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -16,7 +28,8 @@ enum Op {
     Delete(u8),
     Batch(Vec<(u8, Option<u16>)>),
     Get(u8),
-    Scan(u8, u8),
+    /// Keys from the first to the second; the third picks each end's bound (`bounds`).
+    Scan(u8, u8, u8),
     TakeSnapshot,
     ReadSnapshot(u8),
     ReleaseSnapshot(u8),
@@ -56,7 +69,7 @@ fn deep_op() -> impl Strategy<Value = Op> {
         4 => (0u8..40).prop_map(Op::Delete),
         2 => prop::collection::vec((0u8..40, prop::option::of(any::<u16>())), 1..6).prop_map(Op::Batch),
         2 => (0u8..40).prop_map(Op::Get),
-        1 => (0u8..40, 0u8..40).prop_map(|(a, b)| Op::Scan(a.min(b), a.max(b))),
+        1 => (0u8..40, 0u8..40, 0u8..9).prop_map(|(a, b, k)| Op::Scan(a.min(b), a.max(b), k)),
         2 => Just(Op::TakeSnapshot),
         2 => any::<u8>().prop_map(Op::ReadSnapshot),
         2 => any::<u8>().prop_map(Op::ReleaseSnapshot),
@@ -73,7 +86,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (0u8..40).prop_map(Op::Delete),
         2 => prop::collection::vec((0u8..40, prop::option::of(any::<u16>())), 1..6).prop_map(Op::Batch),
         3 => (0u8..40).prop_map(Op::Get),
-        2 => (0u8..40, 0u8..40).prop_map(|(a, b)| Op::Scan(a.min(b), a.max(b))),
+        2 => (0u8..40, 0u8..40, 0u8..9).prop_map(|(a, b, k)| Op::Scan(a.min(b), a.max(b), k)),
         1 => Just(Op::TakeSnapshot),
         1 => any::<u8>().prop_map(Op::ReadSnapshot),
         1 => Just(Op::Flush),
@@ -158,17 +171,19 @@ fn apply(db: &Db, model: &mut Model, snapshots: &mut Vec<(engine::Snapshot, Mode
             db.write(b).expect("write");
         }
         Op::Get(k) => assert_eq!(db.get(&key(k)).expect("get"), model.get(&key(k)).cloned(), "get {k}"),
-        Op::Scan(a, b) => {
+        Op::Scan(a, b, kinds) => {
+            let range = bounds(a, b, kinds);
             let got: Vec<_> = db
-                .scan(key(a)..key(b))
+                .scan(range.clone())
                 .expect("scan")
                 .map(|r| r.expect("scan item"))
                 .collect();
             let want: Vec<_> = model
-                .range(key(a)..key(b))
+                .iter()
+                .filter(|(k, _)| range.contains(*k))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            assert_eq!(got, want, "scan {a}..{b}");
+            assert_eq!(got, want, "scan {range:?}");
         }
         Op::TakeSnapshot => snapshots.push((db.snapshot(), model.clone())),
         Op::ReadSnapshot(i) => {
