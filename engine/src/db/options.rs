@@ -136,4 +136,34 @@ mod tests {
         assert_eq!(tiny.l0_compaction_trigger, 2);
         assert_eq!(tiny.max_bytes_for_level(2), 80 << 10);
     }
+
+    #[test]
+    fn validate_refuses_each_bad_knob_and_accepts_the_boundaries() {
+        let with = |f: fn(&mut Options)| {
+            let mut o = Options::tiny();
+            f(&mut o);
+            o.validate()
+        };
+        let refused: [fn(&mut Options); 6] = [
+            |o| o.write_buffer_size = 0,
+            |o| o.block_size = 0,
+            |o| o.target_file_size = 0,
+            |o| o.max_bytes_for_level_multiplier = 0,
+            |o| o.l0_compaction_trigger = 0,
+            |o| o.l0_stop_writes_trigger = o.l0_compaction_trigger - 1,
+        ];
+        for (i, f) in refused.into_iter().enumerate() {
+            assert!(with(f).is_err(), "bad knob {i} accepted");
+        }
+        assert!(Options::default().validate().is_ok());
+        assert!(with(|o| o.l0_compaction_trigger = 1).is_ok(), "a trigger of 1");
+        assert!(
+            with(|o| o.l0_stop_writes_trigger = o.l0_compaction_trigger).is_ok(),
+            "stop = trigger"
+        );
+        assert!(
+            with(|o| o.max_bytes_for_level_multiplier = 1).is_ok(),
+            "a multiplier of 1"
+        );
+    }
 }
