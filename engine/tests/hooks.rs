@@ -213,3 +213,39 @@ fn close_syncs_the_wal_and_reports_a_failed_sync() {
     let db = Db::open(dir.path(), Options::tiny()).expect("reopen");
     assert_eq!(db.get(b"k").expect("get"), Some(b"v".to_vec()));
 }
+
+/// Snapshots are counted while they live, read at the sequence they were taken at, and each
+/// release says whether it was the oldest (the harness's out-of-order-release mark uses it).
+#[test]
+fn snapshots_are_counted_and_their_releases_say_which_was_oldest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rec = Recorder::default();
+    let db: Db = Db::open_with(dir.path(), Options::tiny(), Env::os().observed_by(rec.clone())).expect("open");
+    db.put("a", "1").expect("put");
+    let older = db.snapshot();
+    assert_eq!(older.sequence(), db.stats().last_sequence);
+    db.put("a", "2").expect("put");
+    db.put("b", "3").expect("put");
+    let newer = db.snapshot();
+    assert_eq!(newer.sequence(), older.sequence() + 2, "two writes apart");
+    assert_eq!(db.live_snapshots(), 2);
+    drop(newer);
+    assert_eq!(db.live_snapshots(), 1);
+    drop(older);
+    assert_eq!(db.live_snapshots(), 0);
+    let releases: Vec<(u64, bool, usize)> = rec
+        .0
+        .lock()
+        .expect("recorder lock")
+        .iter()
+        .filter_map(|e| match e {
+            Event::SnapshotReleased { sequence, oldest, live } => Some((*sequence, *oldest, *live)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        releases,
+        [(3, false, 1), (1, true, 0)],
+        "the newer went first, then the oldest"
+    );
+}
