@@ -174,3 +174,18 @@ fn random_damage_never_panics() {
         }
     }
 }
+
+/// A database whose only data is in its WAL (nothing flushed) and that lost its `CURRENT` is
+/// refused like one with tables: the WAL is data, not a first open's empty leftover.
+#[test]
+fn a_missing_current_beside_a_wal_with_data_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(dir.path(), Options::default()).expect("open");
+    db.put("only-in-the-wal", "yes").expect("put");
+    db.close().expect("close");
+    fs::remove_file(dir.path().join("CURRENT")).expect("rm");
+    let before = snapshot_dir(dir.path());
+    let err = Db::open(dir.path(), Options::default()).expect_err("CURRENT missing beside a WAL");
+    assert!(err.to_string().contains("CURRENT is missing"), "{err}");
+    assert_eq!(snapshot_dir(dir.path()), before, "nothing overwritten");
+}

@@ -25,14 +25,19 @@ fn a_read_only_open_sees_tables_and_wal_and_changes_no_file() {
     db.flush().expect("flush");
     db.put("only-in-the-wal", "yes").expect("put");
     db.delete("k005").expect("delete");
+    let mut batch = engine::WriteBatch::default();
+    batch.put("in-one-batch", "first").put("in-one-batch", "last");
+    db.write(batch).expect("write");
     db.close().expect("close");
     let before = listing(dir.path());
 
     let ro = Db::open_read_only(dir.path(), Options::tiny()).expect("read-only open");
     assert_eq!(ro.get(b"only-in-the-wal").expect("get"), Some(b"yes".to_vec()));
     assert_eq!(ro.get(b"k005").expect("get"), None);
+    let last = ro.get(b"in-one-batch").expect("get");
+    assert_eq!(last, Some(b"last".to_vec()), "a batch replays in order");
     assert_eq!(ro.get(b"k006").expect("get"), Some(b"v6".to_vec()));
-    assert_eq!(ro.iter().expect("iter").count(), 200);
+    assert_eq!(ro.iter().expect("iter").count(), 201);
     let snap = ro.snapshot();
     assert_eq!(ro.get_at(&snap, b"k100").expect("get"), Some(b"v100".to_vec()));
     drop(snap);
