@@ -30,6 +30,8 @@ fn compaction_outputs_are_cut_at_the_target_file_size() {
         "3000 entries of ~40 bytes make many {target}-byte files: {stats:?}"
     );
     for level in levels {
+        let bytes: u64 = level.files.iter().map(|f| f.1).sum();
+        assert_eq!(level.bytes(), bytes, "a level's size is its files' sizes");
         let (last, rest) = level.files.split_last().expect("not empty");
         for &(number, bytes) in rest {
             assert!(

@@ -212,3 +212,32 @@ fn repair_keeps_the_newest_value_of_every_key_across_levels() {
         assert_eq!(db.get(format!("k{i:03}").as_bytes()).expect("get"), want, "k{i:03}");
     }
 }
+
+/// A record whose checksum is right but whose batch does not decode (a bad op kind) is
+/// corruption too: without paranoid checks the prefix opens and the rest is reported, with
+/// its size.
+#[test]
+fn a_well_framed_record_holding_a_malformed_batch_drops_the_rest_and_says_so() {
+    let (dir, wal) = two_writes();
+    let second = 8 + 17; // header + a one-put batch ("a" = "1")
+    let mut bytes = fs::read(&wal).expect("read");
+    let len = u32::from_le_bytes(bytes[second + 4..second + 8].try_into().expect("4 bytes")) as usize;
+    bytes[second + 8 + 12] = 7; // the first op's kind, after the sequence and the count
+    let crc = crc32c::crc32c(&bytes[second + 4..second + 8 + len]);
+    bytes[second..second + 4].copy_from_slice(&crc.to_le_bytes());
+    fs::write(&wal, &bytes).expect("write");
+    Db::open(dir.path(), Options::tiny()).expect_err("paranoid by default");
+    let mut o = Options::tiny();
+    o.paranoid_checks = false;
+    let db = Db::open(dir.path(), o).expect("opens with the prefix");
+    assert_eq!(db.get(b"a").expect("get"), Some(b"1".to_vec()));
+    assert_eq!(db.get(b"b").expect("get"), None);
+    let dropped = &db.recovery_report().dropped;
+    assert_eq!(dropped.len(), 1, "{dropped:?}");
+    let d = &dropped[0];
+    assert_eq!(
+        (d.file.clone(), d.offset, d.bytes),
+        (wal, second as u64, (bytes.len() - second) as u64)
+    );
+    assert!(d.reason.contains("malformed write batch"), "{dropped:?}");
+}
