@@ -4,7 +4,7 @@
 
 use engine::events::{Env, Event, FileKind, Observer};
 use engine::fs::{Fs, OsFs, RandomAccessFile, WritableFile};
-use engine::{Db, Error, Options};
+use engine::{Db, Error, Options, WriteBatch, WriteOptions};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
@@ -248,4 +248,44 @@ fn snapshots_are_counted_and_their_releases_say_which_was_oldest() {
         [(3, false, 1), (1, true, 0)],
         "the newer went first, then the oldest"
     );
+}
+
+/// A synced write syncs the WAL before it is acknowledged, whether asked per write or by
+/// `sync_writes`: with the WAL's syncs failing, it reports the failure; an unsynced write does
+/// not sync and succeeds.
+#[test]
+fn a_synced_write_syncs_the_wal_before_acknowledging() {
+    for per_write in [true, false] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fs = FailingSync::wal();
+        let opts = Options {
+            sync_writes: !per_write,
+            ..Options::tiny()
+        };
+        let db: Db = Db::open_with(dir.path(), opts, Env::with_fs(fs.clone())).expect("open");
+        fs.fail.store(true, Ordering::SeqCst);
+        let unsynced = db.write_opt(WriteBatch::new().put("a", "1").clone(), WriteOptions::default());
+        assert!(unsynced.is_ok(), "an unsynced write does not sync: {unsynced:?}");
+        let err = if per_write {
+            db.write_opt(WriteBatch::new().put("b", "2").clone(), WriteOptions::synced())
+        } else {
+            db.put("b", "2")
+        };
+        let err = err.expect_err("the WAL sync fails");
+        assert!(err.to_string().contains("injected"), "per_write {per_write}: {err}");
+    }
+}
+
+/// An empty batch writes nothing, uses no sequence number, and names the next unused one.
+#[test]
+fn an_empty_batch_returns_the_next_sequence_and_uses_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db: Db = Db::open(dir.path(), Options::tiny()).expect("open");
+    db.put("a", "1").expect("put");
+    db.put("b", "2").expect("put");
+    let next = db
+        .write_with_sequence(WriteBatch::new(), WriteOptions::default())
+        .expect("write");
+    assert_eq!(next, 3);
+    assert_eq!(db.stats().last_sequence, 2, "no sequence used");
 }
