@@ -90,6 +90,48 @@ fn fill_and_flush(dir: &std::path::Path, events: &Counter) -> Db {
     rx.recv().expect("the database")
 }
 
+/// Records the most L0 files any installed Version listed.
+#[derive(Clone, Default)]
+struct MaxL0(Arc<AtomicU64>);
+
+impl Observer for MaxL0 {
+    fn on_event(&self, e: &Event) {
+        if let Event::VersionInstalled { files, .. } = e {
+            let l0 = files.iter().filter(|(level, _)| *level == 0).count() as u64;
+            self.0.fetch_max(l0, Ordering::SeqCst);
+        }
+    }
+}
+
+/// LevelDB's `kL0_StopWritesTrigger`: writers wait while L0 holds that many files, so the
+/// background thread, which always flushes first, gets to compact. Writers that fill
+/// memtables faster than they flush would otherwise starve compaction and grow L0 without
+/// bound.
+#[test]
+fn writers_wait_for_compaction_at_the_l0_stop_trigger() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let max_l0 = MaxL0::default();
+    let opts = Options {
+        background: Background::Thread,
+        l0_stop_writes_trigger: 4,
+        ..Options::tiny()
+    };
+    let stop = opts.l0_stop_writes_trigger as u64;
+    let seen = max_l0.clone();
+    within(Duration::from_secs(30), "the writes", move || {
+        let db: Db = Db::open_with(dir.path(), opts, Env::os().observed_by(seen)).expect("open");
+        for i in 0..3000u32 {
+            db.put(format!("k{i:05}"), format!("value-{i:05}-{}", "x".repeat(40)))
+                .expect("put");
+        }
+        db.close().expect("close");
+    });
+    let max = max_l0.0.load(Ordering::SeqCst);
+    assert!(max >= 2, "the writes reached L0's compaction trigger ({max} files)");
+    // A memtable switches only while L0 is under the trigger, and one flush adds one file.
+    assert!(max <= stop, "L0 grew to {max} files past the stop trigger {stop}");
+}
+
 /// `settle` returns only when no flush or compaction is needed: one more step is idle, L0 is
 /// under its trigger and no memtable waits.
 #[test]
