@@ -138,6 +138,24 @@ mod tests {
         assert!(held.size() > 0, "a reader's Arc outlives eviction");
     }
 
+    /// A table just opened is the most recently used one, newer than the table hit just
+    /// before it: with two slots, after hitting X and opening Z, opening W evicts X, never Z.
+    #[test]
+    fn a_newly_opened_table_counts_as_the_most_recently_used() {
+        let fs = MemFs::<Std>::new();
+        fs.create_dir_all(Path::new("/t")).expect("mkdir");
+        let cache = TableCache::<Std>::new(2);
+        for round in 0..40u64 {
+            let [x, y, z, w] = [0, 1, 2, 3].map(|i| 4 * round + i);
+            let open = |n: u64| cache.get(&fs, &write_table(&fs, n), n).expect("table").1;
+            assert!(open(x) && open(y), "new tables are opened");
+            assert!(!open(x), "x is cached");
+            assert!(open(z), "z evicts y");
+            assert!(open(w), "w evicts x, the least recently used");
+            assert!(!open(z), "round {round}: z, opened after x was hit, stayed");
+        }
+    }
+
     #[test]
     fn a_missing_table_is_an_error_naming_the_file_not_a_cache_entry() {
         let fs = MemFs::<Std>::new();
