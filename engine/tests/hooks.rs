@@ -40,11 +40,16 @@ fn events_describe_the_lifecycle_and_refs_balance() {
     let mut refs: BTreeMap<u64, i64> = BTreeMap::new();
     let (mut dropped, mut deleted, mut opened_by_pinned) = (Vec::new(), Vec::new(), 0);
     let mut compacted: Vec<u64> = Vec::new();
+    let mut gc_saw_old = false;
     for e in &events {
         match e {
             Event::VersionInstalled { id, .. } => *refs.entry(*id).or_default() += 1,
-            Event::VersionRef { id, .. } => *refs.entry(*id).or_default() += 1,
-            Event::VersionUnref { id, .. } => *refs.entry(*id).or_default() -= 1,
+            Event::VersionRef { id, refs: after } | Event::VersionUnref { id, refs: after } => {
+                let n = refs.entry(*id).or_default();
+                *n += if matches!(e, Event::VersionRef { .. }) { 1 } else { -1 };
+                assert_eq!(i64::try_from(*after), Ok(*n), "Version {id}: the event's count");
+            }
+            Event::GcPass { live_versions, .. } => gc_saw_old |= *live_versions >= 2,
             Event::VersionDropped { id } => dropped.push(*id),
             Event::FileDeleted {
                 kind: FileKind::Table,
@@ -80,6 +85,7 @@ fn events_describe_the_lifecycle_and_refs_balance() {
     );
     assert!(!deleted.is_empty(), "compaction inputs were deleted");
     assert!(events.iter().any(|e| matches!(e, Event::CompactionEnd { .. })));
+    assert!(gc_saw_old, "a GC pass ran while the iterator's old Version was live");
 }
 
 /// Real files, but every sync of a file whose name `matches` fails once `fail` is set (after

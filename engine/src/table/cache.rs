@@ -119,6 +119,9 @@ mod tests {
         let cache = TableCache::<Std>::new(4);
         assert!(cache.get(&fs, &p, 7).expect("open").1, "a miss opens");
         assert!(!cache.get(&fs, &p, 7).expect("hit").1, "a hit does not");
+        fs.remove(&p).expect("unlink");
+        assert!(!cache.get(&fs, &p, 7).expect("a hit reads no file").1);
+        let p = write_table(&fs, 7);
         cache.evict(7);
         assert!(cache.get(&fs, &p, 7).expect("reopen").1, "evicted: opened again");
     }

@@ -147,4 +147,17 @@ mod tests {
         assert!(VersionEdit::decode(&enc[..enc.len() - 2]).is_err());
         assert!(VersionEdit::decode(&[99, 1]).is_err());
     }
+
+    /// A level is in `0..NUM_LEVELS`: the deepest one decodes, the next is corruption.
+    #[test]
+    fn a_level_past_the_deepest_is_rejected() {
+        let deepest = super::super::NUM_LEVELS - 1;
+        let mut ok = VersionEdit::default();
+        ok.delete_file(deepest, 4);
+        assert_eq!(VersionEdit::decode(&ok.encode()), Ok(ok.clone()));
+        let mut bad = VersionEdit::default();
+        bad.delete_file(deepest + 1, 4);
+        let err = VersionEdit::decode(&bad.encode()).expect_err("level out of range");
+        assert!(err.contains("out of range"), "{err}");
+    }
 }
