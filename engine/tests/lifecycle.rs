@@ -211,3 +211,27 @@ fn a_panic_while_iterating_does_not_pin_files() {
         "the panicking reader's tables {pinned:?} were collected: {on_disk:?}"
     );
 }
+
+/// Deleting a table also closes it: GC drops it from the table cache, so the process keeps no
+/// descriptor of an unlinked file (which would hold its disk space until the cache evicted it).
+#[cfg(target_os = "linux")]
+#[test]
+fn deleted_tables_are_closed_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(dir.path(), Options::tiny()).expect("open");
+    for i in 0..300u32 {
+        db.put(format!("k{i:04}"), format!("v{i}")).expect("put");
+    }
+    db.flush().expect("flush");
+    let before = table_numbers(&db);
+    assert_eq!(db.iter().expect("iter").count(), 300, "every table is opened");
+    db.compact_range(None, None).expect("compact");
+    let open_deleted: Vec<String> = std::fs::read_dir("/proc/self/fd")
+        .expect("list fds")
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .map(|target| target.to_string_lossy().into_owned())
+        .filter(|t| t.starts_with(&*dir.path().to_string_lossy()) && t.ends_with("(deleted)"))
+        .collect();
+    assert!(before.len() >= 2, "several tables were opened and compacted: {before:?}");
+    assert!(open_deleted.is_empty(), "descriptors of deleted files: {open_deleted:?}");
+}
