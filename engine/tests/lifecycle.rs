@@ -232,6 +232,12 @@ fn deleted_tables_are_closed_too() {
         .map(|target| target.to_string_lossy().into_owned())
         .filter(|t| t.starts_with(&*dir.path().to_string_lossy()) && t.ends_with("(deleted)"))
         .collect();
-    assert!(before.len() >= 2, "several tables were opened and compacted: {before:?}");
-    assert!(open_deleted.is_empty(), "descriptors of deleted files: {open_deleted:?}");
+    assert!(
+        before.len() >= 2,
+        "several tables were opened and compacted: {before:?}"
+    );
+    assert!(
+        open_deleted.is_empty(),
+        "descriptors of deleted files: {open_deleted:?}"
+    );
 }

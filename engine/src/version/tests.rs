@@ -233,3 +233,33 @@ fn loom_catches_a_relaxed_unref() {
         "loom reports the race between teardown and a reader's use: {message}"
     );
 }
+
+/// LevelDB's compaction score: L0 by file count over the trigger, L1..L5 by bytes over their
+/// target, the deepest level never (nothing lies below it).
+#[test]
+fn the_compaction_score_weighs_l0_by_count_and_deeper_levels_by_bytes() {
+    use super::set::compaction_score;
+    let opts = KernelOptions::default();
+    let key = |k: &[u8]| InternalKey::new(k.to_vec(), 1, Kind::Put);
+    let sized = |n: usize, size: u64| {
+        let file = FileMeta {
+            number: 1,
+            size,
+            smallest: key(b"a"),
+            largest: key(b"z"),
+        };
+        vec![file; n]
+    };
+    let mut levels = vec![Vec::new(); super::NUM_LEVELS];
+    levels[0] = sized(3, 1);
+    assert_eq!(compaction_score(&levels, &opts), (0, 3.0 / 4.0), "3 of 4 L0 files");
+    levels[2] = sized(1, 2 * opts.max_bytes_for_level(2));
+    assert_eq!(compaction_score(&levels, &opts), (2, 2.0), "L2 at twice its target");
+    let last = super::NUM_LEVELS - 1;
+    levels[last] = sized(1, 100 * opts.max_bytes_for_level(last));
+    assert_eq!(
+        compaction_score(&levels, &opts),
+        (2, 2.0),
+        "the deepest level is never scored"
+    );
+}
