@@ -289,9 +289,20 @@ fn an_empty_batch_returns_the_next_sequence_and_uses_none() {
     let db: Db = Db::open(dir.path(), Options::tiny()).expect("open");
     db.put("a", "1").expect("put");
     db.put("b", "2").expect("put");
+    let wal_bytes = || -> u64 {
+        let logs = OsFs
+            .list(dir.path())
+            .expect("list")
+            .into_iter()
+            .filter(|n| n.ends_with(".log"));
+        logs.map(|n| std::fs::metadata(dir.path().join(n)).expect("stat").len())
+            .sum()
+    };
+    let before = wal_bytes();
     let next = db
         .write_with_sequence(WriteBatch::new(), WriteOptions::default())
         .expect("write");
     assert_eq!(next, 3);
     assert_eq!(db.stats().last_sequence, 2, "no sequence used");
+    assert_eq!(wal_bytes(), before, "nothing logged");
 }

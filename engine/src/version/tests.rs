@@ -262,4 +262,10 @@ fn the_compaction_score_weighs_l0_by_count_and_deeper_levels_by_bytes() {
         (2, 2.0),
         "the deepest level is never scored"
     );
+    levels[0] = sized(8, 1);
+    assert_eq!(
+        compaction_score(&levels, &opts),
+        (0, 2.0),
+        "a tie goes to the shallower level"
+    );
 }
