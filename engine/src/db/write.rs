@@ -118,8 +118,9 @@ impl<R: Runtime> DbInner<R> {
         loop {
             let st = self.vs.lock();
             st.check_bg_error()?;
-            let threaded = self.opts.background == Background::Thread;
-            if threaded && st.current().files(0).len() >= self.opts.l0_stop_writes_trigger && !st.ext.shutting_down {
+            // Whether the background thread will do the flushing and compacting we wait for.
+            let threaded = self.opts.background == Background::Thread && !st.ext.shutting_down;
+            if threaded && st.current().files(0).len() >= self.opts.l0_stop_writes_trigger {
                 drop(self.vs.wait(st));
                 continue;
             }
@@ -128,7 +129,7 @@ impl<R: Runtime> DbInner<R> {
                 return Ok(());
             }
             if st.ext.imm.is_some() {
-                if threaded && !st.ext.shutting_down {
+                if threaded {
                     drop(self.vs.wait(st));
                 } else {
                     drop(st);
