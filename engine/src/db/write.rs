@@ -118,9 +118,8 @@ impl<R: Runtime> DbInner<R> {
         loop {
             let st = self.vs.lock();
             st.check_bg_error()?;
-            // Whether the background thread will do the flushing and compacting we wait for.
-            let threaded = self.opts.background == Background::Thread && !st.ext.shutting_down;
-            if threaded && st.current().files(0).len() >= self.opts.l0_stop_writes_trigger {
+            let threaded = self.opts.background == Background::Thread;
+            if threaded && st.current().files(0).len() >= self.opts.l0_stop_writes_trigger && !st.ext.shutting_down {
                 drop(self.vs.wait(st));
                 continue;
             }
@@ -129,7 +128,7 @@ impl<R: Runtime> DbInner<R> {
                 return Ok(());
             }
             if st.ext.imm.is_some() {
-                if threaded {
+                if threaded && !st.ext.shutting_down {
                     drop(self.vs.wait(st));
                 } else {
                     drop(st);
