@@ -10,8 +10,6 @@ const HEADER: usize = 8;
 pub(crate) struct LogWriter {
     path: PathBuf,
     file: Box<dyn WritableFile>,
-    /// Bytes written so far.
-    pub(crate) size: u64,
 }
 
 impl LogWriter {
@@ -21,7 +19,6 @@ impl LogWriter {
         Ok(LogWriter {
             path: path.to_path_buf(),
             file,
-            size: 0,
         })
     }
 
@@ -36,9 +33,7 @@ impl LogWriter {
         rec.extend_from_slice(payload);
         let crc = crc32c::crc32c(&rec[4..]);
         rec[..4].copy_from_slice(&crc.to_le_bytes());
-        self.file.append(&rec).at(&self.path)?;
-        self.size += rec.len() as u64;
-        Ok(())
+        self.file.append(&rec).at(&self.path)
     }
 
     /// Hands every appended record to the OS: from now on they survive a process crash.
@@ -54,7 +49,7 @@ impl LogWriter {
 
 impl std::fmt::Debug for LogWriter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LogWriter({}, {} bytes)", self.path.display(), self.size)
+        write!(f, "LogWriter({})", self.path.display())
     }
 }
 
