@@ -69,7 +69,11 @@ fn without_paranoid_checks_a_corrupt_record_drops_the_rest_and_says_so() {
     assert_eq!(dropped.len(), 1, "{dropped:?}");
     assert_eq!(dropped[0].file, wal);
     assert_eq!(dropped[0].offset, first_record as u64);
-    assert_eq!(dropped[0].bytes, (bytes.len() - first_record) as u64, "the rest of the file");
+    assert_eq!(
+        dropped[0].bytes,
+        (bytes.len() - first_record) as u64,
+        "the rest of the file"
+    );
     assert!(dropped[0].reason.contains("checksum"), "{dropped:?}");
 }
 
