@@ -70,21 +70,31 @@ impl<R: Runtime> Memtable<R> {
         }
     }
 
-    /// Up to `max` entries strictly after `after` (or from `start` when `after` is `None`), in
-    /// order. Iterators call this repeatedly, holding the lock for one batch at a time.
-    pub(crate) fn batch_after(&self, after: Option<&InternalKey>, start: &InternalKey, max: usize) -> Vec<Entry> {
+    /// Up to `max` entries from `lower` upwards, ascending. Cursors call this (and
+    /// [`Memtable::batch_below`]) repeatedly, holding the lock for one batch at a time.
+    pub(crate) fn batch_from(&self, lower: Bound<&InternalKey>, max: usize) -> Vec<Entry> {
         let map = self.map.lock();
-        let lower = match after {
-            Some(k) => Bound::Excluded(k),
-            None => Bound::Included(start),
-        };
-        map.range((lower, Bound::Unbounded))
+        map.range((lower, Bound::Unbounded)).take(max).map(entry).collect()
+    }
+
+    /// Up to `max` entries from `upper` downwards, returned ascending.
+    pub(crate) fn batch_below(&self, upper: Bound<&InternalKey>, max: usize) -> Vec<Entry> {
+        let map = self.map.lock();
+        let mut out: Vec<Entry> = map
+            .range((Bound::Unbounded, upper))
+            .rev()
             .take(max)
-            .map(|(k, v)| Entry {
-                key: k.clone(),
-                value: v.clone(),
-            })
-            .collect()
+            .map(entry)
+            .collect();
+        out.reverse();
+        out
+    }
+}
+
+fn entry((k, v): (&InternalKey, &Vec<u8>)) -> Entry {
+    Entry {
+        key: k.clone(),
+        value: v.clone(),
     }
 }
 

@@ -11,7 +11,7 @@
 use crate::error::{Error, IoContext, Result};
 use crate::events::{Env, FileKind};
 use crate::filename;
-use crate::iter::{InternalIter, MemIter, MergingIter};
+use crate::iter::{Forward, InternalIter, MemIter, MergingIter};
 use crate::key::InternalKey;
 use crate::memtable::Memtable;
 use crate::sync::{Runtime, Std};
@@ -67,11 +67,9 @@ pub fn repair_with(dir: &Path, opts: &Options, env: &Env) -> Result<RepairReport
     for &(_, n) in files.iter().filter(|f| f.0 == FileKind::Log) {
         last_seq = last_seq.max(salvage_wal(fs, dir, n, &mem, &mut report)?);
     }
-    children.push(Box::new(MemIter::<Std>::new(
-        mem,
-        InternalKey::seek_target(&[], crate::key::MAX_SEQUENCE),
-    )));
-    let tables = write_run(fs, dir, opts, MergingIter::new(children), &mut next, &mut report)?;
+    children.push(Box::new(MemIter::<Std>::new(mem)));
+    let merged = Forward::from_first(MergingIter::new(children));
+    let tables = write_run(fs, dir, opts, merged, &mut next, &mut report)?;
     write_manifest(fs, dir, &tables, &mut next, last_seq)?;
     archive(fs, dir, &files, &mut report)?;
     Ok(report)
@@ -89,7 +87,7 @@ fn salvage_table(
     let name = filename::name(FileKind::Table, n);
     let scan = || -> Result<(<Std as Runtime>::Arc<Table>, u64, u64)> {
         let table = <Std as Runtime>::arc_new(Table::open(fs, &path)?);
-        let mut it = TableIter::<Std>::new(table.clone(), InternalKey::seek_target(&[], crate::key::MAX_SEQUENCE));
+        let mut it = Forward::from_first(TableIter::<Std>::new(table.clone()));
         let (mut count, mut max_seq) = (0, 0);
         while let Some(e) = it.next_entry()? {
             count += 1;
@@ -100,8 +98,7 @@ fn salvage_table(
     match scan() {
         Ok((table, count, max_seq)) => {
             report.tables_salvaged.push((name, count));
-            let start = InternalKey::seek_target(&[], crate::key::MAX_SEQUENCE);
-            Some((Box::new(TableIter::<Std>::new(table, start)), max_seq))
+            Some((Box::new(TableIter::<Std>::new(table)), max_seq))
         }
         Err(e) => {
             report.dropped.push((name, format!("table dropped whole: {e}")));
@@ -160,7 +157,7 @@ fn write_run(
     fs: &dyn crate::fs::Fs,
     dir: &Path,
     opts: &Options,
-    mut it: MergingIter,
+    mut it: Forward<MergingIter>,
     next: &mut u64,
     report: &mut RepairReport,
 ) -> Result<Vec<FileMeta>> {

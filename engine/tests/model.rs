@@ -4,6 +4,8 @@
 //! written over deep values, and manual compactions of sub-ranges; a third test proves the
 //! generated sequences really get there.
 
+#![allow(clippy::disallowed_types)] // proptest's `prop_oneof!` builds its union with std's Arc
+
 use engine::{Db, Options, WriteBatch};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -22,14 +24,50 @@ fn bounds(a: u8, b: u8, kinds: u8) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
     (end(kinds % 3, a), end(kinds / 3, b))
 }
 
+/// How a scan is read: forward, backward (`rev()`), or from both ends in turn.
+#[derive(Clone, Copy, Debug)]
+enum Way {
+    Forward,
+    Backward,
+    BothEnds,
+}
+
+/// One move of a cursor.
+#[derive(Clone, Debug)]
+enum Move {
+    First,
+    Last,
+    Seek(u8),
+    Next,
+    Prev,
+}
+
+fn way() -> impl Strategy<Value = Way> {
+    prop_oneof![Just(Way::Forward), Just(Way::Backward), Just(Way::BothEnds)]
+}
+
+fn walk() -> impl Strategy<Value = Op> {
+    let m = prop_oneof![
+        1 => Just(Move::First),
+        1 => Just(Move::Last),
+        2 => (0u8..42).prop_map(Move::Seek),
+        3 => Just(Move::Next),
+        3 => Just(Move::Prev),
+    ];
+    (prop::collection::vec(m, 1..30), prop::option::of(any::<u8>())).prop_map(|(m, s)| Op::Walk(m, s))
+}
+
 #[derive(Clone, Debug)]
 enum Op {
     Put(u8, u16),
     Delete(u8),
     Batch(Vec<(u8, Option<u16>)>),
     Get(u8),
-    /// Keys from the first to the second; the third picks each end's bound (`bounds`).
-    Scan(u8, u8, u8),
+    /// Keys from the first to the second; the third picks each end's bound (`bounds`), the
+    /// fourth the way it is read (`Way`).
+    Scan(u8, u8, u8, Way),
+    /// LevelDB-style cursor moves, now or at a held snapshot (picked like `ReadSnapshot`).
+    Walk(Vec<Move>, Option<u8>),
     TakeSnapshot,
     ReadSnapshot(u8),
     ReleaseSnapshot(u8),
@@ -69,7 +107,8 @@ fn deep_op() -> impl Strategy<Value = Op> {
         4 => (0u8..40).prop_map(Op::Delete),
         2 => prop::collection::vec((0u8..40, prop::option::of(any::<u16>())), 1..6).prop_map(Op::Batch),
         2 => (0u8..40).prop_map(Op::Get),
-        1 => (0u8..40, 0u8..40, 0u8..9).prop_map(|(a, b, k)| Op::Scan(a.min(b), a.max(b), k)),
+        1 => (0u8..40, 0u8..40, 0u8..9, way()).prop_map(|(a, b, k, w)| Op::Scan(a.min(b), a.max(b), k, w)),
+        1 => walk(),
         2 => Just(Op::TakeSnapshot),
         2 => any::<u8>().prop_map(Op::ReadSnapshot),
         2 => any::<u8>().prop_map(Op::ReleaseSnapshot),
@@ -86,7 +125,8 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (0u8..40).prop_map(Op::Delete),
         2 => prop::collection::vec((0u8..40, prop::option::of(any::<u16>())), 1..6).prop_map(Op::Batch),
         3 => (0u8..40).prop_map(Op::Get),
-        2 => (0u8..40, 0u8..40, 0u8..9).prop_map(|(a, b, k)| Op::Scan(a.min(b), a.max(b), k)),
+        2 => (0u8..40, 0u8..40, 0u8..9, way()).prop_map(|(a, b, k, w)| Op::Scan(a.min(b), a.max(b), k, w)),
+        1 => walk(),
         1 => Just(Op::TakeSnapshot),
         1 => any::<u8>().prop_map(Op::ReadSnapshot),
         1 => Just(Op::Flush),
@@ -138,6 +178,14 @@ fn check_snapshot(db: &Db, snap: &engine::Snapshot, old: &Model) {
     let got: Vec<_> = db.scan_at(snap, ..).expect("scan").map(|r| r.expect("item")).collect();
     let want: Vec<_> = old.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     assert_eq!(got, want, "snapshot scan");
+    let got: Vec<_> = db
+        .scan_at(snap, ..)
+        .expect("scan")
+        .rev()
+        .map(|r| r.expect("item"))
+        .collect();
+    let want: Vec<_> = want.into_iter().rev().collect();
+    assert_eq!(got, want, "reverse snapshot scan");
     for k in 0..40 {
         assert_eq!(db.get_at(snap, &key(k)).expect("get_at"), old.get(&key(k)).cloned());
     }
@@ -171,20 +219,20 @@ fn apply(db: &Db, model: &mut Model, snapshots: &mut Vec<(engine::Snapshot, Mode
             db.write(b).expect("write");
         }
         Op::Get(k) => assert_eq!(db.get(&key(k)).expect("get"), model.get(&key(k)).cloned(), "get {k}"),
-        Op::Scan(a, b, kinds) => {
+        Op::Scan(a, b, kinds, way) => {
             let range = bounds(a, b, kinds);
-            let got: Vec<_> = db
-                .scan(range.clone())
-                .expect("scan")
-                .map(|r| r.expect("scan item"))
-                .collect();
+            let got = read(db.scan(range.clone()).expect("scan"), way);
             let want: Vec<_> = model
                 .iter()
                 .filter(|(k, _)| range.contains(*k))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            assert_eq!(got, want, "scan {range:?}");
+            assert_eq!(got, arrange(want, way), "scan {range:?} {way:?}");
         }
+        Op::Walk(moves, at) => match at.and_then(|i| snapshots.get(usize::from(i) % snapshots.len().max(1))) {
+            Some((snap, old)) => walk_cursor(db.cursor_at(snap).expect("cursor"), old, &moves),
+            None => walk_cursor(db.cursor().expect("cursor"), model, &moves),
+        },
         Op::TakeSnapshot => snapshots.push((db.snapshot(), model.clone())),
         Op::ReadSnapshot(i) => {
             if let Some((snap, old)) = snapshots.get(usize::from(i) % snapshots.len().max(1)) {
@@ -208,6 +256,79 @@ fn apply(db: &Db, model: &mut Model, snapshots: &mut Vec<(engine::Snapshot, Mode
                 .expect("compact range");
         }
         Op::Reopen => unreachable!("handled by run"),
+    }
+}
+
+type Rows = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// Reads a scan the given way: for `BothEnds`, alternately from the front and the back.
+fn read(mut it: engine::DbIter, way: Way) -> Rows {
+    let item = |r: engine::Result<(Vec<u8>, Vec<u8>)>| r.expect("scan item");
+    match way {
+        Way::Forward => it.map(item).collect(),
+        Way::Backward => it.rev().map(item).collect(),
+        Way::BothEnds => {
+            let mut out = Vec::new();
+            for i in 0.. {
+                match if i % 2 == 0 { it.next() } else { it.next_back() } {
+                    Some(r) => out.push(item(r)),
+                    None => break,
+                }
+            }
+            assert!(
+                it.next().is_none() && it.next_back().is_none(),
+                "the ends met: nothing left"
+            );
+            out
+        }
+    }
+}
+
+/// The model's rows in the order `read` returns them.
+fn arrange(rows: Rows, way: Way) -> Rows {
+    match way {
+        Way::Forward => rows,
+        Way::Backward => rows.into_iter().rev().collect(),
+        Way::BothEnds => {
+            let mut rows = std::collections::VecDeque::from(rows);
+            let mut out = Vec::new();
+            for i in 0.. {
+                match if i % 2 == 0 { rows.pop_front() } else { rows.pop_back() } {
+                    Some(r) => out.push(r),
+                    None => break,
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Applies `moves` to a cursor and to a cursor over `model` (a key, or `None` when invalid),
+/// checking the cursor's key and value after each move. `Next`/`Prev` only when valid.
+fn walk_cursor(mut c: engine::DbCursor, model: &Model, moves: &[Move]) {
+    let mut at: Option<&Vec<u8>> = None;
+    for m in moves {
+        at = match m {
+            Move::First => (c.seek_to_first().map(|_| model.keys().next())).expect("first"),
+            Move::Last => (c.seek_to_last().map(|_| model.keys().next_back())).expect("last"),
+            Move::Seek(k) => (c.seek(&key(*k)).map(|_| model.range(key(*k)..).next().map(|e| e.0))).expect("seek"),
+            Move::Next if at.is_some() => {
+                c.next().expect("next");
+                model
+                    .range::<Vec<u8>, _>((Bound::Excluded(at.expect("valid")), Bound::Unbounded))
+                    .next()
+                    .map(|e| e.0)
+            }
+            Move::Prev if at.is_some() => {
+                c.prev().expect("prev");
+                model.range::<Vec<u8>, _>(..at.expect("valid")).next_back().map(|e| e.0)
+            }
+            Move::Next | Move::Prev => at,
+        };
+        assert_eq!(c.valid(), at.is_some(), "valid after {m:?}");
+        if let Some(k) = at {
+            assert_eq!((c.key(), c.value()), (k.as_slice(), model[k].as_slice()), "after {m:?}");
+        }
     }
 }
 

@@ -25,6 +25,8 @@ pub enum Op {
     Get(Vec<u8>),
     /// A scan of `[lo, hi)`.
     Scan(Vec<u8>, Vec<u8>),
+    /// A scan of `[lo, hi)` read backward (`rev()`), from the last key down.
+    ScanBack(Vec<u8>, Vec<u8>),
     /// A scan of `[lo, hi)` that pauses (yields) after `pause_after` items, so compactions can
     /// run while the iterator holds its Version.
     IterHold(Vec<u8>, Vec<u8>, usize),
@@ -259,7 +261,11 @@ impl Gen {
             OpKind::Get => Op::Get(self.key()),
             OpKind::Scan => {
                 let (lo, hi) = self.range();
-                Op::Scan(lo, hi)
+                if self.rng.gen_bool(0.5) {
+                    Op::Scan(lo, hi)
+                } else {
+                    Op::ScanBack(lo, hi)
+                }
             }
             OpKind::IterHold => {
                 let (lo, hi) = self.range();

@@ -6,8 +6,7 @@ use crate::compaction::picker::Compaction;
 use crate::compaction::ShadowFilter;
 use crate::error::Result;
 use crate::events::Event;
-use crate::iter::{InternalIter, MergingIter};
-use crate::key::InternalKey;
+use crate::iter::{Forward, InternalIter, MergingIter};
 use crate::mutants::Mutant;
 use crate::sync::Runtime;
 use crate::table::TableBuilder;
@@ -158,17 +157,16 @@ impl<R: Runtime> DbInner<R> {
     }
 
     /// Every input file of `c` (newest first within a level), merged in internal-key order.
-    fn merged_inputs(c: &Compaction<R, DbState<R>>) -> MergingIter {
-        let start = InternalKey::seek_target(&[], crate::key::MAX_SEQUENCE);
+    fn merged_inputs(c: &Compaction<R, DbState<R>>) -> Forward<MergingIter> {
         let children: Vec<Box<dyn InternalIter>> = c
             .inputs
             .iter()
             .flat_map(|files| files.iter().rev())
             .map(|f| {
-                let it = crate::iter::LevelIter::new(c.version.clone(), vec![f.clone()], start.clone());
+                let it = crate::iter::LevelIter::new(c.version.clone(), vec![f.clone()]);
                 Box::new(it) as Box<dyn InternalIter>
             })
             .collect();
-        MergingIter::new(children)
+        Forward::from_first(MergingIter::new(children))
     }
 }

@@ -1,116 +1,161 @@
-//! `DbIter`: the user-facing iterator. Merges the pinned memtables and tables, hides entries
-//! newer than its sequence, keeps the newest entry per user key and skips tombstones.
+//! `DbIter`: the Rust iterator over a key range at one sequence, both ways. It drives a
+//! [`DbCursor`] from the front and, once `next_back` is called, a second cursor over the same
+//! pinned view from the back; the two stop where they meet.
 
-use super::read::{start_key, ReadView};
+use super::DbCursor;
 use crate::error::Result;
-use crate::iter::{InternalIter, MemIter, MergingIter};
-use crate::key::{InternalKey, Kind};
 use crate::sync::Runtime;
-use std::marker::PhantomData;
 use std::ops::Bound;
 
-/// Iterates `(key, value)` pairs in key order at one sequence. Its level iterators each hold a
-/// reference to the pinned Version, so the Version's files stay until it is dropped.
-pub struct DbIter<R: Runtime = crate::sync::Std> {
-    seq: u64,
-    version_id: u64,
-    merge: MergingIter,
-    lo_excluded: Option<Vec<u8>>,
-    hi: Bound<Vec<u8>>,
-    last_user: Option<Vec<u8>>,
+/// Where each end of the range is, for one cursor.
+#[derive(Default)]
+struct End {
+    /// The cursor has been positioned.
+    started: bool,
+    /// The last key this end yielded: the other end stops before it.
+    last: Option<Vec<u8>>,
+    /// The end is exhausted (or failed).
     done: bool,
-    _runtime: PhantomData<R>,
 }
 
-impl<R: Runtime> DbIter<R> {
-    /// Where an iterator over `[lo, ..)` starts: the first internal key of `lo`'s user key.
-    pub(crate) fn start(lo: Bound<&[u8]>) -> InternalKey {
-        match lo {
-            Bound::Included(k) | Bound::Excluded(k) => start_key(k),
-            Bound::Unbounded => start_key(&[]),
-        }
-    }
+/// Iterates `(key, value)` pairs of a range in key order; `.rev()` iterates it backward. Both
+/// ends read the same pinned view, which stays (with its files) until the iterator is dropped.
+pub struct DbIter<R: Runtime = crate::sync::Std> {
+    front: DbCursor<R>,
+    back: Option<DbCursor<R>>,
+    lo: Bound<Vec<u8>>,
+    hi: Bound<Vec<u8>>,
+    ends: [End; 2],
+}
 
-    /// Iterates the memtables of `view` and `levels` (the level iterators of `view`'s Version,
-    /// positioned at [`DbIter::start`] of `lo`) over `[lo, hi)` at `view`'s sequence.
-    pub(crate) fn new(
-        view: ReadView<R>,
-        levels: Vec<Box<dyn InternalIter>>,
-        lo: Bound<&[u8]>,
-        hi: Bound<&[u8]>,
-    ) -> Self {
-        let start = Self::start(lo);
-        let ReadView { seq, mem, imm, version } = view;
-        let mut children: Vec<Box<dyn InternalIter>> = vec![Box::new(MemIter::<R>::new(mem, start.clone()))];
-        if let Some(imm) = imm {
-            children.push(Box::new(MemIter::<R>::new(imm, start)));
-        }
-        children.extend(levels);
+type Item = Result<(Vec<u8>, Vec<u8>)>;
+
+impl<R: Runtime> DbIter<R> {
+    /// Iterates `[lo, hi]` (each bound as given) through `cursor`.
+    pub(crate) fn new(cursor: DbCursor<R>, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Self {
         DbIter {
-            seq,
-            version_id: version.id,
-            merge: MergingIter::new(children),
-            lo_excluded: match lo {
-                Bound::Excluded(k) => Some(k.to_vec()),
-                _ => None,
-            },
+            front: cursor,
+            back: None,
+            lo: lo.map(<[u8]>::to_vec),
             hi: hi.map(<[u8]>::to_vec),
-            last_user: None,
-            done: false,
-            _runtime: PhantomData,
+            ends: Default::default(),
         }
     }
 
     /// The sequence number this iterator reads at.
     pub fn sequence(&self) -> u64 {
-        self.seq
+        self.front.sequence()
     }
 
     /// The id of the Version it pinned.
     pub fn version_id(&self) -> u64 {
-        self.version_id
+        self.front.version_id()
     }
 
-    fn step(&mut self) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
-        while let Some(e) = self.merge.next_entry()? {
-            if e.key.seq > self.seq || self.last_user.as_ref() == Some(&e.key.user) {
-                continue;
-            }
-            self.last_user = Some(e.key.user.clone());
-            if self.lo_excluded.as_ref() == Some(&e.key.user) {
-                continue;
-            }
-            let past_end = match &self.hi {
-                Bound::Included(h) => e.key.user > *h,
-                Bound::Excluded(h) => e.key.user >= *h,
-                Bound::Unbounded => false,
-            };
-            if past_end {
-                return Ok(None);
-            }
-            if e.key.kind == Kind::Put {
-                return Ok(Some((e.key.user, e.value)));
+    fn below_hi(&self, k: &[u8]) -> bool {
+        match &self.hi {
+            Bound::Included(h) => k <= h.as_slice(),
+            Bound::Excluded(h) => k < h.as_slice(),
+            Bound::Unbounded => true,
+        }
+    }
+
+    fn above_lo(&self, k: &[u8]) -> bool {
+        match &self.lo {
+            Bound::Included(l) => k >= l.as_slice(),
+            Bound::Excluded(l) => k > l.as_slice(),
+            Bound::Unbounded => true,
+        }
+    }
+
+    /// Positions the front cursor at the range's first key, or steps it.
+    fn move_front(&mut self) -> Result<()> {
+        if std::mem::replace(&mut self.ends[0].started, true) {
+            return self.front.next();
+        }
+        match &self.lo {
+            Bound::Unbounded => self.front.seek_to_first(),
+            Bound::Included(l) | Bound::Excluded(l) => {
+                self.front.seek(l)?;
+                if matches!(&self.lo, Bound::Excluded(l) if self.front.valid() && self.front.key() == l.as_slice()) {
+                    self.front.next()?;
+                }
+                Ok(())
             }
         }
-        Ok(None)
+    }
+
+    /// Positions the back cursor at the range's last key, or steps it.
+    fn move_back(&mut self) -> Result<()> {
+        let back = self.back.get_or_insert_with(|| self.front.sibling());
+        if std::mem::replace(&mut self.ends[1].started, true) {
+            return back.prev();
+        }
+        match &self.hi {
+            Bound::Unbounded => back.seek_to_last(),
+            Bound::Included(h) | Bound::Excluded(h) => {
+                back.seek_for_prev(h)?;
+                if matches!(&self.hi, Bound::Excluded(h) if back.valid() && back.key() == h.as_slice()) {
+                    back.prev()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Yields the entry under cursor `end` (0 front, 1 back) if it is inside the range and has
+    /// not been yielded by the other end.
+    fn take(&mut self, end: usize) -> Option<Item> {
+        let cursor = if end == 0 {
+            &self.front
+        } else {
+            self.back.as_ref().expect("moved")
+        };
+        let other = self.ends[1 - end].last.as_deref();
+        let inside = cursor.valid()
+            && if end == 0 {
+                self.below_hi(cursor.key()) && other.is_none_or(|o| cursor.key() < o)
+            } else {
+                self.above_lo(cursor.key()) && other.is_none_or(|o| cursor.key() > o)
+            };
+        if !inside {
+            self.ends[end].done = true;
+            return None;
+        }
+        let (k, v) = (cursor.key().to_vec(), cursor.value().to_vec());
+        self.ends[end].last = Some(k.clone());
+        Some(Ok((k, v)))
+    }
+
+    fn step(&mut self, end: usize) -> Option<Item> {
+        if self.ends[end].done {
+            return None;
+        }
+        let moved = if end == 0 { self.move_front() } else { self.move_back() };
+        if let Err(e) = moved {
+            self.ends[end].done = true;
+            return Some(Err(e));
+        }
+        self.take(end)
     }
 }
 
 impl<R: Runtime> Iterator for DbIter<R> {
-    type Item = Result<(Vec<u8>, Vec<u8>)>;
+    type Item = Item;
 
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let r = self.step().transpose();
-        self.done = !matches!(r, Some(Ok(_)));
-        r
+    fn next(&mut self) -> Option<Item> {
+        self.step(0)
+    }
+}
+
+impl<R: Runtime> DoubleEndedIterator for DbIter<R> {
+    fn next_back(&mut self) -> Option<Item> {
+        self.step(1)
     }
 }
 
 impl<R: Runtime> std::fmt::Debug for DbIter<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "DbIter(seq {}, version {})", self.seq, self.version_id)
+        write!(f, "DbIter(seq {}, version {})", self.sequence(), self.version_id())
     }
 }

@@ -8,6 +8,7 @@
 
 mod background;
 mod compaction;
+mod cursor;
 mod iter;
 mod open;
 mod options;
@@ -18,6 +19,7 @@ mod stats;
 mod tables;
 mod write;
 
+pub use cursor::DbCursor;
 pub use iter::DbIter;
 pub use options::{Background, Options};
 pub use read::{ReadInfo, Snapshot};

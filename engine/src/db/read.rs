@@ -1,10 +1,10 @@
 //! The read path: pin `(sequence, mem, imm, version)` in one critical section (L3), then look
 //! up without the lock. Snapshots register their sequence so compaction keeps what they see.
 
-use super::{Db, DbInner, DbIter};
+use super::{Db, DbCursor, DbInner, DbIter};
 use crate::error::{Error, Result};
 use crate::events::Event;
-use crate::key::InternalKey;
+use crate::iter::{InternalIter, MemIter, MergingIter};
 use crate::memtable::{Lookup, Memtable};
 use crate::mutants::Mutant;
 use crate::sync::Runtime;
@@ -86,16 +86,27 @@ impl<R: Runtime> DbInner<R> {
         Ok((value, info))
     }
 
-    pub(crate) fn iter(&self, snapshot: Option<u64>, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Result<DbIter<R>> {
+    /// A cursor over the view pinned at `snapshot` (or now): the memtables, then the level
+    /// cursors of the pinned Version, newest first.
+    pub(crate) fn cursor(&self, snapshot: Option<u64>) -> Result<DbCursor<R>> {
         let view = self.pin(snapshot)?;
-        let start = DbIter::<R>::start(lo);
         let levels = if self.vs.options().mutated(Mutant::IterSkipsRef) {
             // Mutant M01, iterator form: the file lists without a reference.
-            view.version.clone().into_unpinned().iterators(&start)
+            view.version.clone().into_unpinned().iterators()
         } else {
-            view.version.iterators(&start) // each holds its own reference
+            view.version.iterators() // each holds its own reference
         };
-        Ok(DbIter::new(view, levels, lo, hi))
+        let ReadView { seq, mem, imm, version } = view;
+        let mut children: Vec<Box<dyn InternalIter>> = vec![Box::new(MemIter::<R>::new(mem))];
+        if let Some(imm) = imm {
+            children.push(Box::new(MemIter::<R>::new(imm)));
+        }
+        children.extend(levels);
+        Ok(DbCursor::new(seq, version.id, MergingIter::new(children)))
+    }
+
+    pub(crate) fn iter(&self, snapshot: Option<u64>, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Result<DbIter<R>> {
+        Ok(DbIter::new(self.cursor(snapshot)?, lo, hi))
     }
 }
 
@@ -122,7 +133,18 @@ impl<R: Runtime> Db<R> {
         self.inner.iter(None, Bound::Unbounded, Bound::Unbounded)
     }
 
-    /// An iterator over keys in `range`, as of now.
+    /// A LevelDB-style cursor (`seek`, `next`, `prev`, ...) over every live key, as of now.
+    /// Unpositioned until a `seek` method; it pins its view until dropped.
+    pub fn cursor(&self) -> Result<DbCursor<R>> {
+        self.inner.cursor(None)
+    }
+
+    /// A cursor as of `snapshot`.
+    pub fn cursor_at(&self, snapshot: &Snapshot<R>) -> Result<DbCursor<R>> {
+        self.inner.cursor(Some(snapshot.seq))
+    }
+
+    /// An iterator over keys in `range`, as of now; `.rev()` walks it backward.
     pub fn scan(&self, range: impl std::ops::RangeBounds<Vec<u8>>) -> Result<DbIter<R>> {
         self.inner
             .iter(None, bound(range.start_bound()), bound(range.end_bound()))
@@ -201,9 +223,4 @@ impl<R: Runtime> std::fmt::Debug for Snapshot<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Snapshot({})", self.seq)
     }
-}
-
-/// Seeks below every entry of `user`.
-pub(crate) fn start_key(user: &[u8]) -> InternalKey {
-    InternalKey::seek_target(user, crate::key::MAX_SEQUENCE)
 }

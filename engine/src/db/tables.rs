@@ -9,8 +9,8 @@ use super::DbInner;
 use crate::error::{Error, Result};
 use crate::events::{Event, FileKind};
 use crate::filename;
-use crate::iter::{InternalIter, MemIter};
-use crate::key::{InternalKey, MAX_SEQUENCE};
+use crate::iter::{Forward, MemIter};
+
 use crate::memtable::Memtable;
 use crate::mutants::Mutant;
 use crate::sync::Runtime;
@@ -26,7 +26,7 @@ impl<R: Runtime> DbInner<R> {
             return Ok(None);
         }
         let (number, mut b) = self.new_table(pending)?;
-        let mut it = MemIter::<R>::new(mem.clone(), InternalKey::seek_target(&[], MAX_SEQUENCE));
+        let mut it = Forward::from_first(MemIter::<R>::new(mem.clone()));
         while let Some(e) = it.next_entry()? {
             b.add(&e.key, &e.value)?;
         }

@@ -1,43 +1,108 @@
-//! `MemIter`: iterates a memtable a batch at a time, so a reader never holds its lock long.
+//! `MemIter`: a cursor over a memtable that holds a window of up to 64 entries, so a reader
+//! takes the memtable's lock once per window, not once per step.
 
 use super::InternalIter;
 use crate::error::Result;
 use crate::key::{Entry, InternalKey};
 use crate::memtable::Memtable;
 use crate::sync::Runtime;
-use std::collections::VecDeque;
+use std::ops::Bound;
 
 const BATCH: usize = 64;
 
-/// Iterates a (possibly still growing) memtable from `start`. Entries inserted after the
-/// reader pinned its sequence carry larger sequences and are filtered out by the reader.
+/// A cursor over a (possibly still growing) memtable. Entries inserted after the reader
+/// pinned its sequence carry larger sequences and are filtered out by the reader, so a window
+/// fetched late still holds every entry the reader can see in its key range.
 pub(crate) struct MemIter<R: Runtime> {
     mem: R::Arc<Memtable<R>>,
-    start: InternalKey,
-    last: Option<InternalKey>,
-    buf: VecDeque<Entry>,
-    done: bool,
+    window: Vec<Entry>,
+    pos: usize,
+    /// The memtable may hold entries below `window[0]` / above the window's last entry.
+    more_below: bool,
+    more_above: bool,
 }
 
 impl<R: Runtime> MemIter<R> {
-    pub(crate) fn new(mem: R::Arc<Memtable<R>>, start: InternalKey) -> Self {
+    /// An unpositioned cursor over `mem`.
+    pub(crate) fn new(mem: R::Arc<Memtable<R>>) -> Self {
         MemIter {
             mem,
-            start,
-            last: None,
-            buf: VecDeque::new(),
-            done: false,
+            window: Vec::new(),
+            pos: 0,
+            more_below: false,
+            more_above: false,
         }
+    }
+
+    /// Loads the window from `lower` upwards and sits on its first entry.
+    fn load_up(&mut self, lower: Bound<&InternalKey>) {
+        self.window = self.mem.batch_from(lower, BATCH);
+        self.more_below = !matches!(lower, Bound::Unbounded);
+        self.more_above = self.window.len() == BATCH;
+        self.pos = 0;
+    }
+
+    /// Loads the window from `upper` downwards and sits on its last entry.
+    fn load_down(&mut self, upper: Bound<&InternalKey>) {
+        self.window = self.mem.batch_below(upper, BATCH);
+        self.more_below = self.window.len() == BATCH;
+        self.more_above = !matches!(upper, Bound::Unbounded);
+        self.pos = self.window.len().saturating_sub(1);
     }
 }
 
 impl<R: Runtime> InternalIter for MemIter<R> {
-    fn next_entry(&mut self) -> Result<Option<Entry>> {
-        if self.buf.is_empty() && !self.done {
-            self.buf = self.mem.batch_after(self.last.as_ref(), &self.start, BATCH).into();
-            self.done = self.buf.len() < BATCH;
-            self.last = self.buf.back().map(|e| e.key.clone());
+    fn valid(&self) -> bool {
+        self.pos < self.window.len()
+    }
+
+    fn seek(&mut self, target: &InternalKey) -> Result<()> {
+        self.load_up(Bound::Included(target));
+        Ok(())
+    }
+
+    fn seek_to_first(&mut self) -> Result<()> {
+        self.load_up(Bound::Unbounded);
+        Ok(())
+    }
+
+    fn seek_to_last(&mut self) -> Result<()> {
+        self.load_down(Bound::Unbounded);
+        Ok(())
+    }
+
+    fn next(&mut self) -> Result<()> {
+        assert!(self.valid(), "next on an invalid memtable cursor");
+        self.pos += 1;
+        if self.pos == self.window.len() {
+            if self.more_above {
+                let last = self.window.pop().expect("a full window").key;
+                self.load_up(Bound::Excluded(&last));
+            } else {
+                self.window.clear();
+            }
         }
-        Ok(self.buf.pop_front())
+        Ok(())
+    }
+
+    fn prev(&mut self) -> Result<()> {
+        assert!(self.valid(), "prev on an invalid memtable cursor");
+        if self.pos > 0 {
+            self.pos -= 1;
+        } else if self.more_below {
+            let first = self.window.swap_remove(0).key;
+            self.load_down(Bound::Excluded(&first));
+        } else {
+            self.window.clear();
+        }
+        Ok(())
+    }
+
+    fn entry(&self) -> &Entry {
+        &self.window[self.pos]
+    }
+
+    fn fresh(&self) -> Box<dyn InternalIter> {
+        Box::new(MemIter::<R>::new(self.mem.clone()))
     }
 }

@@ -1,54 +1,169 @@
-//! `MergingIter`: a k-way merge by internal key. On equal keys the child listed first wins,
-//! so children are given newest source first.
+//! `MergingIter`: a merge of child cursors by internal key, movable both ways (LevelDB's
+//! `MergingIterator`). On equal keys the child listed first wins, so children are given newest
+//! source first.
+//!
+//! Moving forward, every child sits on its first entry `>=` the merged cursor's key; moving
+//! backward, on its last entry `<=` it. Changing direction re-seeks every other child.
 
 use super::InternalIter;
 use crate::error::Result;
-use crate::key::{Entry, InternalKey};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use crate::key::Entry;
 
-/// Merges children into one ordered stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Direction {
+    Forward,
+    Reverse,
+}
+
+/// Merges children into one ordered cursor.
 pub(crate) struct MergingIter {
     children: Vec<Box<dyn InternalIter>>,
-    heads: Vec<Option<Entry>>,
-    heap: BinaryHeap<Reverse<(InternalKey, usize)>>,
-    primed: bool,
+    /// The child whose entry is under the cursor.
+    current: Option<usize>,
+    direction: Direction,
 }
 
 impl MergingIter {
-    /// A merge of `children`, newest source first.
+    /// A merge of `children`, newest source first. Unpositioned.
     pub(crate) fn new(children: Vec<Box<dyn InternalIter>>) -> Self {
-        let heads = vec![None; children.len()];
         MergingIter {
             children,
-            heads,
-            heap: BinaryHeap::new(),
-            primed: false,
+            current: None,
+            direction: Direction::Forward,
         }
     }
 
-    fn refill(&mut self, i: usize) -> Result<()> {
-        if let Some(e) = self.children[i].next_entry()? {
-            self.heap.push(Reverse((e.key.clone(), i)));
-            self.heads[i] = Some(e);
+    /// A new, unpositioned merge over fresh copies of the same children.
+    pub(crate) fn fresh_merge(&self) -> MergingIter {
+        MergingIter::new(self.children.iter().map(|c| c.fresh()).collect())
+    }
+
+    /// Points `current` at the child with the smallest entry (the first such child on ties).
+    fn find_smallest(&mut self) {
+        self.direction = Direction::Forward;
+        self.current = None;
+        for (i, c) in self.children.iter().enumerate().filter(|(_, c)| c.valid()) {
+            if self
+                .current
+                .is_none_or(|j| c.entry().key < self.children[j].entry().key)
+            {
+                self.current = Some(i);
+            }
+        }
+    }
+
+    /// Points `current` at the child with the largest entry (the first such child on ties).
+    fn find_largest(&mut self) {
+        self.direction = Direction::Reverse;
+        self.current = None;
+        for (i, c) in self.children.iter().enumerate().filter(|(_, c)| c.valid()) {
+            if self
+                .current
+                .is_none_or(|j| c.entry().key > self.children[j].entry().key)
+            {
+                self.current = Some(i);
+            }
+        }
+    }
+
+    fn current(&self) -> usize {
+        self.current.expect("a valid merging cursor has a current child")
+    }
+
+    /// Every child but the current one onto its first entry after the cursor's key. Seeking to
+    /// the key is enough: every entry has its own sequence, so no other child holds this key.
+    /// (Repair merges sources that can repeat an entry, but only ever moves forward.)
+    fn turn_forward(&mut self) -> Result<()> {
+        let (cur, key) = (self.current(), self.entry().key.clone());
+        for c in self
+            .children
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| *i != cur)
+            .map(|(_, c)| c)
+        {
+            c.seek(&key)?;
         }
         Ok(())
+    }
+
+    /// Every child but the current one onto its last entry before the cursor's key.
+    fn turn_backward(&mut self) -> Result<()> {
+        let (cur, key) = (self.current(), self.entry().key.clone());
+        for c in self
+            .children
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| *i != cur)
+            .map(|(_, c)| c)
+        {
+            c.seek(&key)?;
+            if c.valid() {
+                c.prev()?;
+            } else {
+                c.seek_to_last()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `f` on every child; on an error the merged cursor becomes invalid.
+    fn all(&mut self, f: impl Fn(&mut dyn InternalIter) -> Result<()>) -> Result<()> {
+        self.current = None;
+        self.children.iter_mut().try_for_each(|c| f(c.as_mut()))
     }
 }
 
 impl InternalIter for MergingIter {
-    fn next_entry(&mut self) -> Result<Option<Entry>> {
-        if !self.primed {
-            self.primed = true;
-            for i in 0..self.children.len() {
-                self.refill(i)?;
-            }
+    fn valid(&self) -> bool {
+        self.current.is_some()
+    }
+
+    fn seek(&mut self, target: &crate::key::InternalKey) -> Result<()> {
+        self.all(|c| c.seek(target))?;
+        self.find_smallest();
+        Ok(())
+    }
+
+    fn seek_to_first(&mut self) -> Result<()> {
+        self.all(|c| c.seek_to_first())?;
+        self.find_smallest();
+        Ok(())
+    }
+
+    fn seek_to_last(&mut self) -> Result<()> {
+        self.all(|c| c.seek_to_last())?;
+        self.find_largest();
+        Ok(())
+    }
+
+    fn next(&mut self) -> Result<()> {
+        let cur = self.current();
+        if self.direction == Direction::Reverse {
+            self.turn_forward().inspect_err(|_| self.current = None)?;
         }
-        let Some(Reverse((_, i))) = self.heap.pop() else {
-            return Ok(None);
-        };
-        let e = self.heads[i].take().expect("a child in the heap has a head entry");
-        self.refill(i)?;
-        Ok(Some(e))
+        self.current = None;
+        self.children[cur].next()?;
+        self.find_smallest();
+        Ok(())
+    }
+
+    fn prev(&mut self) -> Result<()> {
+        let cur = self.current();
+        if self.direction == Direction::Forward {
+            self.turn_backward().inspect_err(|_| self.current = None)?;
+        }
+        self.current = None;
+        self.children[cur].prev()?;
+        self.find_largest();
+        Ok(())
+    }
+
+    fn entry(&self) -> &Entry {
+        self.children[self.current()].entry()
+    }
+
+    fn fresh(&self) -> Box<dyn InternalIter> {
+        Box::new(self.fresh_merge())
     }
 }

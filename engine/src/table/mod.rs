@@ -19,11 +19,13 @@ mod block;
 mod builder;
 mod cache;
 mod filter;
+mod iter;
 mod reader;
 
 pub(crate) use builder::TableBuilder;
 pub(crate) use cache::TableCache;
-pub(crate) use reader::{Table, TableIter};
+pub(crate) use iter::TableIter;
+pub(crate) use reader::Table;
 
 /// Identifies an lsmcheck table ("LSMCHK02": version 2 added the filter block).
 pub(crate) const MAGIC: u64 = u64::from_le_bytes(*b"LSMCHK02");

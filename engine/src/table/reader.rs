@@ -1,4 +1,4 @@
-//! `Table`: an open table file (footer and sparse index in memory), and `TableIter`.
+//! `Table`: an open table file (footer and sparse index in memory).
 
 use super::block::{decode_entries, seek, verify};
 use super::filter::{self, Filter};
@@ -7,7 +7,6 @@ use crate::coding::Reader;
 use crate::error::{Error, IoContext, Result};
 use crate::fs::{Fs, RandomAccessFile};
 use crate::key::{Entry, InternalKey};
-use crate::sync::Runtime;
 use std::path::{Path, PathBuf};
 
 /// One data block's place in the file, keyed by its last internal key.
@@ -84,8 +83,13 @@ impl Table {
         })
     }
 
+    /// How many data blocks the table has.
+    pub(super) fn blocks(&self) -> usize {
+        self.index.len()
+    }
+
     /// Reads and decodes data block `i`.
-    fn read_block(&self, i: usize) -> Result<Vec<Entry>> {
+    pub(super) fn read_block(&self, i: usize) -> Result<Vec<Entry>> {
         let h = &self.index[i];
         let raw = self.file.read_at(h.offset, h.size as usize).at(&self.path)?;
         let body = verify(&raw).map_err(|e| Error::corruption(&self.path, h.offset, e))?;
@@ -93,7 +97,7 @@ impl Table {
     }
 
     /// The first block that can hold keys `>= target`.
-    fn block_for(&self, target: &InternalKey) -> usize {
+    pub(super) fn block_for(&self, target: &InternalKey) -> usize {
         self.index.partition_point(|h| &h.last < target)
     }
 
@@ -138,48 +142,4 @@ fn decode_index(body: &[u8], at: u64) -> std::result::Result<Vec<IndexEntry>, St
         index.push(entry);
     }
     Ok(index)
-}
-
-/// Iterates one table from a start key, one block in memory at a time.
-pub(crate) struct TableIter<R: Runtime> {
-    table: R::Arc<Table>,
-    next_block: usize,
-    block: std::vec::IntoIter<Entry>,
-    start: InternalKey,
-}
-
-impl<R: Runtime> TableIter<R> {
-    /// Positions at the first entry `>= start`.
-    pub(crate) fn new(table: R::Arc<Table>, start: InternalKey) -> Self {
-        let next_block = table.block_for(&start);
-        TableIter {
-            table,
-            next_block,
-            block: Vec::new().into_iter(),
-            start,
-        }
-    }
-
-    /// The next entry, or `None` at the end of the table.
-    pub(crate) fn next_entry(&mut self) -> Result<Option<Entry>> {
-        loop {
-            if let Some(e) = self.block.next() {
-                if e.key >= self.start {
-                    return Ok(Some(e));
-                }
-                continue;
-            }
-            if self.next_block >= self.table.index.len() {
-                return Ok(None);
-            }
-            self.block = self.table.read_block(self.next_block)?.into_iter();
-            self.next_block += 1;
-        }
-    }
-}
-
-impl<R: Runtime> crate::iter::InternalIter for TableIter<R> {
-    fn next_entry(&mut self) -> Result<Option<Entry>> {
-        TableIter::next_entry(self)
-    }
 }

@@ -69,15 +69,15 @@ impl<R: Runtime, X: Send + 'static> VersionRef<R, X> {
         lookup(self.levels(), self, user, seq)
     }
 
-    /// One iterator per L0 file (newest first), then one per non-empty deeper level, each
-    /// positioned at `start`. Each holds its own reference to this Version.
-    pub(crate) fn iterators(&self, start: &InternalKey) -> Vec<Box<dyn InternalIter>> {
+    /// One cursor per L0 file (newest first), then one per non-empty deeper level. Each holds
+    /// its own reference to this Version.
+    pub(crate) fn iterators(&self) -> Vec<Box<dyn InternalIter>> {
         let mut out: Vec<Box<dyn InternalIter>> = Vec::new();
         for f in self.files(0).iter().rev() {
-            out.push(Box::new(LevelIter::new(self.clone(), vec![f.clone()], start.clone())));
+            out.push(Box::new(LevelIter::new(self.clone(), vec![f.clone()])));
         }
         for files in self.levels().iter().skip(1).filter(|fs| !fs.is_empty()) {
-            out.push(Box::new(LevelIter::new(self.clone(), files.clone(), start.clone())));
+            out.push(Box::new(LevelIter::new(self.clone(), files.clone())));
         }
         out
     }
@@ -103,6 +103,16 @@ pub(crate) struct Unpinned<R: Runtime, X: Send + 'static> {
     levels: Vec<Vec<FileMeta>>,
 }
 
+impl<R: Runtime, X: Send + 'static> Clone for Unpinned<R, X> {
+    fn clone(&self) -> Self {
+        Unpinned {
+            shared: self.shared.clone(),
+            version: self.version,
+            levels: self.levels.clone(),
+        }
+    }
+}
+
 impl<R: Runtime, X: Send + 'static> TableOpener<R> for Unpinned<R, X> {
     fn open(&self, file: &FileMeta) -> Result<R::Arc<Table>> {
         open_table(&self.shared, self.version, file)
@@ -111,7 +121,7 @@ impl<R: Runtime, X: Send + 'static> TableOpener<R> for Unpinned<R, X> {
 
 impl<R: Runtime, X: Send + 'static> Unpinned<R, X> {
     /// Like [`VersionRef::iterators`], holding no reference (mutant M01, iterator form).
-    pub(crate) fn iterators(&self, start: &InternalKey) -> Vec<Box<dyn InternalIter>> {
+    pub(crate) fn iterators(&self) -> Vec<Box<dyn InternalIter>> {
         let opener = || Unpinned::<R, X> {
             shared: self.shared.clone(),
             version: self.version,
@@ -119,10 +129,10 @@ impl<R: Runtime, X: Send + 'static> Unpinned<R, X> {
         };
         let mut out: Vec<Box<dyn InternalIter>> = Vec::new();
         for f in self.levels[0].iter().rev() {
-            out.push(Box::new(LevelIter::new(opener(), vec![f.clone()], start.clone())));
+            out.push(Box::new(LevelIter::new(opener(), vec![f.clone()])));
         }
         for files in self.levels.iter().skip(1).filter(|fs| !fs.is_empty()) {
-            out.push(Box::new(LevelIter::new(opener(), files.clone(), start.clone())));
+            out.push(Box::new(LevelIter::new(opener(), files.clone())));
         }
         out
     }

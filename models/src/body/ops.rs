@@ -50,8 +50,9 @@ pub(super) fn run_op<R: Runtime>(db: &Db<R>, world: &World, op: &Op, plan: &Plan
         Op::Delete(k) => a.write(vec![(k.clone(), None)], plan, writes),
         Op::Batch(u) => a.write(u.clone(), plan, writes),
         Op::Get(k) => a.get(k, None),
-        Op::Scan(lo, hi) => a.scan(lo, hi, None),
-        Op::IterHold(lo, hi, pause) => a.scan(lo, hi, Some(*pause)),
+        Op::Scan(lo, hi) => a.scan(lo, hi, None, false),
+        Op::ScanBack(lo, hi) => a.scan(lo, hi, None, true),
+        Op::IterHold(lo, hi, pause) => a.scan(lo, hi, Some(*pause), false),
         Op::SnapshotRead(k) => a.snapshot_read(k),
         Op::TakeSnapshot => local.snapshots.push(db.snapshot()),
         Op::ReadAtSnapshot(k, i) => {
@@ -116,11 +117,25 @@ impl<R: Runtime> Actor<'_, R> {
         self.check(if snap.is_some() { "get at snapshot" } else { "get" }, got);
     }
 
-    /// A scan of `[lo, hi)`, pausing after `pause` rows if given.
-    fn scan(&self, lo: &[u8], hi: &[u8], pause: Option<usize>) {
-        let scanned = self.db.scan(lo.to_vec()..hi.to_vec()).and_then(|it| drain(it, pause));
+    /// A scan of `[lo, hi)`, pausing after `pause` rows if given, read backward if `back`.
+    /// A backward scan's rows are recorded turned back into key order, so the oracle checks
+    /// both directions against the same model scan (rows out of order fail it).
+    fn scan(&self, lo: &[u8], hi: &[u8], pause: Option<usize>, back: bool) {
+        let scanned = self.db.scan(lo.to_vec()..hi.to_vec()).and_then(|it| {
+            let (seq, version) = (it.sequence(), it.version_id());
+            let mut rows = if back {
+                it.rev().collect::<engine::Result<Rows>>()?
+            } else {
+                drain(it, pause)?.2
+            };
+            if back {
+                rows.reverse();
+            }
+            Ok((seq, version, rows))
+        });
         let query = Query::Scan(Some(lo.to_vec()), Some(hi.to_vec()));
-        let what = format!("scan [{}, {})", show(lo), show(hi));
+        let way = if back { "backward " } else { "" };
+        let what = format!("scan {way}[{}, {})", show(lo), show(hi));
         self.check(
             "scan",
             scanned.map(|(seq, version, rows)| self.record(what, seq, version, query, rows)),
@@ -178,7 +193,7 @@ pub(super) fn read_all<R: Runtime>(db: &Db<R>, world: &World, snap: Option<&Snap
     };
     match snap {
         Some(s) => a.scan_all_at(s),
-        None => a.scan(&[], &[0xff], None),
+        None => a.scan(&[], &[0xff], None, false),
     }
     for k in keys {
         a.get(k, snap);
