@@ -47,7 +47,7 @@ pub mod version;
 mod wal;
 
 pub use db::{
-    Background, Db, DbCursor, DbIter, Dropped, LevelStats, Options, ReadInfo, RecoveryReport, Snapshot, Stats, Work,
+    Background, Db, DbCursor, DbIter, Dropped, LevelStats, LiveFile, Options, ReadInfo, RecoveryReport, Snapshot, Stats, Work,
     WriteOptions,
 };
 pub use error::{Error, Result};

@@ -290,9 +290,12 @@ mod paths {
         if c.level > 0 {
             return c;
         }
-        let Compaction { level, inputs, version } = c;
+        let Compaction { level, inputs, version, manual, .. } = c;
         let newest = inputs[0].last().cloned().into_iter().collect();
-        picker::with_next_level(version, level, newest)
+        Compaction {
+            manual,
+            ..picker::with_next_level(version, level, newest)
+        }
     }
 
     /// `CompactionDeletesInputsDirectly`: unlink the compaction's inputs without asking whether

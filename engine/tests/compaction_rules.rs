@@ -42,3 +42,112 @@ fn compaction_outputs_are_cut_at_the_target_file_size() {
         assert!(last.1 <= 2 * target, "the last table {last:?} is cut at {target} too");
     }
 }
+
+fn value(i: u32, len: usize) -> Vec<u8> {
+    let mut v = format!("{i:08}").into_bytes();
+    v.resize(len, b'v');
+    v
+}
+
+fn bytes_at(db: &Db, level: usize) -> u64 {
+    db.live_files().iter().filter(|f| f.level == level).map(|f| f.size).sum()
+}
+
+/// LevelDB never moves a file down in a manual compaction: a lone 8 MB L0 table is rewritten
+/// into L1 files of `target_file_size` (2 MB), not moved whole.
+#[test]
+fn a_manual_compaction_rewrites_a_lone_l0_table_into_target_size_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = Options {
+        write_buffer_size: 64 << 20,
+        background: engine::Background::Manual,
+        ..Options::default()
+    };
+    let target = opts.target_file_size;
+    let db: Db = Db::open(dir.path(), opts).expect("open");
+    for i in 0..80_000u32 {
+        db.put(format!("key{:08}", i.wrapping_mul(2_654_435_761) % 80_000), value(i, 100))
+            .expect("put");
+    }
+    db.flush().expect("flush");
+    let l0 = db.live_files();
+    assert_eq!(l0.len(), 1, "one L0 table: {l0:?}");
+    assert!(l0[0].size >= 8 << 20, "of at least 8 MB: {} bytes", l0[0].size);
+    db.compact_range(None, None).expect("compact");
+    let l1: Vec<_> = db.live_files();
+    assert!(l1.iter().all(|f| f.level == 1), "everything in L1: {l1:?}");
+    assert!(l1.len() >= 4, "{} L1 files of ~{target} bytes from 8 MB", l1.len());
+    assert!(!l1.iter().any(|f| f.number == l0[0].number), "the L0 table was rewritten");
+    for f in &l1[..l1.len() - 1] {
+        assert!(f.size >= target && f.size < target + (64 << 10), "{f:?} is cut at {target}");
+    }
+}
+
+/// Pushes every file down to `level` by compacting each level above it in turn.
+fn push_down(db: &Db, level: usize) {
+    for l in 0..level {
+        db.compact_level(l, None, None).expect("compact level");
+    }
+}
+
+/// An output of level L+1 is cut once it overlaps more than 10 × target_file_size of level
+/// L+2 (LevelDB's `kMaxGrandParentOverlapBytes`), even when it is small itself: sparse keys
+/// compacted into L2 over a dense L3 make many small L2 files.
+#[test]
+fn no_output_overlaps_more_than_ten_target_files_of_the_level_below() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = Options::tiny(); // target 2 KB: at most ~20 KB of L3 per L2 file
+    let max = 10 * opts.target_file_size;
+    let db: Db = Db::open(dir.path(), opts).expect("open");
+    for i in 0..4000u32 {
+        db.put(format!("k{i:05}"), value(i, 100)).expect("put");
+    }
+    db.flush().expect("flush");
+    push_down(&db, 3);
+    let l3 = db.live_files();
+    assert!(l3.iter().all(|f| f.level == 3) && bytes_at(&db, 3) > 20 * max);
+    for i in (0..4000u32).step_by(40) {
+        db.put(format!("k{i:05}"), b"new").expect("put");
+    }
+    db.flush().expect("flush");
+    push_down(&db, 2);
+    let files = db.live_files();
+    let l2: Vec<_> = files.iter().filter(|f| f.level == 2).collect();
+    let biggest_l3 = l3.iter().map(|f| f.size).max().expect("L3 files");
+    for f in &l2 {
+        let overlap: u64 = l3
+            .iter()
+            .filter(|g| g.largest.user >= f.smallest.user && g.smallest.user <= f.largest.user)
+            .map(|g| g.size)
+            .sum();
+        assert!(
+            overlap <= max + 2 * biggest_l3,
+            "L2 file {} ({} bytes) overlaps {overlap} bytes of L3; the bound is {max} plus the files at its ends",
+            f.number,
+            f.size
+        );
+    }
+    let l2_bytes: u64 = l2.iter().map(|f| f.size).sum();
+    assert!(l2.len() >= 10, "{} L2 files hold {l2_bytes} bytes: cut by overlap, not size", l2.len());
+    assert!(l2_bytes < 2 * 10 * 1024, "the sparse keys are small");
+}
+
+/// Deleting every key and compacting the whole range leaves no table: tombstones meet the
+/// values they hide and both go, at the base level.
+#[test]
+fn compacting_after_deleting_everything_leaves_no_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db: Db = Db::open(dir.path(), Options::tiny()).expect("open");
+    for i in 0..2000u32 {
+        db.put(format!("k{i:05}"), value(i, 60)).expect("put");
+    }
+    db.compact_range(None, None).expect("compact");
+    assert!(!db.live_files().is_empty());
+    for i in 0..2000u32 {
+        db.delete(format!("k{i:05}")).expect("delete");
+    }
+    db.compact_range(None, None).expect("compact");
+    let left = db.live_files();
+    assert!(left.is_empty(), "{} tables left: {left:?}", left.len());
+    assert_eq!(db.iter().expect("iter").count(), 0);
+}

@@ -1,7 +1,10 @@
-//! Leveled compaction, as in LevelDB: what to compact ([`picker`]) and which entries a
-//! compaction may drop ([`ShadowFilter`]). The job that runs one lives in `db::compaction`.
+//! Leveled compaction, as in LevelDB: what to compact ([`picker`]), which entries a
+//! compaction may drop ([`ShadowFilter`]) and where its outputs end ([`GrandparentCut`]). The job that runs one lives in `db::compaction`.
 
+mod cut;
 pub(crate) mod picker;
+
+pub(crate) use cut::GrandparentCut;
 
 use crate::events::DropStats;
 use crate::key::{InternalKey, Kind};

@@ -4,18 +4,26 @@ use crate::sync::Runtime;
 use crate::version::{FileMeta, VersionRef, NUM_LEVELS};
 
 /// One compaction: `inputs[0]` from `level`, `inputs[1]` from `level + 1`, read through the
-/// pinned `version` (LevelDB's `input_version_`).
+/// pinned `version` (LevelDB's `input_version_`). `grandparents` are the files of `level + 2`
+/// the inputs overlap: the outputs are cut so that none overlaps too many of them.
 #[derive(Debug)]
 pub(crate) struct Compaction<R: Runtime, X: Send + 'static> {
     pub(crate) level: usize,
     pub(crate) inputs: [Vec<FileMeta>; 2],
+    pub(crate) grandparents: Vec<FileMeta>,
+    /// Asked for by `compact_range`: always rewritten, never moved.
+    pub(crate) manual: bool,
     pub(crate) version: VersionRef<R, X>,
 }
 
 impl<R: Runtime, X: Send + 'static> Compaction<R, X> {
     /// One file with nothing to merge below it: move it down by editing the MANIFEST only.
-    pub(crate) fn is_trivial_move(&self) -> bool {
-        self.inputs[0].len() == 1 && self.inputs[1].is_empty()
+    /// As in LevelDB, not when the move would leave it overlapping more than
+    /// `max_grandparent_overlap` bytes of the level below its new one (a later compaction of
+    /// it would be too expensive), and never in a manual compaction, which rewrites.
+    pub(crate) fn is_trivial_move(&self, max_grandparent_overlap: u64) -> bool {
+        let overlap: u64 = self.grandparents.iter().map(|f| f.size).sum();
+        !self.manual && self.inputs[0].len() == 1 && self.inputs[1].is_empty() && overlap <= max_grandparent_overlap
     }
 
     /// Numbers of every input file.
@@ -75,7 +83,8 @@ pub(crate) fn pick_range<R: Runtime, X: Send + 'static>(
             inputs0 = grown;
         }
     }
-    (!inputs0.is_empty()).then(|| with_next_level(version, level, inputs0))
+    let manual = |c: Compaction<R, X>| Compaction { manual: true, ..c };
+    (!inputs0.is_empty()).then(|| manual(with_next_level(version, level, inputs0)))
 }
 
 /// A compaction of `inputs0` from `level` and every file of `level + 1` they overlap.
@@ -86,9 +95,18 @@ pub(crate) fn with_next_level<R: Runtime, X: Send + 'static>(
 ) -> Compaction<R, X> {
     let (lo, hi) = range(&inputs0).expect("a compaction has inputs");
     let inputs1 = version.overlapping(level + 1, Some(&lo), Some(&hi));
+    let all: Vec<FileMeta> = inputs0.iter().chain(&inputs1).cloned().collect();
+    let (lo, hi) = range(&all).expect("a compaction has inputs");
+    let grandparents = if level + 2 < NUM_LEVELS {
+        version.overlapping(level + 2, Some(&lo), Some(&hi))
+    } else {
+        Vec::new()
+    };
     Compaction {
         level,
         inputs: [inputs0, inputs1],
+        grandparents,
+        manual: false,
         version,
     }
 }
@@ -131,7 +149,7 @@ mod tests {
         assert_eq!(c.level, 0);
         assert_eq!(numbers(&c.inputs[0]), numbers(&l0));
         assert_eq!(numbers(&c.inputs[1]), vec![below.number], "not x..z");
-        assert!(!c.is_trivial_move());
+        assert!(!c.is_trivial_move(u64::MAX));
     }
 
     #[test]
@@ -170,7 +188,7 @@ mod tests {
             .map(|_| {
                 let c = pick(pin(&vs), &mut pointer).expect("L1 is over its size");
                 assert_eq!(c.level, 1);
-                assert!(c.is_trivial_move(), "nothing below to merge with");
+                assert!(c.is_trivial_move(u64::MAX), "nothing below to merge with");
                 c.inputs[0][0].number
             })
             .collect();

@@ -165,10 +165,10 @@ impl<R: Runtime> Db<R> {
     }
 
     /// Flushes, then compacts every file overlapping `[lo, hi]` (`None` = unbounded) level by
-    /// level down to the deepest level that holds data.
+    /// level down to the deepest level that holds data. Every file is rewritten, never moved,
+    /// so tombstones and overwritten values in the range are dropped where the rules allow.
     pub fn compact_range(&self, lo: Option<&[u8]>, hi: Option<&[u8]>) -> Result<()> {
         self.flush()?;
-        let mut bg = self.inner.bg_work.lock();
         let deepest = {
             let st = self.inner.vs.lock();
             (1..NUM_LEVELS)
@@ -177,17 +177,29 @@ impl<R: Runtime> Db<R> {
                 .unwrap_or(1)
         };
         for level in 0..deepest {
-            let version = {
-                let st = self.inner.vs.lock();
-                self.inner.vs.pin_current(&st)
-            };
-            // One compaction takes every file of `level` that overlaps the range.
-            let Some(c) = picker::pick_range(version, level, lo, hi) else {
-                continue;
-            };
-            self.inner.latch(self.inner.run_compaction(&mut bg, c))?;
+            self.compact_level(level, lo, hi)?;
         }
         Ok(())
+    }
+
+    /// Compacts the files of `level` that overlap `[lo, hi]` with the files of `level + 1`
+    /// they overlap, writing the result into `level + 1` (LevelDB's `TEST_CompactRange`). Does
+    /// not flush. Requires: `level + 1 < 7`.
+    pub fn compact_level(&self, level: usize, lo: Option<&[u8]>, hi: Option<&[u8]>) -> Result<()> {
+        self.inner.check_writable()?;
+        if level + 1 >= NUM_LEVELS {
+            return Err(Error::InvalidArgument(format!("level {level} has no level below it")));
+        }
+        let mut bg = self.inner.bg_work.lock();
+        let version = {
+            let st = self.inner.vs.lock();
+            self.inner.vs.pin_current(&st)
+        };
+        // One compaction takes every file of `level` that overlaps the range.
+        match picker::pick_range(version, level, lo, hi) {
+            Some(c) => self.inner.latch(self.inner.run_compaction(&mut bg, c)),
+            None => Ok(()),
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::{BgWork, DbInner, DbState};
 use crate::compaction::picker::Compaction;
-use crate::compaction::ShadowFilter;
+use crate::compaction::{GrandparentCut, ShadowFilter};
 use crate::error::Result;
 use crate::events::Event;
 use crate::iter::{Forward, InternalIter, MergingIter};
@@ -23,7 +23,7 @@ impl<R: Runtime> DbInner<R> {
         } else {
             c
         };
-        let (level, trivial) = (c.level, c.is_trivial_move());
+        let (level, trivial) = (c.level, c.is_trivial_move(self.max_grandparent_overlap()));
         let env = self.vs.env();
         env.emit(|| Event::CompactionBegin {
             level,
@@ -91,10 +91,13 @@ impl<R: Runtime> DbInner<R> {
         let mut filter = ShadowFilter::new(self.smallest_snapshot());
         let mut files = Vec::new();
         let mut out: Option<(u64, TableBuilder)> = None;
+        let mut cut = GrandparentCut::new(&c.grandparents, self.max_grandparent_overlap());
+        let mut cut_wanted = false; // the grandparent overlap says: end the output
         let mut seen = 0u64;
         while let Some(e) = merged.next_entry()? {
             seen += 1;
             self.flush_waiting_memtable(bg, seen)?;
+            cut_wanted |= cut.should_stop_before(&e.key) && out.is_some();
             let boundary = filter.is_new_user_key(&e.key);
             let base = || {
                 if opts.mutated(Mutant::TombstoneDroppedAboveBase) {
@@ -112,13 +115,12 @@ impl<R: Runtime> DbInner<R> {
             } else {
                 boundary
             };
-            if may_split
-                && out
-                    .as_ref()
-                    .is_some_and(|(_, b)| b.approximate_size() >= self.opts.target_file_size)
-            {
+            let full = |b: &TableBuilder| b.approximate_size() >= self.opts.target_file_size;
+            if may_split && out.as_ref().is_some_and(|(_, b)| cut_wanted || full(b)) {
                 let (n, b) = out.take().expect("checked above");
                 files.push(self.seal_table(n, b)?);
+                cut.output_ended();
+                cut_wanted = false;
             }
             if out.is_none() {
                 out = Some(self.new_table(pending)?);
@@ -131,6 +133,12 @@ impl<R: Runtime> DbInner<R> {
         }
         self.vs.env().emit(|| Event::CompactionDrops(filter.stats()));
         Ok(files)
+    }
+
+    /// How many bytes of the level below its own a compaction output may overlap before it is
+    /// cut (LevelDB's `kMaxGrandParentOverlapBytes`: 10 target-size files).
+    fn max_grandparent_overlap(&self) -> u64 {
+        self.opts.target_file_size.saturating_mul(10)
     }
 
     /// Keeps writers moving during a long compaction: every 256 input entries, flushes the

@@ -24,7 +24,7 @@ pub use iter::DbIter;
 pub use options::{Background, Options};
 pub use read::{ReadInfo, Snapshot};
 pub use recover::{Dropped, RecoveryReport};
-pub use stats::{LevelStats, Stats};
+pub use stats::{LevelStats, LiveFile, Stats};
 pub use write::WriteOptions;
 
 use crate::memtable::Memtable;

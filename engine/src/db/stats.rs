@@ -18,6 +18,21 @@ impl LevelStats {
     }
 }
 
+/// One table file of the current Version (RocksDB's `GetLiveFilesMetaData`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveFile {
+    /// Its level.
+    pub level: usize,
+    /// Its file number.
+    pub number: u64,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its first entry's key.
+    pub smallest: crate::key::InternalKey,
+    /// Its last entry's key.
+    pub largest: crate::key::InternalKey,
+}
+
 /// A consistent snapshot of the database's shape, taken under the state lock.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stats {
@@ -40,6 +55,22 @@ pub struct Stats {
 }
 
 impl<R: Runtime> Db<R> {
+    /// Every table of the current Version, level by level, in level order.
+    pub fn live_files(&self) -> Vec<LiveFile> {
+        let st = self.inner.vs.lock();
+        let levels = st.current().levels();
+        let files = levels.iter().enumerate().flat_map(|(level, fs)| fs.iter().map(move |f| (level, f)));
+        files
+            .map(|(level, f)| LiveFile {
+                level,
+                number: f.number,
+                size: f.size,
+                smallest: f.smallest.clone(),
+                largest: f.largest.clone(),
+            })
+            .collect()
+    }
+
     /// The database's shape right now.
     pub fn stats(&self) -> Stats {
         let st = self.inner.vs.lock();
