@@ -47,8 +47,8 @@ pub mod version;
 mod wal;
 
 pub use db::{
-    Background, Db, DbCursor, DbIter, Dropped, LevelStats, LiveFile, Options, ReadInfo, RecoveryReport, Snapshot, Stats, Work,
-    WriteOptions,
+    Background, Db, DbCursor, DbIter, Dropped, LevelStats, LiveFile, Options, ReadInfo, RecoveryReport, Snapshot,
+    Stats, Work, WriteOptions,
 };
 pub use error::{Error, Result};
 pub use events::{DropStats, Env, Event, FileKind, Observer};

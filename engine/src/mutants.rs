@@ -290,7 +290,13 @@ mod paths {
         if c.level > 0 {
             return c;
         }
-        let Compaction { level, inputs, version, manual, .. } = c;
+        let Compaction {
+            level,
+            inputs,
+            version,
+            manual,
+            ..
+        } = c;
         let newest = inputs[0].last().cloned().into_iter().collect();
         Compaction {
             manual,

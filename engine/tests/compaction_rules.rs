@@ -50,7 +50,11 @@ fn value(i: u32, len: usize) -> Vec<u8> {
 }
 
 fn bytes_at(db: &Db, level: usize) -> u64 {
-    db.live_files().iter().filter(|f| f.level == level).map(|f| f.size).sum()
+    db.live_files()
+        .iter()
+        .filter(|f| f.level == level)
+        .map(|f| f.size)
+        .sum()
 }
 
 /// LevelDB never moves a file down in a manual compaction: a lone 8 MB L0 table is rewritten
@@ -66,8 +70,11 @@ fn a_manual_compaction_rewrites_a_lone_l0_table_into_target_size_files() {
     let target = opts.target_file_size;
     let db: Db = Db::open(dir.path(), opts).expect("open");
     for i in 0..80_000u32 {
-        db.put(format!("key{:08}", i.wrapping_mul(2_654_435_761) % 80_000), value(i, 100))
-            .expect("put");
+        db.put(
+            format!("key{:08}", i.wrapping_mul(2_654_435_761) % 80_000),
+            value(i, 100),
+        )
+        .expect("put");
     }
     db.flush().expect("flush");
     let l0 = db.live_files();
@@ -77,9 +84,15 @@ fn a_manual_compaction_rewrites_a_lone_l0_table_into_target_size_files() {
     let l1: Vec<_> = db.live_files();
     assert!(l1.iter().all(|f| f.level == 1), "everything in L1: {l1:?}");
     assert!(l1.len() >= 4, "{} L1 files of ~{target} bytes from 8 MB", l1.len());
-    assert!(!l1.iter().any(|f| f.number == l0[0].number), "the L0 table was rewritten");
+    assert!(
+        !l1.iter().any(|f| f.number == l0[0].number),
+        "the L0 table was rewritten"
+    );
     for f in &l1[..l1.len() - 1] {
-        assert!(f.size >= target && f.size < target + (64 << 10), "{f:?} is cut at {target}");
+        assert!(
+            f.size >= target && f.size < target + (64 << 10),
+            "{f:?} is cut at {target}"
+        );
     }
 }
 
@@ -128,7 +141,11 @@ fn no_output_overlaps_more_than_ten_target_files_of_the_level_below() {
         );
     }
     let l2_bytes: u64 = l2.iter().map(|f| f.size).sum();
-    assert!(l2.len() >= 10, "{} L2 files hold {l2_bytes} bytes: cut by overlap, not size", l2.len());
+    assert!(
+        l2.len() >= 10,
+        "{} L2 files hold {l2_bytes} bytes: cut by overlap, not size",
+        l2.len()
+    );
     assert!(l2_bytes < 2 * 10 * 1024, "the sparse keys are small");
 }
 
@@ -161,4 +178,55 @@ fn compacting_after_deleting_everything_leaves_no_table() {
     let left = db.live_files();
     assert!(left.is_empty(), "tombstones of absent keys left: {left:?}");
     assert_eq!(db.iter().expect("iter").count(), 0);
+}
+
+fn key(i: u32) -> Vec<u8> {
+    format!("k{i:05}").into_bytes()
+}
+
+/// Sizes of ranges of 1000-byte values, each within 10 % and two blocks of the values' bytes.
+fn check_sizes(db: &Db) {
+    for (a, b) in [(0, 100), (100, 600), (500, 999), (250, 251)] {
+        let got = db.approximate_size(&key(a), &key(b)).expect("size");
+        let want = u64::from(b - a) * 1000;
+        assert!(
+            got >= want && got <= want + want / 10 + 2048,
+            "[{a}, {b}): {got} bytes for {want} bytes of values"
+        );
+    }
+    assert_eq!(
+        db.approximate_size(&key(7), &key(7)).expect("size"),
+        0,
+        "an empty range"
+    );
+    assert_eq!(db.approximate_size(b"z", b"zz").expect("size"), 0, "past every key");
+}
+
+/// `approximate_size` reads the index blocks: the bytes a key range takes on disk, over
+/// tables of every level, the same after a reopen; data only in the memtable counts nothing
+/// (LevelDB's `ApproximateSizes` test).
+#[test]
+fn approximate_sizes_follow_the_bytes_on_disk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = Options {
+        write_buffer_size: 256 << 10,
+        ..Options::tiny()
+    };
+    let db: Db = Db::open(dir.path(), opts.clone()).expect("open");
+    for i in 0..1000u32 {
+        db.put(key(i), value(i, 1000)).expect("put");
+        if i == 100 {
+            assert_eq!(
+                db.approximate_size(&key(0), &key(100)).expect("size"),
+                0,
+                "in the memtable"
+            );
+        }
+    }
+    db.flush().expect("flush");
+    check_sizes(&db); // L0 tables
+    db.compact_range(None, None).expect("compact");
+    check_sizes(&db); // L1 tables
+    db.close().expect("close");
+    check_sizes(&Db::open(dir.path(), opts).expect("reopen"));
 }

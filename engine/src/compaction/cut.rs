@@ -77,9 +77,17 @@ mod tests {
 
     #[test]
     fn an_output_ends_once_it_has_passed_more_than_max_grandparent_bytes() {
-        let gp = [file("a", "b", 10), file("c", "d", 10), file("e", "f", 10), file("g", "h", 10)];
+        let gp = [
+            file("a", "b", 10),
+            file("c", "d", 10),
+            file("e", "f", 10),
+            file("g", "h", 10),
+        ];
         let mut cut = GrandparentCut::new(&gp, 15);
-        assert!(!cut.should_stop_before(&key("c")), "a..b is behind the first key: not counted");
+        assert!(
+            !cut.should_stop_before(&key("c")),
+            "a..b is behind the first key: not counted"
+        );
         assert!(!cut.should_stop_before(&key("e")), "passed c..d: 10 bytes");
         assert!(cut.should_stop_before(&key("g")), "passed e..f too: 20 > 15");
         assert!(!cut.should_stop_before(&key("z")), "a new output: g..h is 10 bytes");

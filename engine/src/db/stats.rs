@@ -59,7 +59,10 @@ impl<R: Runtime> Db<R> {
     pub fn live_files(&self) -> Vec<LiveFile> {
         let st = self.inner.vs.lock();
         let levels = st.current().levels();
-        let files = levels.iter().enumerate().flat_map(|(level, fs)| fs.iter().map(move |f| (level, f)));
+        let files = levels
+            .iter()
+            .enumerate()
+            .flat_map(|(level, fs)| fs.iter().map(move |f| (level, f)));
         files
             .map(|(level, f)| LiveFile {
                 level,
@@ -69,6 +72,19 @@ impl<R: Runtime> Db<R> {
                 largest: f.largest.clone(),
             })
             .collect()
+    }
+
+    /// About how many bytes of table files hold keys in `[lo, hi)` (LevelDB's
+    /// `GetApproximateSizes`): computed from the index blocks of the current Version's tables;
+    /// data still in the memtables is not counted.
+    pub fn approximate_size(&self, lo: &[u8], hi: &[u8]) -> crate::Result<u64> {
+        let version = {
+            let st = self.inner.vs.lock();
+            self.inner.vs.pin_current(&st)
+        };
+        let start = version.approximate_offset_of(lo)?;
+        let end = version.approximate_offset_of(hi)?;
+        Ok(end.saturating_sub(start))
     }
 
     /// The database's shape right now.

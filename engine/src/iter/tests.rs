@@ -93,16 +93,17 @@ enum Move {
 /// Random moves, weighted 1:1:2:4:4:1 (first, last, seek, next, prev, run). Built without
 /// `prop_oneof!`, whose union uses std's Arc (a lint error in the engine's sources).
 fn moves() -> impl Strategy<Value = Vec<Move>> {
-    let m = (0..13u8, prop::collection::vec(b'a'..b'f', 0..3), 0..200u64, 1..150usize).prop_map(|(pick, k, s, n)| {
-        match pick {
-            0 => Move::First,
-            1 => Move::Last,
-            2 | 3 => Move::Seek(k, s),
-            4..=7 => Move::Next,
-            8..=11 => Move::Prev,
-            _ => Move::Run(s % 2 == 0, n),
-        }
-    });
+    let m =
+        (0..13u8, prop::collection::vec(b'a'..b'f', 0..3), 0..200u64, 1..150usize).prop_map(
+            |(pick, k, s, n)| match pick {
+                0 => Move::First,
+                1 => Move::Last,
+                2 | 3 => Move::Seek(k, s),
+                4..=7 => Move::Next,
+                8..=11 => Move::Prev,
+                _ => Move::Run(s % 2 == 0, n),
+            },
+        );
     prop::collection::vec(m, 1..60)
 }
 

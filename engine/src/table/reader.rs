@@ -23,6 +23,8 @@ pub(crate) struct Table {
     file: Box<dyn RandomAccessFile>,
     index: Vec<IndexEntry>,
     filter: Filter,
+    /// Where the data blocks end (the filter block starts).
+    data_end: u64,
 }
 
 impl std::fmt::Debug for Table {
@@ -80,6 +82,7 @@ impl Table {
             file,
             index,
             filter,
+            data_end: filter_offset,
         })
     }
 
@@ -99,6 +102,15 @@ impl Table {
     /// The first block that can hold keys `>= target`.
     pub(super) fn block_for(&self, target: &InternalKey) -> usize {
         self.index.partition_point(|h| &h.last < target)
+    }
+
+    /// About where in the file the entries `>= target` start: the offset of the block that
+    /// would hold `target`, or the end of the data blocks if every entry is smaller
+    /// (LevelDB's `Table::ApproximateOffsetOf`, read from the index alone).
+    pub(crate) fn approximate_offset_of(&self, target: &InternalKey) -> u64 {
+        self.index
+            .get(self.block_for(target))
+            .map_or(self.data_end, |h| h.offset)
     }
 
     /// The first entry `>= target` if it has the same user key: the newest version of

@@ -69,6 +69,28 @@ impl<R: Runtime, X: Send + 'static> VersionRef<R, X> {
         lookup(self.levels(), self, user, seq)
     }
 
+    /// About how many bytes of this Version's tables hold keys before `user` (LevelDB's
+    /// `VersionSet::ApproximateOffsetOf`): whole files that end before it, plus the offset of
+    /// `user` inside the files that span it, from their index blocks.
+    pub fn approximate_offset_of(&self, user: &[u8]) -> Result<u64> {
+        let key = InternalKey::seek_target(user, crate::key::MAX_SEQUENCE);
+        let mut total = 0;
+        for (level, files) in self.levels().iter().enumerate() {
+            for f in files {
+                if f.largest < key {
+                    total += f.size;
+                } else if f.smallest > key {
+                    if level > 0 {
+                        break; // sorted: no later file of this level spans `user`
+                    }
+                } else {
+                    total += self.open(f)?.approximate_offset_of(&key);
+                }
+            }
+        }
+        Ok(total)
+    }
+
     /// One cursor per L0 file (newest first), then one per non-empty deeper level. Each holds
     /// its own reference to this Version.
     pub(crate) fn iterators(&self) -> Vec<Box<dyn InternalIter>> {
