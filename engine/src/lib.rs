@@ -48,9 +48,16 @@ mod wal;
 
 pub use db::{
     Background, Db, DbCursor, DbIter, Dropped, LevelStats, LiveFile, Options, ReadInfo, RecoveryReport, Snapshot,
-    Stats, Work, WriteOptions,
+    Stats, TableProperties, Work, WriteOptions,
 };
 pub use error::{Error, Result};
 pub use events::{DropStats, Env, Event, FileKind, Observer};
 pub use repair::{repair, repair_with, RepairReport};
 pub use wal::WriteBatch;
+
+/// The edits of the MANIFEST that `dir`'s `CURRENT` names, oldest first, each with its byte
+/// offset, and the MANIFEST's path (RocksDB's `ldb manifest_dump`). Reads only; a corrupt
+/// record is `Error::Corruption` naming the file and offset.
+pub fn dump_manifest(dir: &std::path::Path) -> Result<(std::path::PathBuf, Vec<(u64, version::VersionEdit)>)> {
+    manifest::dump(&fs::OsFs, dir)
+}

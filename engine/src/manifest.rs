@@ -67,8 +67,38 @@ pub(crate) fn set_current_file(fs: &dyn Fs, dir: &Path, number: u64) -> Result<(
     fs.sync_dir(dir).at(dir)
 }
 
-/// Replays the MANIFEST named by `CURRENT`; `None` if there is no `CURRENT`.
-pub(crate) fn recover(fs: &dyn Fs, dir: &Path) -> Result<Option<Recovered>> {
+/// Every edit of the MANIFEST that `CURRENT` names, with its offset, oldest first: what
+/// `lsmcheck db dump-manifest` prints (RocksDB's `ldb manifest_dump`). Reads only. A record cut
+/// off at the end (never synced) is left out, as recovery leaves it out.
+pub fn dump(fs: &dyn Fs, dir: &Path) -> Result<(std::path::PathBuf, Vec<(u64, VersionEdit)>)> {
+    let Some((_, path)) = current_manifest(fs, dir)? else {
+        let current = dir.join(CURRENT);
+        return Err(Error::InvalidArgument(format!(
+            "{} does not exist: no database",
+            current.display()
+        )));
+    };
+    let mut edits = Vec::new();
+    for (offset, rec) in read_manifest(fs, &path)? {
+        edits.push((
+            offset,
+            VersionEdit::decode(&rec).map_err(|e| Error::corruption(&path, offset, e))?,
+        ));
+    }
+    Ok((path, edits))
+}
+
+/// The records of MANIFEST `path`; a corrupt record (not a cut-off tail) is an error.
+fn read_manifest(fs: &dyn Fs, path: &Path) -> Result<Vec<(u64, Vec<u8>)>> {
+    let log = read_log(fs, path)?;
+    if let Tail::Corrupt { offset, reason, .. } = log.tail {
+        return Err(Error::corruption(path, offset, reason));
+    }
+    Ok(log.records)
+}
+
+/// The number and path of the MANIFEST that `CURRENT` names; `None` if there is no `CURRENT`.
+fn current_manifest(fs: &dyn Fs, dir: &Path) -> Result<Option<(u64, std::path::PathBuf)>> {
     let current = dir.join(CURRENT);
     if !fs.exists(&current) {
         return Ok(None);
@@ -93,16 +123,21 @@ pub(crate) fn recover(fs: &dyn Fs, dir: &Path) -> Result<Option<Recovered>> {
             format!("CURRENT names {name}, which does not exist"),
         ));
     }
-    let log = read_log(fs, &path)?;
-    if let Tail::Corrupt { offset, reason, .. } = log.tail {
-        return Err(Error::corruption(&path, offset, reason));
-    }
+    Ok(Some((manifest_number, path)))
+}
+
+/// Replays the MANIFEST named by `CURRENT`; `None` if there is no `CURRENT`.
+pub(crate) fn recover(fs: &dyn Fs, dir: &Path) -> Result<Option<Recovered>> {
+    let Some((manifest_number, path)) = current_manifest(fs, dir)? else {
+        return Ok(None);
+    };
+    let records = read_manifest(fs, &path)?;
     let mut r = Recovered {
         manifest_number,
         ..Recovered::default()
     };
     let (mut next_file, mut last_seq, mut log_number) = (None, None, None);
-    for (offset, rec) in &log.records {
+    for (offset, rec) in &records {
         let edit = VersionEdit::decode(rec).map_err(|e| Error::corruption(&path, *offset, e))?;
         r.levels = apply_edit(&r.levels, &edit).map_err(|e| Error::corruption(&path, *offset, e))?;
         next_file = edit.next_file_number.or(next_file);

@@ -157,6 +157,8 @@ fn read_commands_leave_every_file_byte_identical_and_create_nothing() {
         &["scan", "--limit", "3"],
         &["stats"],
         &["stats", "--json"],
+        &["dump-manifest"],
+        &["dump-manifest", "--json"],
     ] {
         let o = lsmcheck(&dir, args);
         assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
@@ -164,7 +166,7 @@ fn read_commands_leave_every_file_byte_identical_and_create_nothing() {
     }
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).expect("mkdir");
-    for args in [&["get", "k"][..], &["scan"], &["stats"]] {
+    for args in [&["get", "k"][..], &["scan"], &["stats"], &["dump-manifest"]] {
         let o = lsmcheck(&empty, args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&o.stderr).contains("no database"), "{args:?}");
@@ -175,4 +177,49 @@ fn read_commands_leave_every_file_byte_identical_and_create_nothing() {
         .output()
         .expect("run");
     assert_eq!(o.status.code(), Some(2), "--dir is required");
+}
+
+/// `db stats` describes every table as `sst_dump` would (key range, size, entries, tombstones,
+/// sequences, read from the table) and `db dump-manifest` lists the edits that made them.
+#[test]
+fn stats_describe_every_table_and_dump_manifest_lists_the_edits() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("db");
+    assert!(lsmcheck(&dir, &["load", "--keys", "2000"]).status.success());
+    assert!(lsmcheck(&dir, &["delete", "0000000000000007"]).status.success());
+    assert!(lsmcheck(&dir, &["compact"]).status.success());
+    let stats = json(&lsmcheck(&dir, &["stats", "--json"]));
+    let tables = stats["tables"].as_array().expect("tables");
+    assert!(!tables.is_empty());
+    let entries: u64 = tables.iter().map(|t| t["entries"].as_u64().expect("entries")).sum();
+    assert!(entries > 1000 && entries <= 2001, "{entries} entries in the tables");
+    for t in tables {
+        let (lo, hi) = (&t["smallest"]["key"], &t["largest"]["key"]);
+        assert!(lo.as_str() <= hi.as_str(), "{t}");
+        let seqs = t["sequences"].as_array().expect("sequences");
+        assert!(seqs[0].as_u64() <= seqs[1].as_u64(), "{t}");
+    }
+    let dump = json(&lsmcheck(&dir, &["dump-manifest", "--json"]));
+    let edits = dump["edits"].as_array().expect("edits");
+    let added: Vec<u64> = edits
+        .iter()
+        .flat_map(|e| e["added"].as_array().expect("added").iter())
+        .map(|f| f["number"].as_u64().expect("number"))
+        .collect();
+    for t in tables {
+        assert!(
+            added.contains(&t["number"].as_u64().expect("number")),
+            "an edit added {t}"
+        );
+    }
+    let text = String::from_utf8(lsmcheck(&dir, &["dump-manifest"]).stdout).expect("utf8");
+    assert!(text.contains("MANIFEST-") && text.contains("+ L"), "{text}");
+    let manifest = dump["manifest"].as_str().expect("path");
+    let mut bytes = std::fs::read(manifest).expect("read");
+    bytes[12] ^= 0x40; // inside the first record
+    std::fs::write(manifest, &bytes).expect("write");
+    let o = lsmcheck(&dir, &["dump-manifest"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("corruption in") && err.contains("MANIFEST-"), "{err}");
 }

@@ -33,9 +33,12 @@ pub(super) enum DbOp {
         #[arg(long)]
         verify: bool,
     },
-    /// Print levels, files, live Versions with their reference counts, pending outputs
+    /// Print levels, live Versions with their reference counts, pending outputs, and every
+    /// table with its key range, size, entry count and sequence range, read from the table
     /// (read-only: changes no file).
     Stats,
+    /// Print every edit of the MANIFEST, oldest first (read-only: changes no file).
+    DumpManifest,
     /// Rebuild a damaged database from every readable table and WAL record (LevelDB's RepairDB);
     /// prints what was salvaged and what was lost; old files move into lost/.
     Repair,
@@ -61,6 +64,7 @@ pub(super) fn db(dir: &Path, json: bool, op: &DbOp) -> u8 {
             verify,
         } => db::load(dir, *keys, *seed, *value_size, *verify),
         DbOp::Stats => db::stats(dir),
+        DbOp::DumpManifest => crate::tools::manifest::dump(dir),
         DbOp::Repair => db::repair(dir),
         DbOp::Compact { from, to } => db::compact(dir, from.as_deref(), to.as_deref()),
     };

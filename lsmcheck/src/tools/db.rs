@@ -146,12 +146,22 @@ pub fn load(dir: &Path, keys: u64, seed: u64, value_size: usize, verify: bool) -
     Ok(Output::ok(text, json))
 }
 
-/// `db stats`.
+/// `db stats`: the shape, then every table as `sst_dump` would describe it.
 pub fn stats(dir: &Path) -> engine::Result<Output> {
     let db = Db::open_read_only(dir, Options::default())?;
     let s = db.stats();
+    let mut text = s.to_string();
+    let mut json = stats_json(&s);
+    let mut tables = Vec::new();
+    text.push_str("\ntables:");
+    for f in db.live_files() {
+        let p = db.table_properties(f.number)?;
+        text.push_str(&format!("\n  {}", crate::tools::manifest::describe_table(&f, &p)));
+        tables.push(crate::tools::manifest::table_json(&f, Some(&p)));
+    }
     db.close()?;
-    Ok(Output::ok(s.to_string(), stats_json(&s)))
+    json["tables"] = Value::Array(tables);
+    Ok(Output::ok(text, json))
 }
 
 /// `db repair`: rebuilds the database from what can still be read (see `engine::repair`).
