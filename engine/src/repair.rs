@@ -85,8 +85,8 @@ fn salvage_table(
 ) -> Option<(Box<dyn InternalIter>, u64)> {
     let path = filename::path(dir, FileKind::Table, n);
     let name = filename::name(FileKind::Table, n);
-    let scan = || -> Result<(<Std as Runtime>::Arc<Table>, u64, u64)> {
-        let table = <Std as Runtime>::arc_new(Table::open(fs, &path)?);
+    let scan = || -> Result<(<Std as Runtime>::Arc<Table<Std>>, u64, u64)> {
+        let table = <Std as Runtime>::arc_new(Table::open(fs, &path, None)?);
         let mut it = Forward::from_first(TableIter::<Std>::new(table.clone()));
         let (mut count, mut max_seq) = (0, 0);
         while let Some(e) = it.next_entry()? {
@@ -197,7 +197,7 @@ fn seal(fs: &dyn crate::fs::Fs, dir: &Path, number: u64, mut b: TableBuilder) ->
     let t = b.finish()?;
     b.sync()?;
     let path = filename::path(dir, FileKind::Table, number);
-    Table::open(fs, &path)?; // read back before a MANIFEST names it
+    Table::<Std>::open(fs, &path, None)?; // read back before a MANIFEST names it
     Ok(FileMeta {
         number,
         size: t.size,

@@ -37,6 +37,9 @@ pub struct Options {
     pub max_bytes_for_level_multiplier: u64,
     /// Tables kept open (default 500).
     pub max_open_files: usize,
+    /// Bytes of data blocks cached in memory, shared by every table (LevelDB's `block_cache`,
+    /// 8 MiB by default); 0 turns the cache off.
+    pub block_cache_size: u64,
     /// Sync the WAL on every write (default false, as in LevelDB); see [`crate::WriteOptions`].
     pub sync_writes: bool,
     /// A corrupt WAL record found at open (a bad checksum with data after it, not a torn tail)
@@ -67,6 +70,7 @@ impl Default for Options {
             max_bytes_for_level_base: kernel.max_bytes_for_level_base,
             max_bytes_for_level_multiplier: kernel.max_bytes_for_level_multiplier,
             max_open_files: kernel.table_cache_capacity,
+            block_cache_size: kernel.block_cache_size,
             sync_writes: false,
             paranoid_checks: true,
             background: Background::Thread,
@@ -87,6 +91,7 @@ impl Options {
             l0_compaction_trigger: 2,
             max_bytes_for_level_base: 8 << 10,
             max_open_files: 64,
+            block_cache_size: 16 << 10,
             background: Background::Manual,
             ..Options::default()
         }
@@ -99,6 +104,7 @@ impl Options {
             max_bytes_for_level_base: self.max_bytes_for_level_base,
             max_bytes_for_level_multiplier: self.max_bytes_for_level_multiplier,
             table_cache_capacity: self.max_open_files.max(1),
+            block_cache_size: self.block_cache_size,
             read_only: false,
             #[cfg(feature = "mutants")]
             mutant: self.mutant,

@@ -69,7 +69,7 @@ impl<R: Runtime> DbInner<R> {
         }
         drop(b);
         let path = filename::path(self.vs.dir(), FileKind::Table, number);
-        let table = Table::open(&*self.vs.env().fs, &path)?;
+        let table = Table::<R>::open(&*self.vs.env().fs, &path, None)?;
         if table.size() != t.size {
             return Err(Error::corruption(
                 &path,

@@ -15,7 +15,7 @@ use crate::version::FileMeta;
 /// Opens tables on behalf of a reader of one pinned Version.
 pub(crate) trait TableOpener<R: Runtime>: Send + Clone + 'static {
     /// Opens (or fetches from the cache) table `file`, recording the read against the pin.
-    fn open(&self, file: &FileMeta) -> Result<R::Arc<crate::table::Table>>;
+    fn open(&self, file: &FileMeta) -> Result<R::Arc<crate::table::Table<R>>>;
 }
 
 /// A cursor over `files` (sorted, disjoint). Invalid when `current` is `None` or invalid.

@@ -16,15 +16,15 @@ type Arc<T> = <Std as Runtime>::Arc<T>;
 
 /// Opens the test's tables by number (no Version, no cache).
 #[derive(Clone)]
-struct Opener(Vec<Arc<Table>>);
+struct Opener(Vec<Arc<Table<Std>>>);
 
 impl TableOpener<Std> for Opener {
-    fn open(&self, file: &FileMeta) -> Result<Arc<Table>> {
+    fn open(&self, file: &FileMeta) -> Result<Arc<Table<Std>>> {
         Ok(self.0[file.number as usize].clone())
     }
 }
 
-fn table(fs: &MemFs<Std>, n: usize, entries: &[Entry]) -> (Arc<Table>, FileMeta) {
+fn table(fs: &MemFs<Std>, n: usize, entries: &[Entry]) -> (Arc<Table<Std>>, FileMeta) {
     let path = PathBuf::from(format!("/t/{n:06}.sst"));
     let mut b = TableBuilder::create(fs, &path, 64).expect("create");
     for e in entries {
@@ -37,7 +37,7 @@ fn table(fs: &MemFs<Std>, n: usize, entries: &[Entry]) -> (Arc<Table>, FileMeta)
         smallest: s.smallest,
         largest: s.largest,
     };
-    (Std::arc_new(Table::open(fs, &path).expect("open")), meta)
+    (Std::arc_new(Table::open(fs, &path, None).expect("open")), meta)
 }
 
 /// A merge of a memtable (`parts[0]`), one table (`parts[1]`) and a level of tables cut from

@@ -1,10 +1,10 @@
 //! `TableCache`: open tables by file number, with least-recently-used eviction.
 //!
 //! Entries are evicted when the cache is over capacity and when GC deletes a file. A reader
-//! that fetched a table keeps its `R::Arc<Table>`, so eviction never invalidates a reader; the
+//! that fetched a table keeps its `R::Arc<Table<R>>`, so eviction never invalidates a reader; the
 //! file itself stays on disk because the reader's pinned Version lists it (L6).
 
-use super::Table;
+use super::{BlockCache, Table};
 use crate::error::Result;
 use crate::fs::Fs;
 use crate::sync::{Mutex, Runtime};
@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 struct Slot<R: Runtime> {
-    table: R::Arc<Table>,
+    table: R::Arc<Table<R>>,
     used: u64,
 }
 
@@ -25,6 +25,8 @@ struct Inner<R: Runtime> {
 pub(crate) struct TableCache<R: Runtime> {
     inner: Mutex<R, Inner<R>>,
     capacity: usize,
+    /// Every table it opens reads its data blocks through this cache.
+    blocks: R::Arc<BlockCache<R>>,
 }
 
 impl<R: Runtime> std::fmt::Debug for TableCache<R> {
@@ -34,7 +36,8 @@ impl<R: Runtime> std::fmt::Debug for TableCache<R> {
 }
 
 impl<R: Runtime> TableCache<R> {
-    pub(crate) fn new(capacity: usize) -> Self {
+    /// A cache of `capacity` open tables sharing a block cache of `block_bytes`.
+    pub(crate) fn new(capacity: usize, block_bytes: u64) -> Self {
         assert!(capacity > 0, "table cache capacity must be positive");
         TableCache {
             inner: Mutex::new(Inner {
@@ -42,6 +45,7 @@ impl<R: Runtime> TableCache<R> {
                 clock: 0,
             }),
             capacity,
+            blocks: R::arc_new(BlockCache::new(block_bytes)),
         }
     }
 
@@ -49,11 +53,11 @@ impl<R: Runtime> TableCache<R> {
     /// The open (file I/O) runs outside the cache lock, so a miss never stalls other readers;
     /// if two readers miss at once, the first to insert wins and the other's copy is dropped.
     /// Requires: the caller has pinned a Version that lists `number`.
-    pub(crate) fn get(&self, fs: &dyn Fs, path: &Path, number: u64) -> Result<(R::Arc<Table>, bool)> {
+    pub(crate) fn get(&self, fs: &dyn Fs, path: &Path, number: u64) -> Result<(R::Arc<Table<R>>, bool)> {
         if let Some(table) = self.lookup(number) {
             return Ok((table, false));
         }
-        let table = R::arc_new(Table::open(fs, path)?);
+        let table = R::arc_new(Table::open(fs, path, Some((self.blocks.clone(), number)))?);
         let mut inner = self.inner.lock();
         inner.clock += 1;
         let now = inner.clock;
@@ -77,7 +81,7 @@ impl<R: Runtime> TableCache<R> {
         Ok((table, true))
     }
 
-    fn lookup(&self, number: u64) -> Option<R::Arc<Table>> {
+    fn lookup(&self, number: u64) -> Option<R::Arc<Table<R>>> {
         let mut inner = self.inner.lock();
         inner.clock += 1;
         let now = inner.clock;
@@ -116,7 +120,7 @@ mod tests {
         let fs = MemFs::<Std>::new();
         fs.create_dir_all(Path::new("/t")).expect("mkdir");
         let p = write_table(&fs, 7);
-        let cache = TableCache::<Std>::new(4);
+        let cache = TableCache::<Std>::new(4, 0);
         assert!(cache.get(&fs, &p, 7).expect("open").1, "a miss opens");
         assert!(!cache.get(&fs, &p, 7).expect("hit").1, "a hit does not");
         fs.remove(&p).expect("unlink");
@@ -131,7 +135,7 @@ mod tests {
         let fs = MemFs::<Std>::new();
         fs.create_dir_all(Path::new("/t")).expect("mkdir");
         let (p1, p2, p3) = (write_table(&fs, 1), write_table(&fs, 2), write_table(&fs, 3));
-        let cache = TableCache::<Std>::new(2);
+        let cache = TableCache::<Std>::new(2, 0);
         let (held, _) = cache.get(&fs, &p1, 1).expect("1");
         cache.get(&fs, &p2, 2).expect("2");
         cache.get(&fs, &p1, 1).expect("1 again: now 2 is the oldest");
@@ -147,7 +151,7 @@ mod tests {
     fn a_newly_opened_table_counts_as_the_most_recently_used() {
         let fs = MemFs::<Std>::new();
         fs.create_dir_all(Path::new("/t")).expect("mkdir");
-        let cache = TableCache::<Std>::new(2);
+        let cache = TableCache::<Std>::new(2, 0);
         for round in 0..40u64 {
             let [x, y, z, w] = [0, 1, 2, 3].map(|i| 4 * round + i);
             let open = |n: u64| cache.get(&fs, &write_table(&fs, n), n).expect("table").1;
@@ -162,7 +166,7 @@ mod tests {
     #[test]
     fn a_missing_table_is_an_error_naming_the_file_not_a_cache_entry() {
         let fs = MemFs::<Std>::new();
-        let cache = TableCache::<Std>::new(2);
+        let cache = TableCache::<Std>::new(2, 0);
         let e = cache.get(&fs, Path::new("/t/000009.sst"), 9).expect_err("no such file");
         assert!(e.to_string().contains("000009.sst"), "{e}");
         assert!(cache.lookup(9).is_none());

@@ -8,7 +8,7 @@ use crate::sync::Runtime;
 
 /// A cursor over one table. Invalid when `block` is empty.
 pub(crate) struct TableIter<R: Runtime> {
-    table: R::Arc<Table>,
+    table: R::Arc<Table<R>>,
     /// The index of the decoded block in `block`.
     at_block: usize,
     block: Vec<Entry>,
@@ -17,7 +17,7 @@ pub(crate) struct TableIter<R: Runtime> {
 
 impl<R: Runtime> TableIter<R> {
     /// An unpositioned cursor over `table`.
-    pub(crate) fn new(table: R::Arc<Table>) -> Self {
+    pub(crate) fn new(table: R::Arc<Table<R>>) -> Self {
         TableIter {
             table,
             at_block: 0,

@@ -16,12 +16,14 @@
 //! Every block is checksummed; damage is `Error::Corruption` naming the file and offset.
 
 mod block;
+mod block_cache;
 mod builder;
 mod cache;
 mod filter;
 mod iter;
 mod reader;
 
+pub(crate) use block_cache::BlockCache;
 pub(crate) use builder::TableBuilder;
 pub(crate) use cache::TableCache;
 pub(crate) use iter::TableIter;

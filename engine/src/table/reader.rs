@@ -1,12 +1,14 @@
 //! `Table`: an open table file (footer and sparse index in memory).
 
 use super::block::{decode_entries, seek, verify};
+use super::block_cache::BlockCache;
 use super::filter::{self, Filter};
 use super::{FOOTER_LEN, MAGIC};
 use crate::coding::Reader;
 use crate::error::{Error, IoContext, Result};
 use crate::fs::{Fs, RandomAccessFile};
 use crate::key::{Entry, InternalKey};
+use crate::sync::Runtime;
 use std::path::{Path, PathBuf};
 
 /// One data block's place in the file, keyed by its last internal key.
@@ -17,30 +19,35 @@ struct IndexEntry {
     size: u32,
 }
 
-/// An open table. Immutable; shared by readers as `R::Arc<Table>`.
-pub(crate) struct Table {
+/// The block cache a table reads through, and the table's file number (its key there).
+pub(crate) type CacheHandle<R> = Option<(<R as Runtime>::Arc<BlockCache<R>>, u64)>;
+
+/// An open table. Immutable; shared by readers as `R::Arc<Table<R>>`.
+pub(crate) struct Table<R: Runtime> {
     path: PathBuf,
     file: Box<dyn RandomAccessFile>,
     index: Vec<IndexEntry>,
     filter: Filter,
     /// Where the data blocks end (the filter block starts).
     data_end: u64,
+    cache: CacheHandle<R>,
 }
 
-impl std::fmt::Debug for Table {
+impl<R: Runtime> std::fmt::Debug for Table<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Table({}, {} blocks)", self.path.display(), self.index.len())
     }
 }
 
-impl Table {
+impl<R: Runtime> Table<R> {
     /// The file's size in bytes.
     pub(crate) fn size(&self) -> u64 {
         self.file.size()
     }
 
-    /// Opens a table, checking the footer and the index block.
-    pub(crate) fn open(fs: &dyn Fs, path: &Path) -> Result<Table> {
+    /// Opens a table, checking the footer and the index block. Its data blocks are read
+    /// through `cache`, if given.
+    pub(crate) fn open(fs: &dyn Fs, path: &Path, cache: CacheHandle<R>) -> Result<Self> {
         let file = fs.open(path).at(path)?;
         let size = file.size();
         if size < FOOTER_LEN as u64 {
@@ -83,6 +90,7 @@ impl Table {
             index,
             filter,
             data_end: filter_offset,
+            cache,
         })
     }
 
@@ -91,12 +99,29 @@ impl Table {
         self.index.len()
     }
 
+    /// Data block `i`'s verified entry bytes: from the block cache, or read from the file,
+    /// checked and cached.
+    fn block_body(&self, i: usize) -> Result<R::Arc<Vec<u8>>> {
+        let h = &self.index[i];
+        if let Some(body) = self.cache.as_ref().and_then(|(c, n)| c.get(*n, h.offset)) {
+            return Ok(body);
+        }
+        let mut raw = self.file.read_at(h.offset, h.size as usize).at(&self.path)?;
+        let len = verify(&raw)
+            .map_err(|e| Error::corruption(&self.path, h.offset, e))?
+            .len();
+        raw.truncate(len);
+        let body = R::arc_new(raw);
+        if let Some((c, n)) = &self.cache {
+            c.insert(*n, h.offset, body.clone());
+        }
+        Ok(body)
+    }
+
     /// Reads and decodes data block `i`.
     pub(super) fn read_block(&self, i: usize) -> Result<Vec<Entry>> {
-        let h = &self.index[i];
-        let raw = self.file.read_at(h.offset, h.size as usize).at(&self.path)?;
-        let body = verify(&raw).map_err(|e| Error::corruption(&self.path, h.offset, e))?;
-        decode_entries(body).map_err(|e| Error::corruption(&self.path, h.offset, e))
+        let body = self.block_body(i)?;
+        decode_entries(&body).map_err(|e| Error::corruption(&self.path, self.index[i].offset, e))
     }
 
     /// The first block that can hold keys `>= target`.
@@ -123,10 +148,8 @@ impl Table {
         if i == self.index.len() {
             return Ok(None);
         }
-        let h = &self.index[i];
-        let raw = self.file.read_at(h.offset, h.size as usize).at(&self.path)?;
-        let body = verify(&raw).map_err(|e| Error::corruption(&self.path, h.offset, e))?;
-        let found = seek(body, target).map_err(|e| Error::corruption(&self.path, h.offset, e))?;
+        let body = self.block_body(i)?;
+        let found = seek(&body, target).map_err(|e| Error::corruption(&self.path, self.index[i].offset, e))?;
         Ok(found.filter(|e| e.key.user == target.user))
     }
 }

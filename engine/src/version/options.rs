@@ -12,6 +12,8 @@ pub struct KernelOptions {
     pub max_bytes_for_level_multiplier: u64,
     /// Open tables kept in the table cache.
     pub table_cache_capacity: usize,
+    /// Bytes of data blocks kept in the block cache (0: none).
+    pub block_cache_size: u64,
     /// Opened read-only: no MANIFEST write and no file deletion, ever.
     pub read_only: bool,
     /// The injected bug, if any.
@@ -26,6 +28,7 @@ impl Default for KernelOptions {
             max_bytes_for_level_base: 10 << 20,
             max_bytes_for_level_multiplier: 10,
             table_cache_capacity: 500,
+            block_cache_size: 8 << 20,
             read_only: false,
             #[cfg(feature = "mutants")]
             mutant: None,

@@ -17,7 +17,7 @@ fn open_table<R: Runtime, X: Send + 'static>(
     shared: &Shared<R, X>,
     version: u64,
     file: &FileMeta,
-) -> Result<R::Arc<Table>> {
+) -> Result<R::Arc<Table<R>>> {
     let number = file.number;
     shared.env.emit(|| Event::TableRead { number, version });
     let path = filename::path(&shared.dir, FileKind::Table, number);
@@ -57,7 +57,7 @@ fn lookup<R: Runtime, O: TableOpener<R>>(
 }
 
 impl<R: Runtime, X: Send + 'static> TableOpener<R> for VersionRef<R, X> {
-    fn open(&self, file: &FileMeta) -> Result<R::Arc<Table>> {
+    fn open(&self, file: &FileMeta) -> Result<R::Arc<Table<R>>> {
         self.track.read();
         open_table(self.shared(), self.id, file)
     }
@@ -136,7 +136,7 @@ impl<R: Runtime, X: Send + 'static> Clone for Unpinned<R, X> {
 }
 
 impl<R: Runtime, X: Send + 'static> TableOpener<R> for Unpinned<R, X> {
-    fn open(&self, file: &FileMeta) -> Result<R::Arc<Table>> {
+    fn open(&self, file: &FileMeta) -> Result<R::Arc<Table<R>>> {
         open_table(&self.shared, self.version, file)
     }
 }

@@ -185,7 +185,7 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
             bg_error: None,
             ext,
         };
-        let tables = TableCache::new(opts.table_cache_capacity);
+        let tables = TableCache::new(opts.table_cache_capacity, opts.block_cache_size);
         let shared = Shared {
             dir: dir.to_path_buf(),
             env,
