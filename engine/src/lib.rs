@@ -53,6 +53,7 @@ pub use db::{
 pub use error::{Error, Result};
 pub use events::{DropStats, Env, Event, FileKind, Observer};
 pub use repair::{repair, repair_with, RepairReport};
+pub use table::Compression;
 pub use wal::WriteBatch;
 
 /// The edits of the MANIFEST that `dir`'s `CURRENT` names, oldest first, each with its byte

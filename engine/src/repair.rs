@@ -179,7 +179,10 @@ fn write_run(
         }
         if out.is_none() {
             let path = filename::path(dir, FileKind::Table, *next);
-            out = Some((*next, TableBuilder::create(fs, &path, opts.block_size)?));
+            out = Some((
+                *next,
+                TableBuilder::create(fs, &path, opts.block_size, opts.compression)?,
+            ));
             *next += 1;
         }
         out.as_mut().expect("opened").1.add(&e.key, &e.value)?;

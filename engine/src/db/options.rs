@@ -40,6 +40,10 @@ pub struct Options {
     /// Bytes of data blocks cached in memory, shared by every table (LevelDB's `block_cache`,
     /// 8 MiB by default); 0 turns the cache off.
     pub block_cache_size: u64,
+    /// How data blocks are stored: `Compression::None` by default (our comparison runs use no
+    /// compression for any engine), or `Compression::Snappy`. Tables of either kind are read
+    /// whatever this says.
+    pub compression: crate::Compression,
     /// Sync the WAL on every write (default false, as in LevelDB); see [`crate::WriteOptions`].
     pub sync_writes: bool,
     /// A corrupt WAL record found at open (a bad checksum with data after it, not a torn tail)
@@ -71,6 +75,7 @@ impl Default for Options {
             max_bytes_for_level_multiplier: kernel.max_bytes_for_level_multiplier,
             max_open_files: kernel.table_cache_capacity,
             block_cache_size: kernel.block_cache_size,
+            compression: crate::Compression::None,
             sync_writes: false,
             paranoid_checks: true,
             background: Background::Thread,

@@ -50,7 +50,7 @@ impl<R: Runtime> DbInner<R> {
             n
         };
         let path = filename::path(self.vs.dir(), FileKind::Table, number);
-        let b = TableBuilder::create(&*self.vs.env().fs, &path, self.opts.block_size)?;
+        let b = TableBuilder::create(&*self.vs.env().fs, &path, self.opts.block_size, self.opts.compression)?;
         self.vs.env().emit(|| Event::FileCreated {
             kind: FileKind::Table,
             number,

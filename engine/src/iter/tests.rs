@@ -26,7 +26,7 @@ impl TableOpener<Std> for Opener {
 
 fn table(fs: &MemFs<Std>, n: usize, entries: &[Entry]) -> (Arc<Table<Std>>, FileMeta) {
     let path = PathBuf::from(format!("/t/{n:06}.sst"));
-    let mut b = TableBuilder::create(fs, &path, 64).expect("create");
+    let mut b = TableBuilder::create(fs, &path, 64, Default::default()).expect("create");
     for e in entries {
         b.add(&e.key, &e.value).expect("add");
     }

@@ -1,6 +1,6 @@
 //! `TableBuilder`: writes entries in order into a new table file.
 
-use super::block::{push_entry, seal};
+use super::block::{push_entry, seal, seal_data, Compression};
 use super::filter;
 use super::{FOOTER_LEN, MAGIC};
 use crate::coding::put_bytes;
@@ -22,6 +22,7 @@ pub(crate) struct TableBuilder {
     path: PathBuf,
     file: Box<dyn WritableFile>,
     block_size: usize,
+    compression: Compression,
     offset: u64,
     block: Vec<u8>,
     index: Vec<u8>,
@@ -34,12 +35,13 @@ pub(crate) struct TableBuilder {
 
 impl TableBuilder {
     /// Creates the file. Requires: its number is already a pending output (L7).
-    pub(crate) fn create(fs: &dyn Fs, path: &Path, block_size: usize) -> Result<Self> {
+    pub(crate) fn create(fs: &dyn Fs, path: &Path, block_size: usize, compression: Compression) -> Result<Self> {
         let file = fs.create(path).at(path)?;
         Ok(TableBuilder {
             path: path.to_path_buf(),
             file,
             block_size,
+            compression,
             offset: 0,
             block: Vec::with_capacity(block_size + 1024),
             index: Vec::new(),
@@ -84,7 +86,7 @@ impl TableBuilder {
         if self.block.is_empty() {
             return Ok(());
         }
-        seal(&mut self.block);
+        seal_data(&mut self.block, self.compression);
         let last = self.last.as_ref().expect("a non-empty block has a last key");
         put_bytes(&mut self.index, &last.encode());
         self.index.extend_from_slice(&self.offset.to_le_bytes());

@@ -107,7 +107,7 @@ mod tests {
 
     fn write_table(fs: &MemFs<Std>, number: u64) -> PathBuf {
         let path = PathBuf::from(format!("/t/{number:06}.sst"));
-        let mut b = TableBuilder::create(fs, &path, 256).expect("create");
+        let mut b = TableBuilder::create(fs, &path, 256, Default::default()).expect("create");
         b.add(&InternalKey::new(b"k".to_vec(), number, Kind::Put), b"v")
             .expect("add");
         b.finish().expect("finish");

@@ -1,9 +1,10 @@
 //! `Table`: an open table file (footer and sparse index in memory).
 
+use super::block::open_data;
 use super::block::{decode_entries, seek, verify};
 use super::block_cache::BlockCache;
 use super::filter::{self, Filter};
-use super::{FOOTER_LEN, MAGIC};
+use super::{FOOTER_LEN, MAGIC, MAGIC_V2};
 use crate::coding::Reader;
 use crate::error::{Error, IoContext, Result};
 use crate::fs::{Fs, RandomAccessFile};
@@ -30,6 +31,8 @@ pub(crate) struct Table<R: Runtime> {
     filter: Filter,
     /// Where the data blocks end (the filter block starts).
     data_end: u64,
+    /// Format 3: data blocks carry a compression type byte.
+    typed_blocks: bool,
     cache: CacheHandle<R>,
 }
 
@@ -65,7 +68,7 @@ impl<R: Runtime> Table<R> {
         let (index_offset, index_size, filter_offset, filter_size, _entries, magic) =
             (field()?, field()?, field()?, field()?, field()?, field()?);
         let crc = r.fixed32().ok_or_else(|| bad("truncated footer"))?;
-        if magic != MAGIC {
+        if magic != MAGIC && magic != MAGIC_V2 {
             return Err(bad("bad magic number: not a table (or an older table format)"));
         }
         if crc32c::crc32c(&footer[..FOOTER_LEN - 4]) != crc {
@@ -90,6 +93,7 @@ impl<R: Runtime> Table<R> {
             index,
             filter,
             data_end: filter_offset,
+            typed_blocks: magic == MAGIC,
             cache,
         })
     }
@@ -107,10 +111,12 @@ impl<R: Runtime> Table<R> {
             return Ok(body);
         }
         let mut raw = self.file.read_at(h.offset, h.size as usize).at(&self.path)?;
-        let len = verify(&raw)
-            .map_err(|e| Error::corruption(&self.path, h.offset, e))?
-            .len();
-        raw.truncate(len);
+        let corrupt = |e| Error::corruption(&self.path, h.offset, e);
+        if self.typed_blocks {
+            raw = open_data(raw).map_err(corrupt)?;
+        } else {
+            raw.truncate(verify(&raw).map_err(corrupt)?.len());
+        }
         let body = R::arc_new(raw);
         if let Some((c, n)) = &self.cache {
             c.insert(*n, h.offset, body.clone());
