@@ -1,9 +1,11 @@
-//! The three engines behind one small interface.
+//! The four engines behind one small interface, each with its default options and the same
+//! durability: every write's WAL record handed to the OS (a `write` system call), no fsync.
 
+use crate::leveldb::LevelDb;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusty_leveldb::LdbIterator;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -13,13 +15,15 @@ pub enum Kind {
     Ours,
     RustyLevelDb,
     Fjall,
+    LevelDb,
 }
 
 /// An open database.
 pub enum Engine {
     Ours(Arc<engine::Db>),
     RustyLevelDb(rusty_leveldb::DB),
-    Fjall(fjall::Keyspace, fjall::PartitionHandle),
+    Fjall(fjall::Database, fjall::Keyspace),
+    LevelDb(Arc<LevelDb>, PathBuf),
 }
 
 impl Engine {
@@ -37,28 +41,37 @@ impl Engine {
                 Engine::RustyLevelDb(rusty_leveldb::DB::open(dir, opts).expect("open rusty-leveldb"))
             }
             Kind::Fjall => {
-                let ks = fjall::Config::new(dir).open().expect("open fjall");
-                let p = ks
-                    .open_partition("bench", fjall::PartitionCreateOptions::default())
-                    .expect("partition");
-                Engine::Fjall(ks, p)
+                // fjall's default (manual_journal_persist = false) hands each write to the OS.
+                let db = fjall::Database::builder(dir).open().expect("open fjall");
+                let ks = db
+                    .keyspace("bench", fjall::KeyspaceCreateOptions::default)
+                    .expect("keyspace");
+                Engine::Fjall(db, ks)
             }
+            Kind::LevelDb => Engine::LevelDb(Arc::new(LevelDb::open(dir)), dir.to_path_buf()),
         }
     }
 
     pub fn put(&mut self, k: &[u8], v: &[u8]) {
         match self {
             Engine::Ours(db) => db.put(k, v).expect("put"),
-            Engine::RustyLevelDb(db) => db.put(k, v).expect("put"),
+            Engine::RustyLevelDb(db) => {
+                db.put(k, v).expect("put");
+                // rusty-leveldb buffers its log in user space; flush hands the record to the
+                // OS (a write, no fsync), as the other three do on every write.
+                db.flush().expect("flush");
+            }
             Engine::Fjall(_, p) => p.insert(k, v).expect("insert"),
+            Engine::LevelDb(db, _) => db.put(k, v),
         }
     }
 
     pub fn get(&mut self, k: &[u8]) -> Option<Vec<u8>> {
         match self {
             Engine::Ours(db) => db.get(k).expect("get"),
-            Engine::RustyLevelDb(db) => db.get(k),
+            Engine::RustyLevelDb(db) => db.get(k).map(|v| v.to_vec()),
             Engine::Fjall(_, p) => p.get(k).expect("get").map(|v| v.to_vec()),
+            Engine::LevelDb(db, _) => db.get(k),
         }
     }
 
@@ -67,14 +80,19 @@ impl Engine {
         match self {
             Engine::Ours(db) => db.flush().expect("flush"),
             Engine::RustyLevelDb(db) => db.flush().expect("flush"),
-            Engine::Fjall(ks, _) => ks.persist(fjall::PersistMode::Buffer).expect("persist"),
+            Engine::Fjall(db, _) => db.persist(fjall::PersistMode::Buffer).expect("persist"),
+            // LevelDB's C API has no flush; reopening writes the recovered memtable to L0.
+            Engine::LevelDb(db, dir) => Arc::get_mut(db).expect("no reader shares it").reopen(dir),
         }
     }
 
-    /// Iterates every entry; returns how many.
-    pub fn scan_all(&mut self) -> u64 {
-        match self {
+    /// Iterates every entry, forward or backward; returns how many, or `None` if the engine's
+    /// iterator cannot start from the end (rusty-leveldb 4 has no `seek_to_last`).
+    pub fn scan_all(&mut self, backward: bool) -> Option<u64> {
+        Some(match self {
+            Engine::Ours(db) if backward => db.iter().expect("iter").rev().map(|r| r.expect("item")).count() as u64,
             Engine::Ours(db) => db.iter().expect("iter").map(|r| r.expect("item")).count() as u64,
+            Engine::RustyLevelDb(_) if backward => return None,
             Engine::RustyLevelDb(db) => {
                 let mut it = db.new_iter().expect("iter");
                 let mut n = 0;
@@ -83,7 +101,27 @@ impl Engine {
                 }
                 n
             }
-            Engine::Fjall(_, p) => p.iter().map(|r| r.expect("item")).count() as u64,
+            Engine::Fjall(_, p) if backward => p.iter().rev().map(|g| g.key().expect("item")).count() as u64,
+            Engine::Fjall(_, p) => p.iter().map(|g| g.key().expect("item")).count() as u64,
+            Engine::LevelDb(db, _) => db.scan(backward),
+        })
+    }
+
+    /// db_bench's seekrandom step: a new iterator, one seek to `k`; true if it landed on `k`.
+    pub fn seek(&mut self, k: &[u8]) -> bool {
+        match self {
+            Engine::Ours(db) => {
+                let mut c = db.cursor().expect("cursor");
+                c.seek(k).expect("seek");
+                c.valid() && c.key() == k
+            }
+            Engine::RustyLevelDb(db) => {
+                let mut it = db.new_iter().expect("iter");
+                it.seek(k);
+                it.current().is_some_and(|(key, _)| &key[..] == k)
+            }
+            Engine::Fjall(_, p) => p.range(k..).next().is_some_and(|g| &g.key().expect("item")[..] == k),
+            Engine::LevelDb(db, _) => db.seek(k),
         }
     }
 
@@ -100,6 +138,10 @@ impl Engine {
                 let p = p.clone();
                 Arc::new(move |k| drop(std::hint::black_box(p.get(k).expect("get"))))
             }
+            Engine::LevelDb(db, _) => {
+                let db = db.clone();
+                Arc::new(move |k| drop(std::hint::black_box(db.get(k))))
+            }
             Engine::RustyLevelDb(_) => return None,
         };
         let put: Arc<dyn Fn(&[u8], &[u8]) + Send + Sync> = match self {
@@ -110,6 +152,10 @@ impl Engine {
             Engine::Fjall(_, p) => {
                 let p = p.clone();
                 Arc::new(move |k, v| p.insert(k, v).expect("insert"))
+            }
+            Engine::LevelDb(db, _) => {
+                let db = db.clone();
+                Arc::new(move |k, v| db.put(k, v))
             }
             Engine::RustyLevelDb(_) => return None,
         };
@@ -155,7 +201,7 @@ impl Engine {
                 }
             }
             Engine::RustyLevelDb(mut db) => db.close().expect("close"),
-            Engine::Fjall(..) => {}
+            Engine::Fjall(..) | Engine::LevelDb(..) => {}
         }
     }
 }

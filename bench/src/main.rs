@@ -1,15 +1,19 @@
-//! lsmbench: LevelDB's db_bench workloads run side by side on three engines in one process.
+//! lsmbench: LevelDB's db_bench workloads run side by side on four engines in one process.
 //!
 //! Workloads (db_bench's defaults: 16-byte keys, 100-byte values, no sync): fillseq,
-//! fillrandom, overwrite, readrandom, readseq, readwhilewriting (3 readers and 1 writer for a
-//! fixed number of reads). Engines: this project's `engine`, rusty-leveldb and fjall, each on
-//! real files in a fresh temporary directory. Runs are interleaved A/B/C, A/B/C… so machine noise
-//! hits every engine alike; each figure is the median of the runs, and the ratio is ours/theirs.
+//! fillrandom, overwrite, readrandom, readseq, readreverse, seekrandom (a new iterator and one
+//! seek per operation), readwhilewriting (1 reader and 1 writer, as db_bench runs it with one
+//! thread, for a fixed number of reads). Engines: this project's `engine`, rusty-leveldb 4,
+//! fjall 3 and LevelDB's C++ implementation (`leveldb-sys`), each with its default options and
+//! every write's WAL record handed to the OS, on real files in a fresh temporary directory.
+//! Runs are interleaved A/B/C/D, A/B/C/D… so machine noise hits every engine alike; each figure
+//! is the median of the runs, and a ratio is ours/theirs.
 //!
 //! Usage: `lsmbench [ENTRIES] [RUNS] [WORKLOAD,…]` (default 200000 entries, 5 runs, every
 //! workload). Writes `../reports/bench/engine.json`.
 
 mod engines;
+mod leveldb;
 
 use engines::{Engine, Kind};
 use rand::{Rng, SeedableRng};
@@ -17,13 +21,21 @@ use rand_chacha::ChaCha8Rng;
 use std::time::Instant;
 
 const VALUE_SIZE: usize = 100;
-const WORKLOADS: [&str; 6] = [
+const WORKLOADS: [&str; 8] = [
     "fillseq",
     "fillrandom",
     "overwrite",
     "readrandom",
     "readseq",
+    "readreverse",
+    "seekrandom",
     "readwhilewriting",
+];
+const KINDS: [(Kind, &str); 4] = [
+    (Kind::Ours, "ours"),
+    (Kind::RustyLevelDb, "rusty-leveldb"),
+    (Kind::Fjall, "fjall"),
+    (Kind::LevelDb, "leveldb"),
 ];
 
 fn key(i: u64) -> Vec<u8> {
@@ -41,7 +53,7 @@ fn run(kind: Kind, workload: &str, n: u64, seed: u64) -> Option<f64> {
     let mut db = Engine::open(kind, dir.path());
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     // Workloads that read or overwrite start from a database filled with random keys.
-    if matches!(workload, "overwrite" | "readrandom" | "readseq" | "readwhilewriting") {
+    if workload != "fillseq" && workload != "fillrandom" {
         for _ in 0..n {
             let k = key(rng.gen_range(0..n));
             db.put(&k, &value(&mut rng));
@@ -68,12 +80,40 @@ fn run(kind: Kind, workload: &str, n: u64, seed: u64) -> Option<f64> {
             }
             n
         }
-        "readseq" => db.scan_all(),
-        "readwhilewriting" => db.read_while_writing(n, 3, seed)?,
+        "readseq" => db.scan_all(false)?,
+        "readreverse" => db.scan_all(true)?,
+        "seekrandom" => {
+            for _ in 0..n {
+                std::hint::black_box(db.seek(&key(rng.gen_range(0..n))));
+            }
+            n
+        }
+        "readwhilewriting" => db.read_while_writing(n, 1, seed)?,
         other => unreachable!("unknown workload {other}"),
     };
     db.finish();
     Some(ops as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Runs `workload` `runs` times on every engine, interleaved; the median per engine (`None` if
+/// the engine cannot run it) and every sample.
+fn measure(workload: &str, n: u64, runs: usize) -> (Vec<Option<f64>>, Vec<Vec<f64>>) {
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); KINDS.len()];
+    let mut missing = [false; KINDS.len()];
+    for r in 0..runs {
+        for (i, (k, _)) in KINDS.iter().enumerate() {
+            match run(*k, workload, n, 1000 + r as u64) {
+                Some(x) => samples[i].push(x),
+                None => missing[i] = true,
+            }
+        }
+    }
+    let med = samples
+        .iter()
+        .zip(missing)
+        .map(|(s, m)| (!m && !s.is_empty()).then(|| median(s.clone())))
+        .collect();
+    (med, samples)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -86,50 +126,39 @@ fn main() {
     let n: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(200_000);
     let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
     let only: Option<Vec<String>> = args.get(3).map(|s| s.split(',').map(str::to_string).collect());
-    let kinds = [Kind::Ours, Kind::RustyLevelDb, Kind::Fjall];
     let mut results = serde_json::Map::new();
     println!("{n} entries, {VALUE_SIZE}-byte values, median of {runs} interleaved runs, ops/s\n");
-    println!(
-        "{:18} {:>12} {:>12} {:>12} {:>10} {:>10}",
-        "workload", "ours", "rusty-leveldb", "fjall", "ours/ldb", "ours/fjall"
-    );
+    print!("{:18}", "workload");
+    KINDS.iter().for_each(|(_, name)| print!(" {name:>13}"));
+    KINDS[1..]
+        .iter()
+        .for_each(|(_, name)| print!(" {:>16}", format!("ours/{name}")));
+    println!();
     for workload in WORKLOADS {
         if only.as_ref().is_some_and(|o| !o.iter().any(|w| w == workload)) {
             continue;
         }
-        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); kinds.len()];
-        let mut missing = [false; 3];
-        for r in 0..runs {
-            for (i, &k) in kinds.iter().enumerate() {
-                match run(k, workload, n, 1000 + r as u64) {
-                    Some(x) => samples[i].push(x),
-                    None => missing[i] = true,
-                }
-            }
-        }
-        let med: Vec<Option<f64>> = samples
-            .iter()
-            .zip(missing)
-            .map(|(s, m)| (!m && !s.is_empty()).then(|| median(s.clone())))
-            .collect();
+        let (med, samples) = measure(workload, n, runs);
         let fmt = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{v:.0}"));
-        let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
-            (Some(a), Some(b)) => format!("{:.2}", a / b),
-            _ => "n/a".into(),
+        print!("{workload:18}");
+        med.iter().for_each(|m| print!(" {:>13}", fmt(*m)));
+        for m in &med[1..] {
+            let ratio = med[0].zip(*m).map_or("n/a".into(), |(a, b)| format!("{:.2}", a / b));
+            print!(" {ratio:>16}");
+        }
+        println!();
+        let by_name = |f: &dyn Fn(usize) -> serde_json::Value| {
+            KINDS
+                .iter()
+                .enumerate()
+                .map(|(i, (_, name))| (name.to_string(), f(i)))
+                .collect::<serde_json::Map<_, _>>()
         };
-        println!(
-            "{workload:18} {:>12} {:>12} {:>12} {:>10} {:>10}",
-            fmt(med[0]),
-            fmt(med[1]),
-            fmt(med[2]),
-            ratio(med[0], med[1]),
-            ratio(med[0], med[2])
-        );
         results.insert(
             workload.into(),
             serde_json::json!({
-                "ops_per_second": { "ours": med[0], "rusty-leveldb": med[1], "fjall": med[2] },
-                "samples": { "ours": samples[0], "rusty-leveldb": samples[1], "fjall": samples[2] },
+                "ops_per_second": by_name(&|i| serde_json::json!(med[i])),
+                "samples": by_name(&|i| serde_json::json!(samples[i])),
             }),
         );
     }
@@ -144,6 +173,7 @@ fn main() {
         .unwrap_or_else(|| "unknown".into());
     let out = serde_json::json!({
         "benchmark": "engine",
+        "versions": { "rusty-leveldb": "4.0.2", "fjall": "3.1.13", "leveldb-sys": "2.0.9 (LevelDB 1.22, compression off)" },
         "date": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         "entries": n, "value_size": VALUE_SIZE, "runs": runs,
         "cpus": std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1),
