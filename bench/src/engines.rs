@@ -9,6 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+/// How many items an iterator of results yields; panics on the first error.
+fn count<T, E: std::fmt::Debug>(it: impl Iterator<Item = Result<T, E>>) -> u64 {
+    it.map(|r| r.map(|_| 1u64)).sum::<Result<u64, E>>().expect("scan")
+}
+
 /// Which engine.
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
@@ -90,8 +95,8 @@ impl Engine {
     /// iterator cannot start from the end (rusty-leveldb 4 has no `seek_to_last`).
     pub fn scan_all(&mut self, backward: bool) -> Option<u64> {
         Some(match self {
-            Engine::Ours(db) if backward => db.iter().expect("iter").rev().map(|r| r.expect("item")).count() as u64,
-            Engine::Ours(db) => db.iter().expect("iter").map(|r| r.expect("item")).count() as u64,
+            Engine::Ours(db) if backward => count(db.iter().expect("iter").rev()),
+            Engine::Ours(db) => count(db.iter().expect("iter")),
             Engine::RustyLevelDb(_) if backward => return None,
             Engine::RustyLevelDb(db) => {
                 let mut it = db.new_iter().expect("iter");
@@ -101,8 +106,8 @@ impl Engine {
                 }
                 n
             }
-            Engine::Fjall(_, p) if backward => p.iter().rev().map(|g| g.key().expect("item")).count() as u64,
-            Engine::Fjall(_, p) => p.iter().map(|g| g.key().expect("item")).count() as u64,
+            Engine::Fjall(_, p) if backward => count(p.iter().rev().map(|g| g.key())),
+            Engine::Fjall(_, p) => count(p.iter().map(|g| g.key())),
             Engine::LevelDb(db, _) => db.scan(backward),
         })
     }
