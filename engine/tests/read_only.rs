@@ -60,3 +60,55 @@ fn a_read_only_open_of_a_directory_without_a_database_creates_nothing() {
     assert!(err.to_string().contains("nope"), "{err}");
     assert!(!missing.exists());
 }
+
+/// The inspection calls `lsmcheck db stats` and `dump-manifest` make: what each table holds,
+/// read from it, and the MANIFEST's edits, which add exactly the live tables; neither changes a
+/// file.
+#[test]
+fn table_properties_and_the_manifest_dump_describe_the_files_and_change_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(dir.path(), Options::tiny()).expect("open");
+    for i in 0..300u32 {
+        db.put(format!("k{:03}", i % 150), format!("v{i}")).expect("put");
+    }
+    db.delete("k007").expect("delete");
+    db.flush().expect("flush");
+    db.close().expect("close");
+    let before = listing(dir.path());
+    let ro = Db::open_read_only(dir.path(), Options::tiny()).expect("read-only open");
+    let files = ro.live_files();
+    let mut total = engine::TableProperties::default();
+    for f in &files {
+        let p = ro.table_properties(f.number).expect("properties");
+        let (lo, hi) = p.sequences.expect("a table has entries");
+        assert!(lo >= 1 && lo <= hi && hi <= 301, "{f:?}: {p:?}");
+        assert!(f.smallest.user <= f.largest.user);
+        total.entries += p.entries;
+        total.tombstones += p.tombstones;
+    }
+    assert_eq!(
+        (total.entries, total.tombstones),
+        (301, 1),
+        "every write and the tombstone, once"
+    );
+    assert!(ro.table_properties(999_999).is_err(), "not a live table");
+    let (manifest, edits) = engine::dump_manifest(dir.path()).expect("dump");
+    assert!(manifest
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("MANIFEST-")));
+    let mut live: Vec<u64> = Vec::new();
+    for (_, e) in &edits {
+        live.retain(|n| !e.deleted.iter().any(|(_, d)| d == n));
+        live.extend(e.added.iter().map(|(_, f)| f.number));
+    }
+    live.sort_unstable();
+    let mut want: Vec<u64> = files.iter().map(|f| f.number).collect();
+    want.sort_unstable();
+    assert_eq!(live, want, "replaying the dumped edits gives the live tables");
+    assert!(edits.windows(2).all(|w| w[0].0 < w[1].0), "edits in file order");
+    drop(ro);
+    assert_eq!(listing(dir.path()), before, "nothing changed");
+    let empty = tempfile::tempdir().expect("tempdir");
+    let err = engine::dump_manifest(empty.path()).expect_err("no database");
+    assert!(err.to_string().contains("no database"), "{err}");
+}
