@@ -86,6 +86,7 @@ impl Plan {
     pub fn generate(scenario: &Scenario, seed: u64, mutant: Option<Mutant>) -> Plan {
         let mut g = Gen {
             rng: ChaCha8Rng::seed_from_u64(seed),
+            ways: ChaCha8Rng::seed_from_u64(seed ^ WAYS_STREAM),
             keys: scenario.workload.keys,
             size: scenario.workload.value_size,
             seed,
@@ -204,8 +205,14 @@ pub fn key(i: u32) -> Vec<u8> {
     format!("k{i:03}").into_bytes()
 }
 
+/// Mixed into the seed for the stream that picks each scan's direction.
+const WAYS_STREAM: u64 = 0x5CA9_D1CE_0F0F_BAC4;
+
 struct Gen {
     rng: ChaCha8Rng,
+    /// Picks scan directions only, so adding backward scans left every seed's operations
+    /// (keys, values, kinds, order) as they were.
+    ways: ChaCha8Rng,
     keys: u32,
     size: usize,
     seed: u64,
@@ -261,7 +268,7 @@ impl Gen {
             OpKind::Get => Op::Get(self.key()),
             OpKind::Scan => {
                 let (lo, hi) = self.range();
-                if self.rng.gen_bool(0.5) {
+                if self.ways.gen_bool(0.5) {
                     Op::Scan(lo, hi)
                 } else {
                     Op::ScanBack(lo, hi)
