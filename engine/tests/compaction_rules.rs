@@ -230,3 +230,55 @@ fn approximate_sizes_follow_the_bytes_on_disk() {
     db.close().expect("close");
     check_sizes(&Db::open(dir.path(), opts).expect("reopen"));
 }
+
+/// `compact_level` names a level with a level below it; the last one has none.
+#[test]
+fn compact_level_refuses_the_last_level() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db: Db = Db::open(dir.path(), Options::tiny()).expect("open");
+    db.put("k", "v").expect("put");
+    db.flush().expect("flush");
+    let err = db.compact_level(6, None, None).expect_err("L6 has no level below");
+    assert!(err.to_string().contains("level 6"), "{err}");
+    push_down(&db, 6);
+    assert_eq!(db.live_files().iter().map(|f| f.level).collect::<Vec<_>>(), [6]);
+    assert_eq!(db.get(b"k").expect("get"), Some(b"v".to_vec()));
+}
+
+/// An automatic compaction moves a lone file down whole only if that leaves it overlapping
+/// at most 10 target files of the level below its new one (LevelDB's `IsTrivialMove`): sparse
+/// L1 files over a dense L3 are rewritten, not moved.
+#[test]
+fn a_lone_file_over_a_dense_grandparent_level_is_rewritten_not_moved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db: Db = Db::open(dir.path(), Options::tiny()).expect("open");
+    for i in 0..4000u32 {
+        db.put(format!("k{i:05}"), value(i, 100)).expect("put");
+    }
+    db.flush().expect("flush");
+    push_down(&db, 3);
+    for i in (0..4000u32).step_by(20) {
+        db.put(format!("k{i:05}"), value(i, 100)).expect("put");
+    }
+    db.flush().expect("flush");
+    push_down(&db, 1);
+    let l1: Vec<u64> = db
+        .live_files()
+        .iter()
+        .filter(|f| f.level == 1)
+        .map(|f| f.number)
+        .collect();
+    assert!(bytes_at(&db, 1) > 8 << 10, "L1 is over its 8 KiB budget");
+    while db.step_background().expect("step") != engine::Work::Idle {}
+    let l2: Vec<u64> = db
+        .live_files()
+        .iter()
+        .filter(|f| f.level == 2)
+        .map(|f| f.number)
+        .collect();
+    assert!(!l2.is_empty(), "L1 files went down to L2");
+    assert!(
+        l2.iter().all(|n| !l1.contains(n)),
+        "rewritten, not moved: L1 {l1:?}, L2 {l2:?}"
+    );
+}

@@ -78,11 +78,13 @@ fn table_properties_and_the_manifest_dump_describe_the_files_and_change_none() {
     let ro = Db::open_read_only(dir.path(), Options::tiny()).expect("read-only open");
     let files = ro.live_files();
     let mut total = engine::TableProperties::default();
+    let (mut first, mut last) = (u64::MAX, 0);
     for f in &files {
         let p = ro.table_properties(f.number).expect("properties");
         let (lo, hi) = p.sequences.expect("a table has entries");
         assert!(lo >= 1 && lo <= hi && hi <= 301, "{f:?}: {p:?}");
         assert!(f.smallest.user <= f.largest.user);
+        (first, last) = (first.min(lo), last.max(hi));
         total.entries += p.entries;
         total.tombstones += p.tombstones;
     }
@@ -91,6 +93,8 @@ fn table_properties_and_the_manifest_dump_describe_the_files_and_change_none() {
         (301, 1),
         "every write and the tombstone, once"
     );
+    assert_eq!((first, last), (1, 301), "sequence ranges: the first put to the delete");
+    assert!(matches!(ro.compact_level(0, None, None), Err(Error::ReadOnly)));
     assert!(ro.table_properties(999_999).is_err(), "not a live table");
     let (manifest, edits) = engine::dump_manifest(dir.path()).expect("dump");
     assert!(manifest

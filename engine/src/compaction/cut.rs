@@ -96,5 +96,16 @@ mod tests {
         cut.should_stop_before(&key("e"));
         cut.output_ended();
         assert!(!cut.should_stop_before(&key("g")), "a size cut restarts the count");
+        let mut cut = GrandparentCut::new(&gp, 10);
+        cut.should_stop_before(&key("a"));
+        assert!(
+            !cut.should_stop_before(&key("b")),
+            "at a file's last key: not passed yet"
+        );
+        assert!(
+            !cut.should_stop_before(&key("d")),
+            "a..b passed: 10 bytes, not more than 10"
+        );
+        assert!(cut.should_stop_before(&key("e")), "c..d passed too: 20 > 10");
     }
 }

@@ -97,10 +97,9 @@ pub(crate) fn with_next_level<R: Runtime, X: Send + 'static>(
     let inputs1 = version.overlapping(level + 1, Some(&lo), Some(&hi));
     let all: Vec<FileMeta> = inputs0.iter().chain(&inputs1).cloned().collect();
     let (lo, hi) = range(&all).expect("a compaction has inputs");
-    let grandparents = if level + 2 < NUM_LEVELS {
-        version.overlapping(level + 2, Some(&lo), Some(&hi))
-    } else {
-        Vec::new()
+    let grandparents = match version.levels().get(level + 2) {
+        Some(_) => version.overlapping(level + 2, Some(&lo), Some(&hi)),
+        None => Vec::new(), // the output level is the last
     };
     Compaction {
         level,

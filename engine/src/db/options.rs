@@ -96,7 +96,6 @@ impl Options {
             l0_compaction_trigger: 2,
             max_bytes_for_level_base: 8 << 10,
             max_open_files: 64,
-            block_cache_size: 16 << 10,
             background: Background::Manual,
             ..Options::default()
         }

@@ -75,17 +75,11 @@ impl<R: Runtime, X: Send + 'static> VersionRef<R, X> {
     pub fn approximate_offset_of(&self, user: &[u8]) -> Result<u64> {
         let key = InternalKey::seek_target(user, crate::key::MAX_SEQUENCE);
         let mut total = 0;
-        for (level, files) in self.levels().iter().enumerate() {
-            for f in files {
-                if f.largest < key {
-                    total += f.size;
-                } else if f.smallest > key {
-                    if level > 0 {
-                        break; // sorted: no later file of this level spans `user`
-                    }
-                } else {
-                    total += self.open(f)?.approximate_offset_of(&key);
-                }
+        for f in self.levels().iter().flatten() {
+            if f.largest.user.as_slice() < user {
+                total += f.size;
+            } else if f.overlaps(Some(user), Some(user)) {
+                total += self.open(f)?.approximate_offset_of(&key);
             }
         }
         Ok(total)
