@@ -199,7 +199,12 @@ fn check_sizes(db: &Db) {
         // the file counts up to the block holding it, not whole.
         let i: u32 = String::from_utf8_lossy(&f.largest.user[1..]).parse().expect("k#####");
         let got = db.approximate_size(&key(i), &key(i + 1)).expect("size");
-        assert!(got >= 1000, "[k{i:05}, k{:05}) at the end of table {}: {got} bytes", i + 1, f.number);
+        assert!(
+            got >= 1000,
+            "[k{i:05}, k{:05}) at the end of table {}: {got} bytes",
+            i + 1,
+            f.number
+        );
     }
     assert_eq!(
         db.approximate_size(&key(7), &key(7)).expect("size"),

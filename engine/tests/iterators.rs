@@ -129,3 +129,33 @@ fn a_cursor_reads_its_snapshot_both_ways_while_compaction_replaces_its_files() {
         "the current view skips the deleted b"
     );
 }
+
+/// A damaged block fails the move that reads it: the cursor is invalid with the corruption as
+/// its status, a later move that reads only healthy tables succeeds and clears it, and a range
+/// iterator yields the error once, then ends.
+#[test]
+fn a_corrupt_block_fails_the_move_that_reads_it_and_only_that_move() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = db_with(&["a1", "a2"], dir.path());
+    db.flush().expect("first table");
+    db.put("z1", "v-z1").expect("put");
+    db.flush().expect("second table");
+    let first = db.live_files().into_iter().min_by_key(|f| f.number).expect("a table");
+    db.close().expect("close");
+    let path = dir.path().join(format!("{:06}.sst", first.number));
+    let mut bytes = std::fs::read(&path).expect("read");
+    bytes[3] ^= 0x20; // inside the first data block
+    std::fs::write(&path, &bytes).expect("write");
+    let db = Db::open(dir.path(), Options::tiny()).expect("reopen: tables are read lazily");
+    let mut c = db.cursor().expect("cursor");
+    let err = c.seek_to_first().expect_err("the damaged block");
+    assert!(err.to_string().contains("corruption"), "{err}");
+    assert!(!c.valid());
+    assert!(c.status().is_err_and(|e| e.to_string() == err.to_string()));
+    c.seek(b"z").expect("only the healthy table is read");
+    assert_eq!(at(&c).as_deref(), Some("z1"));
+    c.status().expect("a good move clears the status");
+    let mut it = db.iter().expect("iter");
+    assert!(matches!(it.next(), Some(Err(_))), "the error, once");
+    assert!(it.next().is_none(), "then the end");
+}
