@@ -60,21 +60,39 @@ impl InternalKey {
         out
     }
 
+    /// Decodes into `self`, reusing its buffer; false (and `self` unchanged) if the trailer is
+    /// missing or the kind is unknown.
+    pub(crate) fn decode_into(&mut self, b: &[u8]) -> bool {
+        let Some((user, seq, kind)) = split_encoded(b) else {
+            return false;
+        };
+        self.user.clear();
+        self.user.extend_from_slice(user);
+        (self.seq, self.kind) = (seq, kind);
+        true
+    }
+
     /// Decodes; `None` if the trailer is missing or the kind is unknown.
     pub fn decode(b: &[u8]) -> Option<Self> {
-        let split = b.len().checked_sub(8)?;
-        let trailer = u64::from_le_bytes(b[split..].try_into().ok()?);
-        let kind = match trailer & 0xff {
-            0 => Kind::Delete,
-            1 => Kind::Put,
-            _ => return None,
-        };
+        let (user, seq, kind) = split_encoded(b)?;
         Some(InternalKey {
-            user: b[..split].to_vec(),
-            seq: trailer >> 8,
+            user: user.to_vec(),
+            seq,
             kind,
         })
     }
+}
+
+/// An encoded internal key's parts, `None` if malformed; allocates nothing.
+pub(crate) fn split_encoded(b: &[u8]) -> Option<(&[u8], u64, Kind)> {
+    let split = b.len().checked_sub(8)?;
+    let trailer = u64::from_le_bytes(b[split..].try_into().ok()?);
+    let kind = match trailer & 0xff {
+        0 => Kind::Delete,
+        1 => Kind::Put,
+        _ => return None,
+    };
+    Some((&b[..split], trailer >> 8, kind))
 }
 
 impl Ord for InternalKey {

@@ -72,17 +72,30 @@ pub(super) fn verify(sealed: &[u8]) -> Result<&[u8], &'static str> {
     Ok(body)
 }
 
-/// Decodes a verified data block.
-pub(super) fn decode_entries(body: &[u8]) -> Result<Vec<Entry>, &'static str> {
+/// Where each entry of a verified block starts, checking that every entry is framed and its
+/// key well formed, so a cursor can then read any entry without failing.
+pub(super) fn entry_starts(body: &[u8]) -> Result<Vec<u32>, &'static str> {
     let mut r = Reader::new(body);
-    let mut out = Vec::new();
+    let mut starts = Vec::new();
     while !r.is_empty() {
+        starts.push(r.pos() as u32);
         let k = r.bytes().ok_or("truncated entry key")?;
-        let v = r.bytes().ok_or("truncated entry value")?;
-        let key = InternalKey::decode(k).ok_or("malformed internal key")?;
-        out.push(Entry { key, value: v.to_vec() });
+        r.bytes().ok_or("truncated entry value")?;
+        crate::key::split_encoded(k).ok_or("malformed internal key")?;
     }
-    Ok(out)
+    Ok(starts)
+}
+
+/// The encoded key and the value of the entry at `start` (from [`entry_starts`]).
+pub(super) fn entry_at(body: &[u8], start: u32) -> (&[u8], &[u8]) {
+    let mut r = Reader::new(&body[start as usize..]);
+    let k = r.bytes().expect("entry_starts checked the framing");
+    (k, r.bytes().expect("entry_starts checked the framing"))
+}
+
+/// Orders the encoded key of a checked entry against `target` (see [`cmp_encoded`]).
+pub(super) fn cmp_key(k: &[u8], target: &InternalKey) -> Ordering {
+    cmp_encoded(k, target).expect("entry_starts checked the key")
 }
 
 /// Orders an encoded internal key against `target` without allocating: user key ascending,
@@ -125,7 +138,14 @@ mod tests {
                 b"v",
             );
         }
-        let all = decode_entries(&block).expect("valid block");
+        let all: Vec<Entry> = entry_starts(&block)
+            .expect("valid block")
+            .into_iter()
+            .map(|s| {
+                let (k, v) = entry_at(&block, s);
+                Entry { key: InternalKey::decode(k).expect("key"), value: v.to_vec() }
+            })
+            .collect();
         for (u, s) in [("a", 9), ("b", 9), ("b", 5), ("b", 1), ("c", 3), ("d", 1), ("", 0)] {
             let target = InternalKey::seek_target(u.as_bytes(), s);
             let want = all.iter().find(|e| e.key >= target).cloned();

@@ -1,7 +1,7 @@
 //! `Table`: an open table file (footer and sparse index in memory).
 
 use super::block::open_data;
-use super::block::{decode_entries, seek, verify};
+use super::block::{seek, verify};
 use super::block_cache::BlockCache;
 use super::filter::{self, Filter};
 use super::{FOOTER_LEN, MAGIC, MAGIC_V2};
@@ -105,7 +105,7 @@ impl<R: Runtime> Table<R> {
 
     /// Data block `i`'s verified entry bytes: from the block cache, or read from the file,
     /// checked and cached.
-    fn block_body(&self, i: usize) -> Result<R::Arc<Vec<u8>>> {
+    pub(super) fn block_body(&self, i: usize) -> Result<R::Arc<Vec<u8>>> {
         let h = &self.index[i];
         if let Some(body) = self.cache.as_ref().and_then(|(c, n)| c.get(*n, h.offset)) {
             return Ok(body);
@@ -124,10 +124,14 @@ impl<R: Runtime> Table<R> {
         Ok(body)
     }
 
-    /// Reads and decodes data block `i`.
-    pub(super) fn read_block(&self, i: usize) -> Result<Vec<Entry>> {
-        let body = self.block_body(i)?;
-        decode_entries(&body).map_err(|e| Error::corruption(&self.path, self.index[i].offset, e))
+    /// The file's path.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Where data block `i` starts in the file.
+    pub(super) fn block_offset(&self, i: usize) -> u64 {
+        self.index[i].offset
     }
 
     /// The first block that can hold keys `>= target`.
