@@ -67,7 +67,7 @@ pub fn repair_with(dir: &Path, opts: &Options, env: &Env) -> Result<RepairReport
     for &(_, n) in files.iter().filter(|f| f.0 == FileKind::Log) {
         last_seq = last_seq.max(salvage_wal(fs, dir, n, &mem, &mut report)?);
     }
-    children.push(Box::new(MemIter::<Std>::new(mem)));
+    children.push(Box::new(MemIter::<Std>::new(mem, crate::iter::WINDOW)));
     let merged = Forward::from_first(MergingIter::new(children));
     let tables = write_run(fs, dir, opts, merged, &mut next, &mut report)?;
     write_manifest(fs, dir, &tables, &mut next, last_seq)?;

@@ -4,7 +4,10 @@
 use super::{Db, DbCursor, DbInner, DbIter};
 use crate::error::{Error, Result};
 use crate::events::Event;
-use crate::iter::{InternalIter, MemIter, MergingIter};
+use crate::iter::{InternalIter, MemIter, MergingIter, WINDOW};
+
+/// A cursor's first memtable window after a seek: db_bench's seekrandom reads one entry.
+const SEEK_WINDOW: usize = 4;
 use crate::memtable::{Lookup, Memtable};
 use crate::mutants::Mutant;
 use crate::sync::Runtime;
@@ -87,8 +90,9 @@ impl<R: Runtime> DbInner<R> {
     }
 
     /// A cursor over the view pinned at `snapshot` (or now): the memtables, then the level
-    /// cursors of the pinned Version, newest first.
-    pub(crate) fn cursor(&self, snapshot: Option<u64>) -> Result<DbCursor<R>> {
+    /// cursors of the pinned Version, newest first. `window`: how many memtable entries it
+    /// copies after a seek (`WINDOW` for a scan, which reads on; fewer for seeks).
+    pub(crate) fn cursor(&self, snapshot: Option<u64>, window: usize) -> Result<DbCursor<R>> {
         let view = self.pin(snapshot)?;
         let levels = if self.vs.options().mutated(Mutant::IterSkipsRef) {
             // Mutant M01, iterator form: the file lists without a reference.
@@ -97,16 +101,16 @@ impl<R: Runtime> DbInner<R> {
             view.version.iterators() // each holds its own reference
         };
         let ReadView { seq, mem, imm, version } = view;
-        let mut children: Vec<Box<dyn InternalIter>> = vec![Box::new(MemIter::<R>::new(mem))];
+        let mut children: Vec<Box<dyn InternalIter>> = vec![Box::new(MemIter::<R>::new(mem, window))];
         if let Some(imm) = imm {
-            children.push(Box::new(MemIter::<R>::new(imm)));
+            children.push(Box::new(MemIter::<R>::new(imm, window)));
         }
         children.extend(levels);
         Ok(DbCursor::new(seq, version.id, MergingIter::new(children)))
     }
 
     pub(crate) fn iter(&self, snapshot: Option<u64>, lo: Bound<&[u8]>, hi: Bound<&[u8]>) -> Result<DbIter<R>> {
-        Ok(DbIter::new(self.cursor(snapshot)?, lo, hi))
+        Ok(DbIter::new(self.cursor(snapshot, WINDOW)?, lo, hi))
     }
 }
 
@@ -136,12 +140,12 @@ impl<R: Runtime> Db<R> {
     /// A LevelDB-style cursor (`seek`, `next`, `prev`, ...) over every live key, as of now.
     /// Unpositioned until a `seek` method; it pins its view until dropped.
     pub fn cursor(&self) -> Result<DbCursor<R>> {
-        self.inner.cursor(None)
+        self.inner.cursor(None, SEEK_WINDOW)
     }
 
     /// A cursor as of `snapshot`.
     pub fn cursor_at(&self, snapshot: &Snapshot<R>) -> Result<DbCursor<R>> {
-        self.inner.cursor(Some(snapshot.seq))
+        self.inner.cursor(Some(snapshot.seq), SEEK_WINDOW)
     }
 
     /// An iterator over keys in `range`, as of now; `.rev()` walks it backward.

@@ -26,7 +26,7 @@ impl<R: Runtime> DbInner<R> {
             return Ok(None);
         }
         let (number, mut b) = self.new_table(pending)?;
-        let mut it = Forward::from_first(MemIter::<R>::new(mem.clone()));
+        let mut it = Forward::from_first(MemIter::<R>::new(mem.clone(), crate::iter::WINDOW));
         while let Some(e) = it.next_entry()? {
             b.add(&e.key, &e.value)?;
         }

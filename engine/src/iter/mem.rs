@@ -1,5 +1,7 @@
 //! `MemIter`: a cursor over a memtable that holds a window of up to 64 entries, so a reader
-//! takes the memtable's lock once per window, not once per step.
+//! takes the memtable's lock once per window, not once per step. A cursor made for seeks starts
+//! with a small window after each seek and doubles it as it keeps moving one way, so a seek
+//! copies a few entries, not 64.
 
 use super::InternalIter;
 use crate::error::Result;
@@ -8,7 +10,8 @@ use crate::memtable::Memtable;
 use crate::sync::Runtime;
 use std::ops::Bound;
 
-const BATCH: usize = 64;
+/// The largest window.
+pub(crate) const WINDOW: usize = 64;
 
 /// A cursor over a (possibly still growing) memtable. Entries inserted after the reader
 /// pinned its sequence carry larger sequences and are filtered out by the reader, so a window
@@ -20,34 +23,56 @@ pub(crate) struct MemIter<R: Runtime> {
     /// The memtable may hold entries below `window[0]` / above the window's last entry.
     more_below: bool,
     more_above: bool,
+    /// The window size after a seek, and the next window's size.
+    first: usize,
+    size: usize,
 }
 
 impl<R: Runtime> MemIter<R> {
-    /// An unpositioned cursor over `mem`.
-    pub(crate) fn new(mem: R::Arc<Memtable<R>>) -> Self {
+    /// An unpositioned cursor over `mem` whose window after a seek holds `first` entries
+    /// (`WINDOW` for a scan).
+    pub(crate) fn new(mem: R::Arc<Memtable<R>>, first: usize) -> Self {
+        assert!((1..=WINDOW).contains(&first), "a window of {first} entries");
         MemIter {
             mem,
             window: Vec::new(),
             pos: 0,
             more_below: false,
             more_above: false,
+            first,
+            size: first,
         }
+    }
+
+    /// The size of the next window: each one in a row doubles, up to `WINDOW`.
+    fn grow(&mut self) -> usize {
+        let n = self.size;
+        self.size = (n * 2).min(WINDOW);
+        n
     }
 
     /// Loads the window from `lower` upwards and sits on its first entry.
     fn load_up(&mut self, lower: Bound<&InternalKey>) {
-        self.window = self.mem.batch_from(lower, BATCH);
+        let n = self.grow();
+        self.window = self.mem.batch_from(lower, n);
         self.more_below = !matches!(lower, Bound::Unbounded);
-        self.more_above = self.window.len() == BATCH;
+        self.more_above = self.window.len() == n;
         self.pos = 0;
     }
 
     /// Loads the window from `upper` downwards and sits on its last entry.
     fn load_down(&mut self, upper: Bound<&InternalKey>) {
-        self.window = self.mem.batch_below(upper, BATCH);
-        self.more_below = self.window.len() == BATCH;
+        let n = self.grow();
+        self.window = self.mem.batch_below(upper, n);
+        self.more_below = self.window.len() == n;
         self.more_above = !matches!(upper, Bound::Unbounded);
         self.pos = self.window.len().saturating_sub(1);
+    }
+
+    /// A seek starts over with the first window size.
+    fn restart(&mut self) -> &mut Self {
+        self.size = self.first;
+        self
     }
 }
 
@@ -57,17 +82,17 @@ impl<R: Runtime> InternalIter for MemIter<R> {
     }
 
     fn seek(&mut self, target: &InternalKey) -> Result<()> {
-        self.load_up(Bound::Included(target));
+        self.restart().load_up(Bound::Included(target));
         Ok(())
     }
 
     fn seek_to_first(&mut self) -> Result<()> {
-        self.load_up(Bound::Unbounded);
+        self.restart().load_up(Bound::Unbounded);
         Ok(())
     }
 
     fn seek_to_last(&mut self) -> Result<()> {
-        self.load_down(Bound::Unbounded);
+        self.restart().load_down(Bound::Unbounded);
         Ok(())
     }
 
@@ -103,6 +128,6 @@ impl<R: Runtime> InternalIter for MemIter<R> {
     }
 
     fn fresh(&self) -> Box<dyn InternalIter> {
-        Box::new(MemIter::<R>::new(self.mem.clone()))
+        Box::new(MemIter::<R>::new(self.mem.clone(), self.first))
     }
 }

@@ -14,7 +14,7 @@ mod merge;
 mod tests;
 
 pub(crate) use level::{LevelIter, TableOpener};
-pub(crate) use mem::MemIter;
+pub(crate) use mem::{MemIter, WINDOW};
 pub(crate) use merge::MergingIter;
 
 use crate::error::Result;

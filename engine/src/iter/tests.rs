@@ -42,14 +42,14 @@ fn table(fs: &MemFs<Std>, n: usize, entries: &[Entry]) -> (Arc<Table<Std>>, File
 
 /// A merge of a memtable (`parts[0]`), one table (`parts[1]`) and a level of tables cut from
 /// `parts[2]` between user keys every `cut` entries.
-fn merged(parts: &[Vec<Entry>; 3], cut: usize) -> MergingIter {
+fn merged(parts: &[Vec<Entry>; 3], cut: usize, window: usize) -> MergingIter {
     let fs = MemFs::<Std>::new();
     fs.create_dir_all(Path::new("/t")).expect("mkdir");
     let mem = Std::arc_new(Memtable::<Std>::new());
     for e in &parts[0] {
         mem.insert(e.key.clone(), e.value.clone());
     }
-    let mut children: Vec<Box<dyn InternalIter>> = vec![Box::new(MemIter::<Std>::new(mem))];
+    let mut children: Vec<Box<dyn InternalIter>> = vec![Box::new(MemIter::<Std>::new(mem, window))];
     let mut tables = Vec::new();
     if !parts[1].is_empty() {
         let (t, _) = table(&fs, 0, &parts[1]);
@@ -130,10 +130,10 @@ fn sources() -> impl Strategy<Value = [Vec<Entry>; 3]> {
 
 proptest! {
     #[test]
-    fn every_move_lands_where_a_sorted_vector_says(parts in sources(), cut in 1..20usize, moves in moves()) {
+    fn every_move_lands_where_a_sorted_vector_says(parts in sources(), cut in 1..20usize, window in 1..=64usize, moves in moves()) {
         let mut all: Vec<Entry> = parts.iter().flatten().cloned().collect();
         all.sort_by(|a, b| a.key.cmp(&b.key));
-        let mut it = merged(&parts, cut);
+        let mut it = merged(&parts, cut, window);
         let mut at: Option<usize> = None; // the model cursor: an index into `all`
         for m in moves {
             let steps = match m {
@@ -187,7 +187,7 @@ fn a_fresh_cursor_reads_the_same_sources_from_the_start() {
         value: vec![],
     };
     let parts = [vec![e("b", 3)], vec![e("a", 1)], vec![e("c", 2), e("d", 4)]];
-    let mut it = merged(&parts, 1);
+    let mut it = merged(&parts, 1, 2);
     it.seek_to_last().expect("mem");
     let mut fresh = Forward::from_first(it.fresh_merge());
     let mut keys = Vec::new();

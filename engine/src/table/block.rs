@@ -143,7 +143,10 @@ mod tests {
             .into_iter()
             .map(|s| {
                 let (k, v) = entry_at(&block, s);
-                Entry { key: InternalKey::decode(k).expect("key"), value: v.to_vec() }
+                Entry {
+                    key: InternalKey::decode(k).expect("key"),
+                    value: v.to_vec(),
+                }
             })
             .collect();
         for (u, s) in [("a", 9), ("b", 9), ("b", 5), ("b", 1), ("c", 3), ("d", 1), ("", 0)] {

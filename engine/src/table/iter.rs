@@ -81,8 +81,9 @@ impl<R: Runtime> InternalIter for TableIter<R> {
 
     fn seek(&mut self, target: &InternalKey) -> Result<()> {
         let i = self.table.block_for(target);
-        let first_not_less =
-            |body: &[u8], starts: &[u32]| starts.partition_point(|&s| cmp_key(entry_at(body, s).0, target) == Ordering::Less);
+        let first_not_less = |body: &[u8], starts: &[u32]| {
+            starts.partition_point(|&s| cmp_key(entry_at(body, s).0, target) == Ordering::Less)
+        };
         self.load(Some(i), first_not_less)?;
         self.skip_forward()
     }
