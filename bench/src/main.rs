@@ -9,8 +9,9 @@
 //! Runs are interleaved A/B/C/D, A/B/C/D… so machine noise hits every engine alike; each figure
 //! is the median of the runs, and a ratio is ours/theirs.
 //!
-//! Usage: `lsmbench [ENTRIES] [RUNS] [WORKLOAD,…]` (default 200000 entries, 5 runs, every
-//! workload). Writes `../reports/bench/engine.json`.
+//! Usage: `lsmbench [ENTRIES] [RUNS] [WORKLOAD,…] [ENGINE,…]` (default 200000 entries, 5 runs,
+//! every workload, every engine; naming engines is for profiling one alone). Writes
+//! `../reports/bench/engine.json`.
 
 mod engines;
 mod leveldb;
@@ -97,11 +98,15 @@ fn run(kind: Kind, workload: &str, n: u64, seed: u64) -> Option<f64> {
 
 /// Runs `workload` `runs` times on every engine, interleaved; the median per engine (`None` if
 /// the engine cannot run it) and every sample.
-fn measure(workload: &str, n: u64, runs: usize) -> (Vec<Option<f64>>, Vec<Vec<f64>>) {
+fn measure(workload: &str, n: u64, runs: usize, engines: &Option<Vec<String>>) -> (Vec<Option<f64>>, Vec<Vec<f64>>) {
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); KINDS.len()];
     let mut missing = [false; KINDS.len()];
     for r in 0..runs {
-        for (i, (k, _)) in KINDS.iter().enumerate() {
+        for (i, (k, name)) in KINDS.iter().enumerate() {
+            if engines.as_ref().is_some_and(|e| !e.iter().any(|x| x == name)) {
+                missing[i] = true; // not asked for (used to profile one engine alone)
+                continue;
+            }
             match run(*k, workload, n, 1000 + r as u64) {
                 Some(x) => samples[i].push(x),
                 None => missing[i] = true,
@@ -125,7 +130,8 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(200_000);
     let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
-    let only: Option<Vec<String>> = args.get(3).map(|s| s.split(',').map(str::to_string).collect());
+    let list = |i: usize| -> Option<Vec<String>> { args.get(i).map(|s| s.split(',').map(str::to_string).collect()) };
+    let (only, engines) = (list(3), list(4));
     let mut results = serde_json::Map::new();
     println!("{n} entries, {VALUE_SIZE}-byte values, median of {runs} interleaved runs, ops/s\n");
     print!("{:18}", "workload");
@@ -138,7 +144,7 @@ fn main() {
         if only.as_ref().is_some_and(|o| !o.iter().any(|w| w == workload)) {
             continue;
         }
-        let (med, samples) = measure(workload, n, runs);
+        let (med, samples) = measure(workload, n, runs, &engines);
         let fmt = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{v:.0}"));
         print!("{workload:18}");
         med.iter().for_each(|m| print!(" {:>13}", fmt(*m)));
