@@ -29,6 +29,9 @@ pub struct DbCursor<R: Runtime = crate::sync::Std> {
     valid: bool,
     key: Vec<u8>,
     value: Vec<u8>,
+    /// The user key whose entries a forward move skips (the previous key, or a deleted one);
+    /// a buffer of its own so that steps reuse memory instead of allocating.
+    skip: Vec<u8>,
     status: Option<Error>,
     _runtime: PhantomData<R>,
 }
@@ -44,6 +47,7 @@ impl<R: Runtime> DbCursor<R> {
             valid: false,
             key: Vec::new(),
             value: Vec::new(),
+            skip: Vec::new(),
             status: None,
             _runtime: PhantomData,
         }
@@ -90,7 +94,7 @@ impl<R: Runtime> DbCursor<R> {
     pub fn seek_to_first(&mut self) -> Result<()> {
         self.moving(|c| {
             c.merge.seek_to_first()?;
-            c.find_next(None)
+            c.find_next(false)
         })
     }
 
@@ -106,7 +110,7 @@ impl<R: Runtime> DbCursor<R> {
     pub fn seek(&mut self, key: &[u8]) -> Result<()> {
         self.moving(|c| {
             c.merge.seek(&InternalKey::seek_target(key, c.seq))?;
-            c.find_next(None)
+            c.find_next(false)
         })
     }
 
@@ -135,8 +139,8 @@ impl<R: Runtime> DbCursor<R> {
                     c.merge.seek_to_first()?;
                 }
             }
-            let skip = std::mem::take(&mut c.key);
-            c.find_next(Some(skip))
+            std::mem::swap(&mut c.key, &mut c.skip);
+            c.find_next(true)
         })
     }
 
@@ -167,15 +171,18 @@ impl<R: Runtime> DbCursor<R> {
     }
 
     /// From the merged cursor's position forward: the first visible value whose user key is
-    /// not `skip`, skipping keys whose newest visible entry is a tombstone.
-    fn find_next(&mut self, mut skip: Option<Vec<u8>>) -> Result<()> {
+    /// not `self.skip` (if `skipping`), skipping keys whose newest visible entry is a tombstone.
+    fn find_next(&mut self, mut skipping: bool) -> Result<()> {
         self.direction = Direction::Forward;
         self.valid = false;
         while self.merge.valid() {
             let e = self.merge.entry();
-            if e.key.seq <= self.seq && skip.as_ref() != Some(&e.key.user) {
+            if e.key.seq <= self.seq && !(skipping && self.skip == e.key.user) {
                 match e.key.kind {
-                    Kind::Delete => skip = Some(e.key.user.clone()),
+                    Kind::Delete => {
+                        self.skip.clone_from(&e.key.user);
+                        skipping = true;
+                    }
                     Kind::Put => {
                         self.key.clone_from(&e.key.user);
                         self.value.clone_from(&e.value);

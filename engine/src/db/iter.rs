@@ -12,8 +12,10 @@ use std::ops::Bound;
 struct End {
     /// The cursor has been positioned.
     started: bool,
-    /// The last key this end yielded: the other end stops before it.
-    last: Option<Vec<u8>>,
+    /// The last key this end yielded (if `yielded`): the other end stops before it. A buffer
+    /// reused from item to item.
+    last: Vec<u8>,
+    yielded: bool,
     /// The end is exhausted (or failed).
     done: bool,
 }
@@ -111,7 +113,8 @@ impl<R: Runtime> DbIter<R> {
         } else {
             self.back.as_ref().expect("moved")
         };
-        let other = self.ends[1 - end].last.as_deref();
+        let other = &self.ends[1 - end];
+        let other = other.yielded.then_some(other.last.as_slice());
         let inside = cursor.valid()
             && if end == 0 {
                 self.below_hi(cursor.key()) && other.is_none_or(|o| cursor.key() < o)
@@ -123,7 +126,9 @@ impl<R: Runtime> DbIter<R> {
             return None;
         }
         let (k, v) = (cursor.key().to_vec(), cursor.value().to_vec());
-        self.ends[end].last = Some(k.clone());
+        let mine = &mut self.ends[end];
+        mine.last.clone_from(&k);
+        mine.yielded = true;
         Some(Ok((k, v)))
     }
 
