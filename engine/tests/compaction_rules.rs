@@ -49,6 +49,14 @@ fn value(i: u32, len: usize) -> Vec<u8> {
     v
 }
 
+fn numbers_at(db: &Db, level: usize) -> Vec<u64> {
+    db.live_files()
+        .iter()
+        .filter(|f| f.level == level)
+        .map(|f| f.number)
+        .collect()
+}
+
 fn bytes_at(db: &Db, level: usize) -> u64 {
     db.live_files()
         .iter()
@@ -274,20 +282,10 @@ fn a_lone_file_over_a_dense_grandparent_level_is_rewritten_not_moved() {
     }
     db.flush().expect("flush");
     push_down(&db, 1);
-    let l1: Vec<u64> = db
-        .live_files()
-        .iter()
-        .filter(|f| f.level == 1)
-        .map(|f| f.number)
-        .collect();
+    let l1 = numbers_at(&db, 1);
     assert!(bytes_at(&db, 1) > 8 << 10, "L1 is over its 8 KiB budget");
     while db.step_background().expect("step") != engine::Work::Idle {}
-    let l2: Vec<u64> = db
-        .live_files()
-        .iter()
-        .filter(|f| f.level == 2)
-        .map(|f| f.number)
-        .collect();
+    let l2 = numbers_at(&db, 2);
     assert!(!l2.is_empty(), "L1 files went down to L2");
     assert!(
         l2.iter().all(|n| !l1.contains(n)),

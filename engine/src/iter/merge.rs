@@ -8,6 +8,7 @@
 use super::InternalIter;
 use crate::error::Result;
 use crate::key::Entry;
+use std::cmp::Ordering;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Direction {
@@ -38,28 +39,19 @@ impl MergingIter {
         MergingIter::new(self.children.iter().map(|c| c.fresh()).collect())
     }
 
-    /// Points `current` at the child with the smallest entry (the first such child on ties).
-    fn find_smallest(&mut self) {
-        self.direction = Direction::Forward;
+    /// Moving in `direction`, points `current` at the child whose entry comes first that way:
+    /// the smallest moving forward, the largest moving backward (the first such child on ties).
+    fn find(&mut self, direction: Direction) {
+        let first = match direction {
+            Direction::Forward => Ordering::Less,
+            Direction::Reverse => Ordering::Greater,
+        };
+        self.direction = direction;
         self.current = None;
         for (i, c) in self.children.iter().enumerate().filter(|(_, c)| c.valid()) {
             if self
                 .current
-                .is_none_or(|j| c.entry().key < self.children[j].entry().key)
-            {
-                self.current = Some(i);
-            }
-        }
-    }
-
-    /// Points `current` at the child with the largest entry (the first such child on ties).
-    fn find_largest(&mut self) {
-        self.direction = Direction::Reverse;
-        self.current = None;
-        for (i, c) in self.children.iter().enumerate().filter(|(_, c)| c.valid()) {
-            if self
-                .current
-                .is_none_or(|j| c.entry().key > self.children[j].entry().key)
+                .is_none_or(|j| c.entry().key.cmp(&self.children[j].entry().key) == first)
             {
                 self.current = Some(i);
             }
@@ -121,19 +113,19 @@ impl InternalIter for MergingIter {
 
     fn seek(&mut self, target: &crate::key::InternalKey) -> Result<()> {
         self.all(|c| c.seek(target))?;
-        self.find_smallest();
+        self.find(Direction::Forward);
         Ok(())
     }
 
     fn seek_to_first(&mut self) -> Result<()> {
         self.all(|c| c.seek_to_first())?;
-        self.find_smallest();
+        self.find(Direction::Forward);
         Ok(())
     }
 
     fn seek_to_last(&mut self) -> Result<()> {
         self.all(|c| c.seek_to_last())?;
-        self.find_largest();
+        self.find(Direction::Reverse);
         Ok(())
     }
 
@@ -144,7 +136,7 @@ impl InternalIter for MergingIter {
         }
         self.current = None;
         self.children[cur].next()?;
-        self.find_smallest();
+        self.find(Direction::Forward);
         Ok(())
     }
 
@@ -155,7 +147,7 @@ impl InternalIter for MergingIter {
         }
         self.current = None;
         self.children[cur].prev()?;
-        self.find_largest();
+        self.find(Direction::Reverse);
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 
 use super::block::{cmp_key, entry_at, entry_starts};
 use super::Table;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::iter::InternalIter;
 use crate::key::{Entry, InternalKey, Kind};
 use crate::sync::Runtime;
@@ -121,12 +121,5 @@ impl<R: Runtime> InternalIter for TableIter<R> {
 
     fn fresh(&self) -> Box<dyn InternalIter> {
         Box::new(TableIter::<R>::new(self.table.clone()))
-    }
-}
-
-impl<R: Runtime> Table<R> {
-    /// A corruption error for data block `i`.
-    fn corruption(&self, i: usize, reason: &str) -> Error {
-        Error::corruption(self.path(), self.block_offset(i), reason)
     }
 }

@@ -124,14 +124,9 @@ impl<R: Runtime> Table<R> {
         Ok(body)
     }
 
-    /// The file's path.
-    pub(super) fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Where data block `i` starts in the file.
-    pub(super) fn block_offset(&self, i: usize) -> u64 {
-        self.index[i].offset
+    /// A corruption error for data block `i`.
+    pub(super) fn corruption(&self, i: usize, reason: &str) -> Error {
+        Error::corruption(&self.path, self.index[i].offset, reason)
     }
 
     /// The first block that can hold keys `>= target`.
