@@ -91,6 +91,7 @@ fn install<R: Runtime>(vs: &VersionSet<R>, level: usize, add: FileMeta, delete: 
 pub fn execute<R: Runtime>(world: &World, mutant: Option<Mutant>, readers: usize) {
     world.reset(&[]);
     let fs = SimFs::<R>::new(world.clone());
+    fs.set_alone(true); // until the readers and the compactor are spawned
     fs.create_dir_all(Path::new(DIR)).expect("mkdir");
     let env = Env {
         fs: Box::new(fs.clone()),
@@ -103,7 +104,11 @@ pub fn execute<R: Runtime>(world: &World, mutant: Option<Mutant>, readers: usize
     let (vs, _) = VersionSet::<R>::open(Path::new(DIR), env, opts, ()).expect("open");
     let first = new_table(&vs);
     install(&vs, 1, first.clone(), None);
-    let vs = sync::arc::<R, _>(vs);
+    // A plain `Arc` shares the VersionSet between the model's threads: how the model hands it
+    // out is not the engine's protocol, and under loom a modelled `Arc`'s drop at each thread's
+    // end would be one more access every thread shares (the engine's own `Arc`s stay modelled).
+    let vs = std::sync::Arc::new(vs);
+    fs.set_alone(false);
 
     let readers: Vec<_> = (0..readers)
         .map(|i| {
@@ -137,6 +142,7 @@ pub fn execute<R: Runtime>(world: &World, mutant: Option<Mutant>, readers: usize
             std::panic::resume_unwind(p);
         }
     }
+    fs.set_alone(true);
     vs.remove_obsolete_files();
     oracle::check_quiescent(world, &fs.tables());
     drop(vs);

@@ -17,7 +17,8 @@ impl_runtime!(
     atomic = loom::sync::atomic,
     thread = loom::thread,
     arc = loom::sync::Arc,
-    track = LoomTrack
+    track = LoomTrack,
+    thread_key = thread_key
 );
 
 /// A loom `UnsafeCell` used only for its access tracking: `read` and `write` touch it through
@@ -41,4 +42,9 @@ impl super::TrackCell for LoomTrack {
     fn write(&self) {
         self.0.with_mut(|_| ());
     }
+}
+
+/// The current thread's key (see `Runtime::thread_key`).
+fn thread_key() -> u64 {
+    super::hash_key(loom::thread::current().id())
 }

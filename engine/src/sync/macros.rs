@@ -9,7 +9,8 @@ macro_rules! impl_runtime {
     (
         $ty:ty, $name:literal, checked = $checked:literal,
         sync = $($sync:ident)::+, atomic = $($atomic:ident)::+,
-        thread = $($thread:ident)::+, arc = $($arc:ident)::+, track = $($track:ident)::+
+        thread = $($thread:ident)::+, arc = $($arc:ident)::+, track = $($track:ident)::+,
+        thread_key = $thread_key:path
     ) => {
         impl $crate::sync::Runtime for $ty {
             const NAME: &'static str = $name;
@@ -75,6 +76,9 @@ macro_rules! impl_runtime {
             }
             fn thread_name() -> String {
                 $($thread)::+::current().name().unwrap_or("main").to_string()
+            }
+            fn thread_key() -> u64 {
+                $thread_key()
             }
         }
     };

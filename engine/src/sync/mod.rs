@@ -95,6 +95,10 @@ pub trait Runtime: Copy + Default + fmt::Debug + Send + Sync + 'static {
     fn yield_now();
     /// The current thread's name ("main" if it has none), for traces.
     fn thread_name() -> String;
+    /// A cheap identity of the current thread, distinct among the threads alive in one
+    /// execution: the harness interns thread names by it instead of asking for the name (an
+    /// allocation) on every event.
+    fn thread_key() -> u64;
     /// A marker whose accesses loom checks for data races (a no-op elsewhere).
     type RawTrack: TrackCell;
 }
@@ -171,6 +175,14 @@ pub fn yield_now<R: Runtime>() {
 /// The current thread's name on runtime `R`.
 pub fn thread_name<R: Runtime>() -> String {
     R::thread_name()
+}
+
+/// A hash of a thread id, the same in every run of the process (fixed hasher keys).
+fn hash_key(id: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
 }
 
 /// A memory fence on runtime `R`.

@@ -20,5 +20,12 @@ impl_runtime!(
     atomic = shuttle::sync::atomic,
     thread = shuttle::thread,
     arc = std::sync::Arc,
-    track = crate::sync::NoTrack
+    track = crate::sync::NoTrack,
+    thread_key = thread_key
 );
+
+/// The current thread's key (see `Runtime::thread_key`).
+fn thread_key() -> u64 {
+    // A task id is a small index, so the widening is lossless.
+    usize::from(shuttle::current::me()) as u64
+}

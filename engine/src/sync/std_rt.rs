@@ -18,5 +18,11 @@ impl_runtime!(
     atomic = std::sync::atomic,
     thread = std::thread,
     arc = std::sync::Arc,
-    track = crate::sync::NoTrack
+    track = crate::sync::NoTrack,
+    thread_key = thread_key
 );
+
+/// The current thread's key (see `Runtime::thread_key`).
+fn thread_key() -> u64 {
+    super::hash_key(std::thread::current().id())
+}

@@ -7,7 +7,7 @@
 //!   oracles, run through our explorers, recording scheduler and checkpoints included). Runs
 //!   alternate raw/ours, ours/raw, … and the medians are compared.
 //! - **Exhaustive loom time** of both models (two readers, a compactor, GC) with preemption
-//!   bounds 1–3 and with none, each cut off at a time limit. Execution counts are exact and
+//!   bounds 1–4 and with none, each cut off at a time limit, and of the one-reader models. Execution counts are exact and
 //!   machine-independent; seconds are not.
 //!
 //! (The engine benchmark against rusty-leveldb and fjall is the separate `bench/` workspace, so
@@ -179,7 +179,14 @@ pub fn harness(settings: &Settings, out: &Path) -> u8 {
     let mut exhaustive = Vec::new();
     // The model (two readers) at every bound, and the one-reader model the `--cfg loom`
     // test tier explores with no bound.
-    let cases = [(2, Some(1)), (2, Some(2)), (2, Some(3)), (2, None), (1, None)];
+    let cases = [
+        (2, Some(1)),
+        (2, Some(2)),
+        (2, Some(3)),
+        (2, Some(4)),
+        (2, None),
+        (1, None),
+    ];
     let cases = if settings.exhaustive_limit.is_zero() {
         &[][..]
     } else {

@@ -139,7 +139,8 @@ fn detection(mut v: Vec<u64>) -> Option<Detection> {
 }
 
 /// Runs mutant `m` under `explorer` over every scenario and seed. A cell that does not gate, and
-/// every cell in quick mode, stops at its first kill.
+/// every cell in quick mode, stops at its first kill. Requires: called inside
+/// `explore::quietly` (the gate runs cells on several threads at once).
 pub fn run_cell(
     m: Mutant,
     explorer: Explorer,
@@ -230,7 +231,7 @@ impl Target<'_> {
         for (scenario, name) in scenarios.iter().zip(names) {
             for seed in seeds_of(scenario) {
                 let plan = Plan::generate(scenario, seed, Some(self.mutant)).without(self.without);
-                let outcome = explore::run(self.explorer, self.budget, &plan, None).expect("no replay input");
+                let outcome = explore::run_quieted(self.explorer, self.budget, &plan, None).expect("no replay input");
                 runs += 1;
                 let Some(f) = outcome.failure.clone() else { continue };
                 executions.push(f.execution);

@@ -11,6 +11,7 @@
 pub mod applicability;
 mod coverage;
 mod matrix;
+mod parallel;
 mod render;
 
 use engine::mutants::Mutant;
@@ -18,6 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub use matrix::{Cell, Status};
 use models::workload::Plan;
 use serde::Serialize;
+use sim::explore::Budget;
 use sim::explore::{self, Explorer, ReplayInput};
 use sim::report::{Build, Run, Verdict, FORMAT};
 use sim::scenario::{Scenario, EMBEDDED};
@@ -193,62 +195,83 @@ fn progress_bar(scenarios: &[Scenario]) -> ProgressBar {
 type CellTimes = Vec<(String, f64)>;
 
 impl Gate<'_> {
-    /// (a) Every scenario under every explorer it budgets, every seed, on the correct engine.
+    /// (a) Every scenario under every explorer it budgets, every seed, on the correct engine,
+    /// on every core.
     fn scenarios_on_the_correct_engine(&mut self) -> Vec<Run> {
-        let mut results = Vec::new();
-        for (scenario, name) in self.scenarios.iter().zip(self.names) {
+        let mut jobs: Vec<(usize, Explorer, Budget, u64)> = Vec::new();
+        for (i, (scenario, name)) in self.scenarios.iter().zip(self.names).enumerate() {
             if scenario.must_cover.is_empty() {
                 self.failures.push(format!(
                     "scenario {name} declares no must_cover: nothing proves its runs reach what it exists for"
                 ));
             }
             for explorer in Explorer::ALL {
-                let Some(budget) = explorer.budget(&scenario.explorers) else {
-                    continue;
-                };
-                for &seed in &scenario.seeds {
-                    self.bar.set_message(format!("{name} / {explorer} / seed {seed}"));
-                    let plan = Plan::generate(scenario, seed, None).without(self.without);
-                    let started = Instant::now();
-                    let outcome = explore::run(explorer, &budget, &plan, None).expect("no replay input");
-                    let run = Run::new(explorer, seed, None, &budget, &outcome, name)
-                        .requiring(&scenario.must_cover.of(explorer));
-                    let seconds = started.elapsed().as_secs_f64();
-                    self.cases.push(crate::junit::from_run(name, &run, seconds));
-                    if let Some(v) = &run.violation {
-                        self.failures
-                            .push(format!("scenario {name} failed under {explorer} (seed {seed}): {v}"));
-                    }
-                    if let Some(why) = run.vacuity() {
-                        self.failures
-                            .push(format!("scenario {name} under {explorer} (seed {seed}) is {why}"));
-                    }
-                    results.push(run);
-                    self.bar.inc(1);
+                if let Some(budget) = explorer.budget(&scenario.explorers) {
+                    jobs.extend(scenario.seeds.iter().map(|&seed| (i, explorer, budget.clone(), seed)));
                 }
             }
+        }
+        let (scenarios, names, without, bar) = (self.scenarios, self.names, self.without, &self.bar);
+        let done = explore::quietly(|| {
+            parallel::map(&jobs, parallel::workers(jobs.len()), |(i, explorer, budget, seed)| {
+                let (scenario, name) = (&scenarios[*i], &names[*i]);
+                bar.set_message(format!("{name} / {explorer} / seed {seed}"));
+                let plan = Plan::generate(scenario, *seed, None).without(without);
+                let started = Instant::now();
+                let outcome = explore::run_quieted(*explorer, budget, &plan, None).expect("no replay input");
+                let run = Run::new(*explorer, *seed, None, budget, &outcome, name)
+                    .requiring(&scenario.must_cover.of(*explorer));
+                bar.inc(1);
+                (run, started.elapsed().as_secs_f64())
+            })
+        });
+        let mut results = Vec::new();
+        for ((i, explorer, _, seed), (run, seconds)) in jobs.iter().zip(done) {
+            let name = &self.names[*i];
+            self.cases.push(crate::junit::from_run(name, &run, seconds));
+            if let Some(v) = &run.violation {
+                self.failures
+                    .push(format!("scenario {name} failed under {explorer} (seed {seed}): {v}"));
+            }
+            if let Some(why) = run.vacuity() {
+                self.failures
+                    .push(format!("scenario {name} under {explorer} (seed {seed}) is {why}"));
+            }
+            results.push(run);
         }
         results
     }
 
-    /// (b) The kill matrix: every mutant under every explorer, over every scenario and seed.
+    /// (b) The kill matrix: every mutant under every explorer, over every scenario and seed;
+    /// the cells on every core.
     fn kill_matrix(&mut self, budgets: &matrix::Budgets) -> (Vec<MutantRow>, CellTimes, Vec<matrix::FirstKill>) {
+        let jobs: Vec<(Mutant, Explorer)> = Mutant::ALL
+            .iter()
+            .flat_map(|&m| Explorer::ALL.map(|e| (m, e)))
+            .collect();
+        let (scenarios, names, without, bar) = (self.scenarios, self.names, self.without, &self.bar);
+        let done = explore::quietly(|| {
+            parallel::map(&jobs, parallel::workers(jobs.len()), |&(m, explorer)| {
+                bar.set_message(format!("{} / {explorer}", m.name()));
+                let t = Instant::now();
+                let (cell, first) = matrix::run_cell(m, explorer, scenarios, names, budgets, without);
+                bar.inc(1);
+                (cell, first, t.elapsed().as_secs_f64())
+            })
+        });
         let (mut rows, mut cell_times, mut firsts) = (Vec::new(), Vec::new(), Vec::new());
+        let mut done = done.into_iter();
         for m in Mutant::ALL {
             let mut cells = Vec::new();
-            for explorer in Explorer::ALL {
-                self.bar.set_message(format!("{} / {explorer}", m.name()));
-                let t = Instant::now();
-                let (cell, first) = matrix::run_cell(m, explorer, self.scenarios, self.names, budgets, self.without);
-                cell_times.push((format!("{}/{explorer}", m.name()), t.elapsed().as_secs_f64()));
-                self.cases.push(matrix::junit_case(m, &cell, t.elapsed().as_secs_f64()));
+            for (explorer, (cell, first, seconds)) in Explorer::ALL.into_iter().zip(done.by_ref()) {
+                cell_times.push((format!("{}/{explorer}", m.name()), seconds));
+                self.cases.push(matrix::junit_case(m, &cell, seconds));
                 if cell.status == Status::Survived {
                     self.failures
                         .push(format!("{} survived {explorer}, which must kill it", m.name()));
                 }
                 firsts.extend(first);
                 cells.push(cell);
-                self.bar.inc(1);
             }
             if !cells
                 .iter()

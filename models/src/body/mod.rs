@@ -13,8 +13,8 @@ use engine::fs::Fs;
 use engine::sync::{self, Runtime};
 
 mod ops;
-use engine::Db;
 use engine::Snapshot;
+use engine::{Background, Db};
 use ops::{read_all, run_op, Local};
 use sim::fs::SimFs;
 use sim::world::{Violation, World, WorldObserver};
@@ -32,6 +32,10 @@ pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
     if plan.crash_points.is_some() {
         fs.record_crashes();
     }
+    // Without an engine background thread, the main thread is alone until it spawns the
+    // scenario's threads, and again once it joined them.
+    let alone = plan.options().background != Background::Thread;
+    fs.set_alone(alone);
     let dir = Path::new(DIR);
     fs.create_dir_all(dir).expect("in-memory mkdir");
     let env = Env {
@@ -50,6 +54,7 @@ pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
         run_op::<R>(&db, world, op, plan, &mut main);
     }
     world.lock().marks.set_concurrent(true);
+    fs.set_alone(false);
     let handles: Vec<_> = plan
         .threads
         .iter()
@@ -73,6 +78,7 @@ pub fn execute<R: Runtime>(plan: &Plan, world: &World) {
         }
     }
     world.lock().marks.set_concurrent(false);
+    fs.set_alone(alone);
     if let Some(p) = first_panic {
         std::panic::resume_unwind(p);
     }

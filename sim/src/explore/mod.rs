@@ -210,8 +210,21 @@ pub fn run<M: Model>(
     model: &M,
     replay: Option<&ReplayInput>,
 ) -> crate::Result<Outcome> {
+    quietly(|| run_quieted(explorer, budget, model, replay))
+}
+
+/// [`run`] for a caller that already silenced panics with [`quietly`] around a section that
+/// explores on several threads at once (the gate's workers): each exploration keeps its state
+/// on its own thread (loom's and shuttle's schedulers are per thread, each run has its own
+/// [`World`]), so only the process-wide panic hook had to be shared.
+pub fn run_quieted<M: Model>(
+    explorer: Explorer,
+    budget: &Budget,
+    model: &M,
+    replay: Option<&ReplayInput>,
+) -> crate::Result<Outcome> {
     let world = World::new();
-    let outcome = quietly(|| match explorer {
+    let outcome = match explorer {
         Explorer::Loom => Ok(loom_explorer::run(
             budget,
             model,
@@ -227,7 +240,7 @@ pub fn run<M: Model>(
         ),
         Explorer::Stress => Ok(stress(budget, model, &world)),
         Explorer::Crash => crash_explorer::run(budget, model, &world, replay),
-    })?;
+    }?;
     Ok(Outcome {
         coverage: world.coverage(),
         ..outcome

@@ -15,7 +15,7 @@
 //! - `torn`: like `power`, and the file that last received unsynced bytes keeps part of them:
 //!   the first half, or as many zeros (alternating by point).
 
-use super::{name_of, Inode, SimFs, State};
+use super::{key, name_of, Inode, Key, SimFs, State};
 use crate::world::World;
 use engine::sync::Runtime;
 use serde::{Deserialize, Serialize};
@@ -72,8 +72,8 @@ pub struct CrashPoint {
     pub acked: u64,
     /// Highest sequence acknowledged by a synced write at this instant (0: none).
     pub synced_acked: u64,
-    process: Vec<(PathBuf, u64, usize)>,
-    power: Vec<(PathBuf, u64, usize)>,
+    process: Vec<(Key, u64, usize)>,
+    power: Vec<(Key, u64, usize)>,
     torn: Option<(u64, usize, usize)>,
 }
 
@@ -89,7 +89,7 @@ impl<R: Runtime> SimFs<R> {
     pub fn from_image(world: World, dir: &Path, files: &Image) -> Self {
         let fs = Self::new(world);
         {
-            let mut st = fs.inner.state.lock();
+            let mut st = fs.state();
             st.dirs.extend(dir.ancestors().map(Path::to_path_buf));
             for (path, data) in files {
                 st.next_inode += 1;
@@ -101,9 +101,10 @@ impl<R: Runtime> SimFs<R> {
                     unlinked_by: None,
                 };
                 st.inodes.insert(ino, inode);
+                let path = Key::from(key(path));
                 st.names.insert(path.clone(), ino);
                 st.durable.insert(path.clone(), ino);
-                st.ever_created.insert(path.clone());
+                st.ever_created.insert(path);
             }
         }
         fs
@@ -111,7 +112,7 @@ impl<R: Runtime> SimFs<R> {
 
     /// Starts recording crash points (the crash explorer calls it before opening the engine).
     pub fn record_crashes(&self) {
-        self.inner.state.lock().crash.get_or_insert_with(CrashLog::default);
+        self.state().crash.get_or_insert_with(CrashLog::default);
     }
 
     /// Records a crash point after `op` on `what` if recording is on. Requires: the state lock
@@ -151,16 +152,16 @@ impl<R: Runtime> SimFs<R> {
 
     /// The files as they are now, everything handed to the OS (a clean shutdown's state).
     pub fn image(&self) -> Image {
-        let st = self.inner.state.lock();
+        let st = self.state();
         st.names
             .iter()
-            .map(|(p, i)| (p.clone(), st.inodes[i].data.clone()))
+            .map(|(p, i)| (PathBuf::from(&**p), st.inodes[i].data.clone()))
             .collect()
     }
 
     /// Every recorded crash point with the files a crash there leaves under `model`.
     pub fn crash_images(&self, model: CrashModel) -> Vec<(CrashPoint, Image)> {
-        let st = self.inner.state.lock();
+        let st = self.state();
         let Some(log) = &st.crash else { return Vec::new() };
         let bytes = |ino: u64, len: usize| st.inodes[&ino].data[..len].to_vec();
         let image = |p: &CrashPoint| -> Image {
@@ -168,17 +169,17 @@ impl<R: Runtime> SimFs<R> {
                 return p
                     .process
                     .iter()
-                    .map(|(path, i, len)| (path.clone(), bytes(*i, *len)))
+                    .map(|(path, i, len)| (PathBuf::from(&**path), bytes(*i, *len)))
                     .collect();
             }
             let mut files: Image = p
                 .power
                 .iter()
-                .map(|(path, i, len)| (path.clone(), bytes(*i, *len)))
+                .map(|(path, i, len)| (PathBuf::from(&**path), bytes(*i, *len)))
                 .collect();
             if let (CrashModel::Torn, Some((ino, synced, len))) = (model, p.torn) {
                 let torn_path = p.power.iter().find(|(_, i, _)| *i == ino).map(|(path, ..)| path);
-                if let Some(data) = torn_path.and_then(|path| files.get_mut(path)) {
+                if let Some(data) = torn_path.and_then(|path| files.get_mut(Path::new(&**path))) {
                     let unsynced = len - synced;
                     match p.index % 2 {
                         0 => data.resize(synced + unsynced, 0),

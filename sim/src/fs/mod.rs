@@ -1,7 +1,8 @@
 //! `SimFs`: a strict, deterministic, in-memory filesystem for the harness.
 //!
-//! Every operation takes the runtime's mutex, so under loom and shuttle each one is a
-//! scheduling point. It is stricter than POSIX on purpose, and each breach fails the execution
+//! Its state sits behind a plain `std` mutex; the checkers see an operation only through the
+//! [`gates`] it touches (the directory, the name, the inode), one scheduling point per object,
+//! so operations on different files are independent to loom. It is stricter than POSIX on purpose, and each breach fails the execution
 //! with a [`Violation`] naming the file and the threads involved:
 //! - opening an unlinked file, or reading (or writing) through a handle opened before the
 //!   unlink: POSIX allows it, but in an LSM it *is* the bug (the lazy open of a later file);
@@ -19,18 +20,25 @@
 //! It keeps names and contents in `BTreeMap`s and never reads the clock or OS randomness.
 
 pub mod durability;
+mod gates;
+mod readable;
 #[cfg(test)]
 mod tests;
 mod writable;
 
+use crate::world::trace::Detail;
 use crate::world::{Violation, World};
 use engine::events::FileKind;
 use engine::filename;
 use engine::fs::{Fs, RandomAccessFile, WritableFile};
-use engine::sync::{Mutex, Runtime};
+use engine::sync::Runtime;
+use gates::Access::{Change, Look};
+use gates::Gates;
+use readable::SimRandom;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 #[derive(Debug)]
 struct Inode {
@@ -44,13 +52,13 @@ struct Inode {
 
 #[derive(Debug, Default)]
 struct State {
-    names: BTreeMap<PathBuf, u64>,
+    names: BTreeMap<Key, u64>,
     inodes: BTreeMap<u64, Inode>,
     dirs: BTreeSet<PathBuf>,
-    ever_created: BTreeSet<PathBuf>,
+    ever_created: BTreeSet<Key>,
     next_inode: u64,
     /// Names as of the last `sync_dir` of their directory: what a power loss keeps.
-    durable: BTreeMap<PathBuf, u64>,
+    durable: BTreeMap<Key, u64>,
     /// The inode that most recently received unsynced bytes (a torn write tears it).
     last_unsynced: Option<u64>,
     /// Crash points, when the crash explorer records them.
@@ -58,13 +66,19 @@ struct State {
 }
 
 struct Inner<R: Runtime> {
-    state: Mutex<R, State>,
+    /// Invisible to the checkers, like the world's lock: no operation waits while holding it,
+    /// and every checker runs one thread at a time, so what it guards changes only where a
+    /// thread touched a gate first.
+    state: Mutex<State>,
+    gates: Gates<R>,
     world: World,
 }
 
 /// The strict filesystem of one execution on runtime `R`.
 pub struct SimFs<R: Runtime> {
-    inner: R::Arc<Inner<R>>,
+    /// A plain `Arc`, not the runtime's: every open handle holds a clone, and under loom each
+    /// clone and drop of a modelled `Arc` would be one more access that all threads share.
+    inner: Arc<Inner<R>>,
 }
 
 impl<R: Runtime> Clone for SimFs<R> {
@@ -87,6 +101,26 @@ fn name_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// A path as the state keys it: its text, shared (a crash point copies every name) and compared
+/// byte by byte (a `PathBuf` compares component by component, which showed in profiles).
+type Key = Arc<str>;
+
+/// The key text of `path`. Every path here is made by the engine or the harness from UTF-8
+/// parts, so anything else is a bug.
+fn key(path: &Path) -> &str {
+    path.to_str().expect("SimFs paths are UTF-8")
+}
+
+/// True if `key` names an entry directly inside `dir`.
+fn is_in(key: &str, dir: &Path) -> bool {
+    Path::new(key).parent() == Some(dir)
+}
+
+/// The file name of `path` without allocating (names here are always UTF-8).
+fn name_str(path: &Path) -> &str {
+    path.file_name().and_then(std::ffi::OsStr::to_str).unwrap_or("")
+}
+
 /// The error a refused operation returns after its violation is recorded.
 fn refused(why: &str) -> io::Error {
     io::Error::new(
@@ -100,90 +134,74 @@ fn not_found(path: &Path) -> io::Error {
 }
 
 impl<R: Runtime> SimFs<R> {
-    /// An empty filesystem reporting to `world`.
+    /// An empty filesystem reporting to `world`. Requires: made before the execution spawns
+    /// any thread (its gates are checker objects every thread touches).
     pub fn new(world: World) -> Self {
         SimFs {
-            inner: R::arc_new(Inner {
+            inner: Arc::new(Inner {
                 state: Mutex::new(State::default()),
+                gates: Gates::new(),
                 world,
             }),
         }
     }
 
-    fn trace(&self, op: &str, file: String, detail: String) {
-        self.inner.world.trace(&R::thread_name(), op, None, Some(file), detail);
+    /// The state. Poison is ignored: a panicking thread already reported. Never touch a gate
+    /// while holding it (the checker would switch threads inside the critical section).
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Numbers of the table files that exist (are not unlinked), in order.
+    /// Declares the calling thread the execution's only one (`true`: the model's setup before it
+    /// spawns, its teardown after it joined every thread), or not (`false`, the start). While it
+    /// is alone, operations are not scheduling points: there is nothing to interleave.
+    /// Requires: `true` only while no other thread of the execution is alive (no engine
+    /// background thread either).
+    pub fn set_alone(&self, alone: bool) {
+        self.inner.gates.set_alone(alone);
+    }
+
+    /// The inode `path` names now, if any (to choose the gate an unlink must touch).
+    fn peek(&self, path: &Path) -> Option<u64> {
+        self.state().names.get(key(path)).copied()
+    }
+
+    /// Appends `op` on `path` (renamed `from`, if given) to the trace.
+    fn trace(&self, op: &'static str, path: &Path, from: Option<&Path>) {
+        let mut w = self.inner.world.lock();
+        let thread = w.thread(R::thread_key(), R::thread_name);
+        let file = w.file(name_str(path));
+        let detail = match from {
+            Some(from) => Detail::RenamedFrom(w.file(name_str(from))),
+            None => Detail::None,
+        };
+        w.record(thread, op, None, Some(file), detail);
+    }
+
+    /// Numbers of the table files that exist (are not unlinked), in order. The harness's own
+    /// query at quiescence: no scheduling point.
     pub fn tables(&self) -> Vec<u64> {
-        let st = self.inner.state.lock();
+        let st = self.state();
         st.names
             .keys()
-            .filter_map(|p| filename::parse(&name_of(p)))
+            .filter_map(|p| filename::parse(name_str(Path::new(&**p))))
             .filter(|(k, _)| *k == FileKind::Table)
             .map(|(_, n)| n)
             .collect()
-    }
-
-    /// Records a violation and refuses the operation if inode `ino` was unlinked.
-    fn check_live(&self, st: &State, ino: u64, op: &str) -> io::Result<()> {
-        let inode = &st.inodes[&ino];
-        let Some(by) = &inode.unlinked_by else { return Ok(()) };
-        let thread = R::thread_name();
-        let table = filename::parse(&inode.name)
-            .filter(|(k, _)| *k == FileKind::Table)
-            .map(|(_, n)| n);
-        let pinned_version = table.and_then(|n| self.inner.world.lock().ledger.pin_of(&thread, n));
-        let (file, deleted_by) = (inode.name.clone(), by.clone());
-        let counted = self.inner.world.violate(match op {
-            "read" => Violation::ReadOfDeletedFile {
-                thread,
-                file,
-                pinned_version,
-                deleted_by,
-            },
-            _ => Violation::WriteToDeletedFile {
-                thread,
-                file,
-                deleted_by,
-            },
-        });
-        // With the missing-file oracle off, behave like POSIX: the handle still works.
-        if counted {
-            Err(refused("the file was deleted"))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-struct SimRandom<R: Runtime> {
-    fs: SimFs<R>,
-    ino: u64,
-    size: u64,
-}
-
-impl<R: Runtime> RandomAccessFile for SimRandom<R> {
-    fn read_at(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
-        let st = self.fs.inner.state.lock();
-        self.fs.check_live(&st, self.ino, "read")?;
-        let data = &st.inodes[&self.ino].data;
-        let start = usize::try_from(offset).map_err(|_| io::Error::from(io::ErrorKind::UnexpectedEof))?;
-        data.get(start..start.saturating_add(len))
-            .map(<[u8]>::to_vec)
-            .ok_or_else(|| io::ErrorKind::UnexpectedEof.into())
-    }
-    fn size(&self) -> u64 {
-        self.size
     }
 }
 
 impl<R: Runtime> Fs for SimFs<R> {
     fn create(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
+        self.inner.gates.dir(Change);
+        self.inner.gates.name(name_str(path), Change);
         let ino = {
-            let mut st = self.inner.state.lock();
+            let mut st = self.state();
             let numbered = filename::parse(&name_of(path)).is_some();
-            if !st.ever_created.insert(path.to_path_buf()) && numbered {
+            if !st.ever_created.insert(Key::from(key(path))) && numbered {
                 let counted = self.inner.world.violate(Violation::FileNumberReused {
                     thread: R::thread_name(),
                     file: name_of(path),
@@ -203,17 +221,18 @@ impl<R: Runtime> Fs for SimFs<R> {
                     unlinked_by: None,
                 },
             );
-            st.names.insert(path.to_path_buf(), ino);
+            st.names.insert(Key::from(key(path)), ino);
             self.crash_point(&mut st, "create", &name_of(path));
             ino
         };
-        self.trace("create", name_of(path), String::new());
+        self.trace("create", path, None);
         Ok(Box::new(writable::SimWritable::new(self.clone(), ino)))
     }
 
     fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>> {
-        let st = self.inner.state.lock();
-        let Some(&ino) = st.names.get(path) else {
+        self.inner.gates.name(name_str(path), Look);
+        let st = self.state();
+        let Some(&ino) = st.names.get(key(path)) else {
             let gone = st
                 .inodes
                 .values()
@@ -237,7 +256,7 @@ impl<R: Runtime> Fs for SimFs<R> {
         };
         let size = st.inodes[&ino].data.len() as u64;
         drop(st);
-        self.trace("open", name_of(path), String::new());
+        self.trace("open", path, None);
         Ok(Box::new(SimRandom {
             fs: self.clone(),
             ino,
@@ -245,23 +264,40 @@ impl<R: Runtime> Fs for SimFs<R> {
         }))
     }
 
+    /// Touches the inode `to` names when the rename starts (the engine renames only under its
+    /// MANIFEST lock, so nothing rebinds `to` in between).
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
-        let mut st = self.inner.state.lock();
-        let ino = st.names.remove(from).ok_or_else(|| not_found(from))?;
-        if let Some(old) = st.names.insert(to.to_path_buf(), ino) {
+        let gates = &self.inner.gates;
+        gates.dir(Change);
+        gates.name(name_str(from), Change);
+        gates.name(name_str(to), Change);
+        if let Some(old) = self.peek(to) {
+            gates.inode(old, Change);
+        }
+        let mut st = self.state();
+        let ino = st.names.remove(key(from)).ok_or_else(|| not_found(from))?;
+        if let Some(old) = st.names.insert(Key::from(key(to)), ino) {
             st.inodes.get_mut(&old).expect("named inode").unlinked_by = Some(R::thread_name());
         }
         st.inodes.get_mut(&ino).expect("named inode").name = name_of(to);
         self.crash_point(&mut st, "rename", &format!("{} to {}", name_of(from), name_of(to)));
         drop(st);
-        self.trace("rename", name_of(to), format!("from {}", name_of(from)));
+        self.trace("rename", to, Some(from));
         Ok(())
     }
 
+    /// Touches the inode `path` names when the remove starts (file names are never reused and
+    /// only CURRENT is renamed over, so nothing rebinds `path` in between).
     fn remove(&self, path: &Path) -> io::Result<()> {
         let thread = R::thread_name();
-        let mut st = self.inner.state.lock();
-        let Some(ino) = st.names.remove(path) else {
+        let gates = &self.inner.gates;
+        gates.dir(Change);
+        gates.name(name_str(path), Change);
+        if let Some(ino) = self.peek(path) {
+            gates.inode(ino, Change);
+        }
+        let mut st = self.state();
+        let Some(ino) = st.names.remove(key(path)) else {
             let by = st
                 .inodes
                 .values()
@@ -286,7 +322,7 @@ impl<R: Runtime> Fs for SimFs<R> {
                     versions,
                 });
                 if counted {
-                    st.names.insert(path.to_path_buf(), ino);
+                    st.names.insert(Key::from(key(path)), ino);
                     return Err(refused("a live Version lists the file"));
                 }
             }
@@ -294,41 +330,41 @@ impl<R: Runtime> Fs for SimFs<R> {
         st.inodes.get_mut(&ino).expect("named inode").unlinked_by = Some(thread);
         self.crash_point(&mut st, "remove", &name_of(path));
         drop(st);
-        self.trace("remove", name_of(path), String::new());
+        self.trace("remove", path, None);
         Ok(())
     }
 
     fn list(&self, dir: &Path) -> io::Result<Vec<String>> {
-        let st = self.inner.state.lock();
+        self.inner.gates.dir(Look);
+        let st = self.state();
         Ok(st
             .names
             .keys()
-            .filter(|p| p.parent() == Some(dir))
-            .map(|p| name_of(p))
+            .filter(|p| is_in(p, dir))
+            .map(|p| name_of(Path::new(&**p)))
             .collect())
     }
 
     fn exists(&self, path: &Path) -> bool {
-        let st = self.inner.state.lock();
-        st.names.contains_key(path) || st.dirs.contains(path)
+        self.inner.gates.dir(Look);
+        let st = self.state();
+        st.names.contains_key(key(path)) || st.dirs.contains(path)
     }
 
     fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
-        self.inner
-            .state
-            .lock()
-            .dirs
-            .extend(dir.ancestors().map(Path::to_path_buf));
+        self.inner.gates.dir(Change);
+        self.state().dirs.extend(dir.ancestors().map(Path::to_path_buf));
         Ok(())
     }
 
     fn sync_dir(&self, dir: &Path) -> io::Result<()> {
-        let mut st = self.inner.state.lock();
-        st.durable.retain(|p, _| p.parent() != Some(dir));
-        let now: Vec<(PathBuf, u64)> = st
+        self.inner.gates.dir(Change);
+        let mut st = self.state();
+        st.durable.retain(|p, _| !is_in(p, dir));
+        let now: Vec<(Key, u64)> = st
             .names
             .iter()
-            .filter(|(p, _)| p.parent() == Some(dir))
+            .filter(|(p, _)| is_in(p, dir))
             .map(|(p, &i)| (p.clone(), i))
             .collect();
         st.durable.extend(now);

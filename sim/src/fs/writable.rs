@@ -1,6 +1,8 @@
 //! `SimWritable`: a file being written, with a buffer of its own standing for the process's
-//! user-space buffer (what a process crash loses).
+//! user-space buffer (what a process crash loses). Appending touches no gate (nobody else can
+//! see the buffer); handing bytes to the inode (flush, sync, close) touches the inode's.
 
+use super::gates::Access::Change;
 use super::{SimFs, State};
 use engine::fs::WritableFile;
 use engine::sync::Runtime;
@@ -36,14 +38,15 @@ fn hand_over(st: &mut State, ino: u64, buf: &mut Vec<u8>) {
 
 impl<R: Runtime> WritableFile for SimWritable<R> {
     fn append(&mut self, data: &[u8]) -> io::Result<()> {
-        let st = self.fs.inner.state.lock();
+        let st = self.fs.state();
         self.fs.check_live(&st, self.ino, "write")?;
         self.buf.extend_from_slice(data);
         Ok(())
     }
     fn flush(&mut self) -> io::Result<()> {
         let SimWritable { fs, ino, buf } = self;
-        let mut st = fs.inner.state.lock();
+        fs.inner.gates.inode(*ino, Change);
+        let mut st = fs.state();
         fs.check_live(&st, *ino, "write")?;
         hand_over(&mut st, *ino, buf);
         let name = st.inodes[ino].name.clone();
@@ -52,7 +55,8 @@ impl<R: Runtime> WritableFile for SimWritable<R> {
     }
     fn sync(&mut self) -> io::Result<()> {
         let SimWritable { fs, ino, buf } = self;
-        let mut st = fs.inner.state.lock();
+        fs.inner.gates.inode(*ino, Change);
+        let mut st = fs.state();
         fs.check_live(&st, *ino, "sync")?;
         hand_over(&mut st, *ino, buf);
         let inode = st.inodes.get_mut(ino).expect("inodes are never freed");
@@ -70,7 +74,11 @@ impl<R: Runtime> Drop for SimWritable<R> {
         if buf.is_empty() {
             return;
         }
-        let mut st = fs.inner.state.lock();
+        // A thread unwinding under a checker must not touch its primitives again.
+        if !(R::CHECKED && std::thread::panicking()) {
+            fs.inner.gates.inode(*ino, Change);
+        }
+        let mut st = fs.state();
         hand_over(&mut st, *ino, buf);
         let name = st.inodes[ino].name.clone();
         fs.crash_point(&mut st, "close", &name);

@@ -9,6 +9,7 @@
 pub mod coverage;
 mod ledger;
 mod observer;
+pub mod trace;
 mod violation;
 
 pub use ledger::Ledger;
@@ -18,6 +19,7 @@ pub use violation::{Oracle, Violation};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
+use trace::{Detail, Name, Names, Record};
 
 /// The trace keeps the last this many events of an execution.
 const TRACE_CAP: usize = 400;
@@ -76,8 +78,12 @@ pub enum Query {
 pub struct WorldState {
     /// Versions and files, from the engine's events.
     pub ledger: Ledger,
-    trace: VecDeque<TraceEvent>,
+    trace: VecDeque<Record>,
     steps: u64,
+    /// Thread and file names seen so far (kept by [`World::reset`]).
+    names: Names,
+    /// This execution's threads by [`engine::sync::Runtime::thread_key`].
+    threads: Vec<(u64, Name)>,
     /// Writes in completion order.
     pub writes: Vec<WriteRecord>,
     /// Highest sequence of any acknowledged write (what a process crash must keep).
@@ -117,10 +123,12 @@ impl World {
         let mut st = self.lock();
         let mut marks = std::mem::take(&mut st.marks);
         marks.reset();
+        let names = std::mem::take(&mut st.names);
         *st = WorldState {
             disabled: disabled.to_vec(),
             crash_states: st.crash_states,
             marks,
+            names,
             ..WorldState::default()
         };
     }
@@ -130,9 +138,9 @@ impl World {
         self.lock().marks.totals().clone()
     }
 
-    /// Appends to the trace.
-    pub fn trace(&self, thread: &str, event: &str, version: Option<u64>, file: Option<String>, detail: String) {
-        self.lock().trace(thread, event, version, file, detail);
+    /// Appends a line with a caller-made `detail` to the trace.
+    pub fn trace(&self, thread: &str, event: &'static str, version: Option<u64>, detail: String) {
+        self.lock().trace(thread, event, version, detail);
     }
 
     /// Records `v` if it is the first violation of this execution. It does not panic: the
@@ -148,8 +156,8 @@ impl World {
             return false;
         }
         if st.violation.is_none() {
-            let thread = v.thread().to_string();
-            st.trace(&thread, "VIOLATION", None, None, v.to_string());
+            let thread = st.names.get(v.thread());
+            st.record(thread, "VIOLATION", None, None, Detail::Text(v.to_string()));
             st.violation = Some(v);
         }
         true
@@ -170,13 +178,44 @@ impl World {
 
     /// The trace of this execution.
     pub fn trace_events(&self) -> Vec<TraceEvent> {
-        self.lock().trace.iter().cloned().collect()
+        self.lock().trace.iter().map(Record::text).collect()
     }
 }
 
 impl WorldState {
-    /// Appends to the trace. Requires: the world lock (this is a method on its guard).
-    pub fn trace(&mut self, thread: &str, event: &str, version: Option<u64>, file: Option<String>, detail: String) {
+    /// Appends a line with a caller-made `detail` to the trace. Requires: the world lock (this
+    /// is a method on its guard).
+    pub fn trace(&mut self, thread: &str, event: &'static str, version: Option<u64>, detail: String) {
+        let thread = self.names.get(thread);
+        self.record(thread, event, version, None, Detail::Text(detail));
+    }
+
+    /// The interned name of the thread with key `key` (see
+    /// [`engine::sync::Runtime::thread_key`]); `name` is asked only the first time.
+    pub fn thread(&mut self, key: u64, name: impl FnOnce() -> String) -> Name {
+        if let Some((_, n)) = self.threads.iter().find(|(k, _)| *k == key) {
+            return n.clone();
+        }
+        let n = self.names.get(&name());
+        self.threads.push((key, n.clone()));
+        n
+    }
+
+    /// The interned file name `file`.
+    pub fn file(&mut self, file: &str) -> Name {
+        self.names.get(file)
+    }
+
+    /// Appends a typed line to the trace (no text is made until a report asks). Requires: the
+    /// world lock.
+    pub fn record(
+        &mut self,
+        thread: Name,
+        event: &'static str,
+        version: Option<u64>,
+        file: Option<Name>,
+        detail: Detail,
+    ) {
         if self.violation.is_some() {
             return; // the trace ends at the first violation
         }
@@ -184,10 +223,10 @@ impl WorldState {
         if self.trace.len() == TRACE_CAP {
             self.trace.pop_front();
         }
-        self.trace.push_back(TraceEvent {
+        self.trace.push_back(Record {
             step: self.steps,
-            thread: thread.to_string(),
-            event: event.to_string(),
+            thread,
+            event,
             version,
             file,
             detail,

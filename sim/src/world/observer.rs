@@ -2,6 +2,7 @@
 //! reports the lifecycle violations they reveal as they happen.
 
 use super::ledger::Fault;
+use super::trace::Detail;
 use super::{Violation, World, WorldState};
 use engine::events::{Event, Observer};
 use engine::sync::Runtime;
@@ -26,13 +27,13 @@ impl<R: Runtime> WorldObserver<R> {
 
 impl<R: Runtime> Observer for WorldObserver<R> {
     fn on_event(&self, e: &Event) {
-        let thread = R::thread_name();
         let violation = {
             let mut st = self.world.lock();
-            let (name, version, file, detail) = describe(e);
+            let thread = st.thread(R::thread_key(), R::thread_name);
+            let (name, version) = label(e);
             let violation = check(&mut st, &thread, e, name);
             st.marks.observe(&thread, e);
-            st.trace(&thread, name, version, file, detail);
+            st.record(thread, name, version, None, Detail::Event(e.clone()));
             violation
         };
         // Outside the world's lock: recording a violation takes it again.
@@ -46,55 +47,64 @@ fn table(number: u64) -> Option<String> {
     Some(format!("{number:06}.sst"))
 }
 
-/// How `e` appears in the trace: its name, the Version and file it concerns, and details.
-fn describe(e: &Event) -> (&'static str, Option<u64>, Option<String>, String) {
+/// How `e` is named in the trace, and the Version it concerns.
+fn label(e: &Event) -> (&'static str, Option<u64>) {
     match e {
-        Event::VersionInstalled { id, files } => ("VersionInstalled", Some(*id), None, format!("files {files:?}")),
-        Event::VersionRef { id, refs } => ("Ref", Some(*id), None, format!("refs {refs}")),
-        Event::VersionUnref { id, refs } => ("Unref", Some(*id), None, format!("refs {refs}")),
-        Event::VersionDropped { id } => ("VersionDropped", Some(*id), None, String::new()),
-        Event::TableRead { number, version } => ("TableRead", Some(*version), table(*number), String::new()),
-        Event::TableOpened { number, version } => ("TableOpened", Some(*version), table(*number), String::new()),
-        Event::FileCreated { kind, number } => ("FileCreated", None, Some(format!("{kind:?} {number}")), String::new()),
-        Event::FileDeleted { kind, number } => ("FileDeleted", None, Some(format!("{kind:?} {number}")), String::new()),
-        Event::FlushBegin { memtable_bytes } => ("FlushBegin", None, None, format!("{memtable_bytes} bytes")),
-        Event::FlushEnd { table: t } => ("FlushEnd", None, t.and_then(table), String::new()),
+        Event::VersionInstalled { id, .. } => ("VersionInstalled", Some(*id)),
+        Event::VersionRef { id, .. } => ("Ref", Some(*id)),
+        Event::VersionUnref { id, .. } => ("Unref", Some(*id)),
+        Event::VersionDropped { id } => ("VersionDropped", Some(*id)),
+        Event::TableRead { version, .. } => ("TableRead", Some(*version)),
+        Event::TableOpened { version, .. } => ("TableOpened", Some(*version)),
+        Event::FileCreated { .. } => ("FileCreated", None),
+        Event::FileDeleted { .. } => ("FileDeleted", None),
+        Event::FlushBegin { .. } => ("FlushBegin", None),
+        Event::FlushEnd { .. } => ("FlushEnd", None),
+        Event::CompactionBegin { .. } => ("CompactionBegin", None),
+        Event::CompactionEnd { .. } => ("CompactionEnd", None),
+        Event::CompactionDrops(_) => ("CompactionDrops", None),
+        Event::GcPass { .. } => ("GcPass", None),
+        Event::GcDone => ("GcDone", None),
+        Event::ImmPinned { version } => ("ImmPinned", Some(*version)),
+        Event::SnapshotTaken { .. } => ("SnapshotTaken", None),
+        Event::SnapshotReleased { .. } => ("SnapshotReleased", None),
+        Event::BackgroundError { .. } => ("BackgroundError", None),
+    }
+}
+
+/// The file `e` concerns and what else it says, as the trace shows them (made only when a
+/// report asks for the trace).
+pub(super) fn describe(e: &Event) -> (Option<String>, String) {
+    match e {
+        Event::VersionInstalled { files, .. } => (None, format!("files {files:?}")),
+        Event::VersionRef { refs, .. } | Event::VersionUnref { refs, .. } => (None, format!("refs {refs}")),
+        Event::TableRead { number, .. } | Event::TableOpened { number, .. } => (table(*number), String::new()),
+        Event::FileCreated { kind, number } | Event::FileDeleted { kind, number } => {
+            (Some(format!("{kind:?} {number}")), String::new())
+        }
+        Event::FlushBegin { memtable_bytes } => (None, format!("{memtable_bytes} bytes")),
+        Event::FlushEnd { table: t } => (t.and_then(table), String::new()),
         Event::CompactionBegin {
             level,
             inputs,
             trivial_move,
         } => {
             let trivial = if *trivial_move { " (trivial move)" } else { "" };
-            (
-                "CompactionBegin",
-                None,
-                None,
-                format!("L{level} inputs {inputs:?}{trivial}"),
-            )
+            (None, format!("L{level} inputs {inputs:?}{trivial}"))
         }
-        Event::CompactionEnd { level, outputs } => {
-            ("CompactionEnd", None, None, format!("L{level} outputs {outputs:?}"))
-        }
-        Event::CompactionDrops(s) => ("CompactionDrops", None, None, drops(s)),
+        Event::CompactionEnd { level, outputs } => (None, format!("L{level} outputs {outputs:?}")),
+        Event::CompactionDrops(s) => (None, drops(s)),
         Event::GcPass { live_versions, pending } => (
-            "GcPass",
-            None,
             None,
             format!("{live_versions} live Versions, {pending} pending outputs"),
         ),
-        Event::GcDone => ("GcDone", None, None, String::new()),
-        Event::ImmPinned { version } => ("ImmPinned", Some(*version), None, String::new()),
-        Event::SnapshotTaken { sequence, live } => ("SnapshotTaken", None, None, format!("at {sequence}, {live} live")),
+        Event::SnapshotTaken { sequence, live } => (None, format!("at {sequence}, {live} live")),
         Event::SnapshotReleased { sequence, oldest, live } => {
             let order = if *oldest { "oldest" } else { "not the oldest" };
-            (
-                "SnapshotReleased",
-                None,
-                None,
-                format!("at {sequence} ({order}), {live} live"),
-            )
+            (None, format!("at {sequence} ({order}), {live} live"))
         }
-        Event::BackgroundError { message } => ("BackgroundError", None, None, message.clone()),
+        Event::BackgroundError { message } => (None, message.clone()),
+        Event::VersionDropped { .. } | Event::GcDone | Event::ImmPinned { .. } => (None, String::new()),
     }
 }
 

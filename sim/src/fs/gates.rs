@@ -1,0 +1,131 @@
+//! Gates: the only places where `SimFs` lets the checkers switch threads.
+//!
+//! `SimFs` keeps its state behind a plain `std` mutex, invisible to loom and shuttle (no
+//! operation waits inside it, and the checkers run one thread at a time). What the checkers
+//! see instead is one atomic access per *object* an operation touches, just before the
+//! operation takes effect:
+//! - the **directory** (creating, removing or renaming a name, listing, `exists`, `sync_dir`);
+//! - the **name** (one of [`STRIPES`] gates chosen by hashing the file name): `open`, and every
+//!   change of that name;
+//! - the **inode** (one of [`STRIPES`] gates by inode number): reading its bytes, handing it
+//!   bytes (`flush`, `sync`, close) and unlinking it.
+//!
+//! An operation that only looks (open, read, list, `exists`) loads the gate; one that changes
+//! the object writes it (a read-modify-write). So two operations are ordered by the checker
+//! exactly when they share a gate and one of them changes the object (or when two unrelated
+//! files hash to the same stripe, which only costs pruning): two readers of one table commute. loom's partial-order
+//! reduction then treats operations on different files as independent and never orders them
+//! both ways; shuttle makes one scheduling decision per touched object instead of two per
+//! operation (a mutex's lock and unlock). Appending to a writable handle touches nothing: the
+//! bytes stay in the process's own buffer, which no other thread can observe, until a flush.
+//!
+//! While the model declares its thread alone ([`Gates::set_alone`]: its setup before it spawns,
+//! its teardown after it joined them all), no gate is touched at all: with one thread there is
+//! nothing to interleave, and each access would only ask the checker to run the thread it has.
+//!
+//! This is the checker's view of the protocol's real interleaving points: in the engine, a
+//! reader's open and read of a table race only the unlink of that table, a GC listing races
+//! every create, and the bytes of a MANIFEST being appended race nobody until they are synced.
+
+use engine::sync::{AtomicU64, Ordering, Runtime};
+use std::sync::atomic::AtomicBool;
+
+/// Gates per kind of object (names and inodes are striped over them). Few: every gate is made
+/// with the filesystem, and making a checker's atomic costs more than touching it.
+pub(super) const STRIPES: usize = 8;
+
+/// What an operation does to an object.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Access {
+    /// Only looks at it: commutes with every other look.
+    Look,
+    /// Changes it.
+    Change,
+}
+
+/// The gates of one filesystem, all made with it, on the thread that makes the filesystem
+/// before it spawns any other. (Not on first use: loom requires every thread that touches an
+/// atomic to be causally after its creation, and two unrelated files share a stripe.)
+pub(super) struct Gates<R: Runtime> {
+    alone: AtomicBool,
+    dir: Gate<R>,
+    names: [Gate<R>; STRIPES],
+    inodes: [Gate<R>; STRIPES],
+}
+
+type Gate<R> = AtomicU64<R>;
+
+impl<R: Runtime> Gates<R> {
+    /// Fresh gates. Requires: no other thread of the execution is alive yet.
+    pub(super) fn new() -> Self {
+        Gates {
+            alone: AtomicBool::new(false),
+            dir: AtomicU64::new(0),
+            names: std::array::from_fn(|_| AtomicU64::new(0)),
+            inodes: std::array::from_fn(|_| AtomicU64::new(0)),
+        }
+    }
+
+    /// Declares the calling thread the execution's only one (`true`), or not. Requires: `true`
+    /// only while no other thread of the execution is alive.
+    pub(super) fn set_alone(&self, alone: bool) {
+        // Relaxed: only the lone thread reads or writes the flag while it is set, and the
+        // `false` that ends it comes before that thread spawns anyone (a spawn synchronizes).
+        self.alone.store(alone, Ordering::Relaxed);
+    }
+
+    /// An access to the directory: a scheduling point.
+    pub(super) fn dir(&self, access: Access) {
+        self.touch(&self.dir, access);
+    }
+
+    /// An access to the name `name` (a file name, not a path).
+    pub(super) fn name(&self, name: &str, access: Access) {
+        self.touch(&self.names[stripe_of(name)], access);
+    }
+
+    /// An access to inode `ino`.
+    pub(super) fn inode(&self, ino: u64, access: Access) {
+        // The remainder is below STRIPES, so the cast is lossless.
+        self.touch(&self.inodes[(ino % STRIPES as u64) as usize], access);
+    }
+
+    /// A change is a read-modify-write, a look is a load. Both SeqCst: a SeqCst load sees only
+    /// the newest SeqCst write, so loom never branches on which value it reads (the value is
+    /// never used; only the access matters, and it carries no data between threads).
+    fn touch(&self, gate: &Gate<R>, access: Access) {
+        // Relaxed: see `set_alone`.
+        if self.alone.load(Ordering::Relaxed) {
+            return;
+        }
+        match access {
+            Access::Change => gate.fetch_add(1, Ordering::SeqCst),
+            Access::Look => gate.load(Ordering::SeqCst),
+        };
+    }
+}
+
+/// FNV-1a of the name: deterministic in every process (no per-process hash keys), so a
+/// recorded schedule replays.
+fn stripe_of(name: &str) -> usize {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    // The remainder is below STRIPES, so the cast is lossless.
+    (hash % STRIPES as u64) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names_spread_over_the_stripes() {
+        let used: std::collections::BTreeSet<usize> = (1..=16).map(|n| stripe_of(&format!("{n:06}.sst"))).collect();
+        assert!(
+            used.len() >= 6,
+            "16 consecutive tables use only {} of the stripes",
+            used.len()
+        );
+    }
+}
