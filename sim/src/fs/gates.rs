@@ -46,23 +46,23 @@ pub(super) enum Access {
 /// The gates of one filesystem, all made with it, on the thread that makes the filesystem
 /// before it spawns any other. (Not on first use: loom requires every thread that touches an
 /// atomic to be causally after its creation, and two unrelated files share a stripe.)
+///
+/// Only loom reduces by independence; shuttle needs the scheduling point, not the object. So
+/// under any other runtime there is one gate, which stands for all of them: making a
+/// checker's atomic costs more than touching it.
 pub(super) struct Gates<R: Runtime> {
     alone: AtomicBool,
-    dir: Gate<R>,
-    names: [Gate<R>; STRIPES],
-    inodes: [Gate<R>; STRIPES],
+    /// The directory's, then the names' stripes, then the inodes' (loom); or one.
+    gates: Vec<AtomicU64<R>>,
 }
-
-type Gate<R> = AtomicU64<R>;
 
 impl<R: Runtime> Gates<R> {
     /// Fresh gates. Requires: no other thread of the execution is alive yet.
     pub(super) fn new() -> Self {
+        let n = if R::NAME == "loom" { 1 + 2 * STRIPES } else { 1 };
         Gates {
             alone: AtomicBool::new(false),
-            dir: AtomicU64::new(0),
-            names: std::array::from_fn(|_| AtomicU64::new(0)),
-            inodes: std::array::from_fn(|_| AtomicU64::new(0)),
+            gates: (0..n).map(|_| AtomicU64::new(0)).collect(),
         }
     }
 
@@ -76,28 +76,29 @@ impl<R: Runtime> Gates<R> {
 
     /// An access to the directory: a scheduling point.
     pub(super) fn dir(&self, access: Access) {
-        self.touch(&self.dir, access);
+        self.touch(0, access);
     }
 
     /// An access to the name `name` (a file name, not a path).
     pub(super) fn name(&self, name: &str, access: Access) {
-        self.touch(&self.names[stripe_of(name)], access);
+        self.touch(1 + stripe_of(name), access);
     }
 
     /// An access to inode `ino`.
     pub(super) fn inode(&self, ino: u64, access: Access) {
-        // The remainder is below STRIPES, so the cast is lossless.
-        self.touch(&self.inodes[(ino % STRIPES as u64) as usize], access);
+        // Consecutive inodes get distinct stripes. The remainder is below STRIPES: lossless.
+        self.touch(1 + STRIPES + (ino % STRIPES as u64) as usize, access);
     }
 
     /// A change is a read-modify-write, a look is a load. Both SeqCst: a SeqCst load sees only
     /// the newest SeqCst write, so loom never branches on which value it reads (the value is
     /// never used; only the access matters, and it carries no data between threads).
-    fn touch(&self, gate: &Gate<R>, access: Access) {
+    fn touch(&self, gate: usize, access: Access) {
         // Relaxed: see `set_alone`.
         if self.alone.load(Ordering::Relaxed) {
             return;
         }
+        let gate = &self.gates[gate % self.gates.len()];
         match access {
             Access::Change => gate.fetch_add(1, Ordering::SeqCst),
             Access::Look => gate.load(Ordering::SeqCst),

@@ -96,9 +96,7 @@ impl<R: Runtime> std::fmt::Debug for SimFs<R> {
 }
 
 fn name_of(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    name_str(path).to_string()
 }
 
 /// A path as the state keys it: its text, shared (a crash point copies every name) and compared
@@ -111,14 +109,18 @@ fn key(path: &Path) -> &str {
     path.to_str().expect("SimFs paths are UTF-8")
 }
 
-/// True if `key` names an entry directly inside `dir`.
+/// True if `key` names an entry directly inside `dir`. On the text: parsing `Path`
+/// components showed in profiles, and every path here is `dir/name`, made by `Path::join`.
 fn is_in(key: &str, dir: &Path) -> bool {
-    Path::new(key).parent() == Some(dir)
+    let dir = self::key(dir).trim_end_matches('/');
+    key.strip_prefix(dir)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|name| !name.is_empty() && !name.contains('/'))
 }
 
-/// The file name of `path` without allocating (names here are always UTF-8).
+/// The file name of `path` (its last component), without allocating.
 fn name_str(path: &Path) -> &str {
-    path.file_name().and_then(std::ffi::OsStr::to_str).unwrap_or("")
+    key(path).rsplit('/').next().unwrap_or("")
 }
 
 /// The error a refused operation returns after its violation is recorded.

@@ -124,11 +124,16 @@ impl World {
         let mut marks = std::mem::take(&mut st.marks);
         marks.reset();
         let names = std::mem::take(&mut st.names);
+        // The trace ring keeps its buffer: growing a fresh one every execution showed in
+        // profiles.
+        let mut trace = std::mem::take(&mut st.trace);
+        trace.clear();
         *st = WorldState {
             disabled: disabled.to_vec(),
             crash_states: st.crash_states,
             marks,
             names,
+            trace,
             ..WorldState::default()
         };
     }

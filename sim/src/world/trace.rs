@@ -9,7 +9,7 @@
 use super::observer::describe;
 use super::TraceEvent;
 use engine::events::Event;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// An interned name: cloning it copies a pointer.
@@ -18,7 +18,7 @@ pub type Name = Arc<str>;
 /// The names a world has seen: each distinct thread or file name is allocated once, and kept
 /// across executions (the same threads and files come back in every one).
 #[derive(Debug, Default)]
-pub struct Names(HashSet<Name>);
+pub struct Names(BTreeSet<Name>);
 
 impl Names {
     /// The interned `name`.
