@@ -11,12 +11,11 @@
 //!   bytes (`flush`, `sync`, close) and unlinking it.
 //!
 //! An operation that only looks (open, read, list, `exists`) loads the gate; one that changes
-//! the object writes it (a read-modify-write). So two operations are ordered by the checker
-//! exactly when they share a gate and one of them changes the object (or when two unrelated
-//! files hash to the same stripe, which only costs pruning): two readers of one table commute. loom's partial-order
-//! reduction then treats operations on different files as independent and never orders them
-//! both ways; shuttle makes one scheduling decision per touched object instead of two per
-//! operation (a mutex's lock and unlock). Appending to a writable handle touches nothing: the
+//! the object writes it (a read-modify-write). So loom orders two operations both ways only
+//! when they share a gate and one of them changes the object (or when two unrelated files
+//! hash to the same stripe, which only costs pruning): operations on different files are
+//! independent, and two readers of one table commute. shuttle makes one scheduling decision
+//! per gate access instead of two per operation (a mutex's lock and unlock). Appending to a writable handle touches nothing: the
 //! bytes stay in the process's own buffer, which no other thread can observe, until a flush.
 //!
 //! While the model declares its thread alone ([`Gates::set_alone`]: its setup before it spawns,
