@@ -56,7 +56,9 @@ fn the_harness_benchmark_measures_both_sides_and_writes_json() {
     );
     assert_eq!(e[0]["complete"], true);
     assert_eq!(e[1]["complete"], true);
-    assert!(e[0]["executions"].as_u64() > Some(0), "{e:?}");
+    // The raw model is fixed code under the loom pinned in Cargo.lock: its count is known (the
+    // README's table); the kernel's moves with the engine, so only its presence is checked.
+    assert_eq!(e[0]["executions"], 208, "{e:?}");
     assert!(e[1]["executions"].as_u64() > Some(0), "{e:?}");
 }
 

@@ -2,8 +2,9 @@
 //!
 //! Its state sits behind a plain `std` mutex; the checkers see an operation only through the
 //! [`gates`] it touches (the directory, the name, the inode), one scheduling point per object,
-//! so operations on different files are independent to loom. It is stricter than POSIX on purpose, and each breach fails the execution
-//! with a [`Violation`] naming the file and the threads involved:
+//! so operations on different files are independent to loom. It is stricter than POSIX on
+//! purpose, and each breach fails the execution with a [`Violation`] naming the file and the
+//! threads involved:
 //! - opening an unlinked file, or reading (or writing) through a handle opened before the
 //!   unlink: POSIX allows it, but in an LSM it *is* the bug (the lazy open of a later file);
 //! - unlinking a file twice;
