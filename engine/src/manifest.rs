@@ -11,7 +11,7 @@ use crate::events::FileKind;
 use crate::filename::{self, CURRENT};
 use crate::fs::{read_all, Fs};
 use crate::version::{apply_edit, FileMeta, VersionEdit, NUM_LEVELS};
-use crate::wal::{read_log, Tail};
+use crate::wal::{read_log, LogContents, Tail};
 use std::path::Path;
 
 /// What recovery found.
@@ -23,6 +23,9 @@ pub(crate) struct Recovered {
     pub(crate) log_number: u64,
     pub(crate) prev_log_number: u64,
     pub(crate) manifest_number: u64,
+    /// The MANIFEST's size if it ends right after a whole record: only then may an open
+    /// append to it (a record written after a torn tail would be lost behind it).
+    pub(crate) clean_manifest_size: Option<u64>,
 }
 
 impl Default for Recovered {
@@ -34,6 +37,7 @@ impl Default for Recovered {
             log_number: 0,
             prev_log_number: 0,
             manifest_number: 0,
+            clean_manifest_size: None,
         }
     }
 }
@@ -79,7 +83,7 @@ pub fn dump(fs: &dyn Fs, dir: &Path) -> Result<(std::path::PathBuf, Vec<(u64, Ve
         )));
     };
     let mut edits = Vec::new();
-    for (offset, rec) in read_manifest(fs, &path)? {
+    for (offset, rec) in read_manifest(fs, &path)?.records {
         edits.push((
             offset,
             VersionEdit::decode(&rec).map_err(|e| Error::corruption(&path, offset, e))?,
@@ -88,13 +92,14 @@ pub fn dump(fs: &dyn Fs, dir: &Path) -> Result<(std::path::PathBuf, Vec<(u64, Ve
     Ok((path, edits))
 }
 
-/// The records of MANIFEST `path`; a corrupt record (not a cut-off tail) is an error.
-fn read_manifest(fs: &dyn Fs, path: &Path) -> Result<Vec<(u64, Vec<u8>)>> {
+/// The records of MANIFEST `path` and how it ends; a corrupt record (not a cut-off tail) is an
+/// error.
+fn read_manifest(fs: &dyn Fs, path: &Path) -> Result<LogContents> {
     let log = read_log(fs, path)?;
     if let Tail::Corrupt { offset, reason, .. } = log.tail {
         return Err(Error::corruption(path, offset, reason));
     }
-    Ok(log.records)
+    Ok(log)
 }
 
 /// The number and path of the MANIFEST that `CURRENT` names; `None` if there is no `CURRENT`.
@@ -131,13 +136,14 @@ pub(crate) fn recover(fs: &dyn Fs, dir: &Path) -> Result<Option<Recovered>> {
     let Some((manifest_number, path)) = current_manifest(fs, dir)? else {
         return Ok(None);
     };
-    let records = read_manifest(fs, &path)?;
+    let log = read_manifest(fs, &path)?;
     let mut r = Recovered {
         manifest_number,
+        clean_manifest_size: (log.tail == Tail::Clean).then_some(log.size),
         ..Recovered::default()
     };
     let (mut next_file, mut last_seq, mut log_number) = (None, None, None);
-    for (offset, rec) in &records {
+    for (offset, rec) in &log.records {
         let edit = VersionEdit::decode(rec).map_err(|e| Error::corruption(&path, *offset, e))?;
         r.levels = apply_edit(&r.levels, &edit).map_err(|e| Error::corruption(&path, *offset, e))?;
         next_file = edit.next_file_number.or(next_file);

@@ -86,24 +86,49 @@ fn install<R: Runtime>(vs: &VersionSet<R>, level: usize, add: FileMeta, delete: 
         .expect("install");
 }
 
+fn options(mutant: Option<Mutant>) -> KernelOptions {
+    KernelOptions {
+        mutant,
+        // The kernel never reads a table through the cache: no shards to make per execution.
+        block_cache_size: 0,
+        // Every execution opens the prepared image and appends to its MANIFEST.
+        reuse_manifest: Some(2 << 20),
+        ..KernelOptions::default()
+    }
+}
+
+/// The database every execution starts from, made once by the engine itself on std threads.
+fn image() -> &'static sim::fs::durability::Image {
+    static IMAGE: std::sync::OnceLock<sim::fs::durability::Image> = std::sync::OnceLock::new();
+    IMAGE.get_or_init(|| {
+        let world = World::new();
+        world.reset(&[]);
+        let fs = SimFs::<sync::Std>::new(world);
+        fs.create_dir_all(Path::new(DIR)).expect("mkdir");
+        let env = Env {
+            fs: Box::new(fs.clone()),
+            observer: None,
+        };
+        let (vs, _) = VersionSet::<sync::Std>::open(Path::new(DIR), env, options(None), ()).expect("open");
+        let first = new_table(&vs);
+        install(&vs, 1, first, None);
+        drop(vs);
+        fs.image()
+    })
+}
+
 /// One execution of the kernel model on runtime `R` with `readers` reader threads. Panics at
 /// its end if `world` recorded a violation.
 pub fn execute<R: Runtime>(world: &World, mutant: Option<Mutant>, readers: usize) {
     world.reset(&[]);
-    let fs = SimFs::<R>::new(world.clone());
+    let fs = SimFs::<R>::from_image(world.clone(), Path::new(DIR), image());
     fs.set_alone(true); // until the readers and the compactor are spawned
-    fs.create_dir_all(Path::new(DIR)).expect("mkdir");
     let env = Env {
         fs: Box::new(fs.clone()),
         observer: Some(Box::new(WorldObserver::<R>::new(world.clone()))),
     };
-    let opts = KernelOptions {
-        mutant,
-        ..KernelOptions::default()
-    };
-    let (vs, _) = VersionSet::<R>::open(Path::new(DIR), env, opts, ()).expect("open");
-    let first = new_table(&vs);
-    install(&vs, 1, first.clone(), None);
+    let (vs, _) = VersionSet::<R>::open(Path::new(DIR), env, options(mutant), ()).expect("open");
+    let first = vs.lock().current().levels()[1][0].clone();
     // A plain `Arc` shares the VersionSet between the model's threads: how the model hands it
     // out is not the engine's protocol, and under loom a modelled `Arc`'s drop at each thread's
     // end would be one more access every thread shares (the engine's own `Arc`s stay modelled).

@@ -53,6 +53,11 @@ pub struct Options {
     pub paranoid_checks: bool,
     /// Who runs background work (default [`Background::Thread`]).
     pub background: Background,
+    /// An open appends to the MANIFEST it recovered, if that ends cleanly and is smaller than
+    /// `target_file_size`, instead of writing a new MANIFEST and CURRENT (default false, as in
+    /// LevelDB). LevelDB's `reuse_logs` does this and also reuses the last WAL; we reuse only
+    /// the MANIFEST.
+    pub reuse_manifest: bool,
     /// An injected bug (harness builds only).
     #[cfg(feature = "mutants")]
     pub mutant: Option<crate::mutants::Mutant>,
@@ -79,6 +84,7 @@ impl Default for Options {
             sync_writes: false,
             paranoid_checks: true,
             background: Background::Thread,
+            reuse_manifest: false,
             #[cfg(feature = "mutants")]
             mutant: None,
         }
@@ -110,6 +116,7 @@ impl Options {
             table_cache_capacity: self.max_open_files.max(1),
             block_cache_size: self.block_cache_size,
             read_only: false,
+            reuse_manifest: self.reuse_manifest.then_some(self.target_file_size),
             #[cfg(feature = "mutants")]
             mutant: self.mutant,
         }

@@ -88,6 +88,16 @@ impl<R: Runtime> Fs for MemFs<R> {
         self.tree.lock().files.insert(path.to_path_buf(), data.clone());
         Ok(Box::new(MemWritable::<R>(data)))
     }
+    fn reopen(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
+        let data = self
+            .tree
+            .lock()
+            .files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| not_found(path))?;
+        Ok(Box::new(MemWritable::<R>(data)))
+    }
     fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>> {
         let data = self
             .tree

@@ -17,6 +17,15 @@ use std::path::Path;
 pub trait Fs: Send + Sync + fmt::Debug {
     /// Creates (or truncates) a file for appending.
     fn create(&self, path: &Path) -> io::Result<Box<dyn WritableFile>>;
+    /// Opens an existing file to append at its end (LevelDB's `NewAppendableFile`; how an open
+    /// reuses its MANIFEST). The default refuses with `Unsupported`, and the engine then writes
+    /// a new file instead.
+    fn reopen(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("{}: this filesystem cannot append to an existing file", path.display()),
+        ))
+    }
     /// Opens an existing file for positional reads.
     fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>>;
     /// Atomically replaces `to` with `from`.

@@ -56,6 +56,10 @@ impl Fs for OsFs {
             File::create(path)?,
         ))))
     }
+    fn reopen(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
+        let file = fs::OpenOptions::new().append(true).open(path)?;
+        Ok(Box::new(OsWritable(BufWriter::with_capacity(64 << 10, file))))
+    }
     fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>> {
         let file = File::open(path)?;
         let size = file.metadata()?.len();

@@ -16,6 +16,11 @@ pub struct KernelOptions {
     pub block_cache_size: u64,
     /// Opened read-only: no MANIFEST write and no file deletion, ever.
     pub read_only: bool,
+    /// An open appends to the MANIFEST it recovered instead of starting a new one at the first
+    /// install, if that MANIFEST ends after a whole record and is smaller than this many bytes
+    /// (LevelDB's `ReuseManifest` under `reuse_logs`, with its limit, the target file size).
+    /// `None`, the default as in LevelDB: every open starts a new MANIFEST.
+    pub reuse_manifest: Option<u64>,
     /// The injected bug, if any.
     #[cfg(feature = "mutants")]
     pub mutant: Option<crate::mutants::Mutant>,
@@ -30,6 +35,7 @@ impl Default for KernelOptions {
             table_cache_capacity: 500,
             block_cache_size: 8 << 20,
             read_only: false,
+            reuse_manifest: None,
             #[cfg(feature = "mutants")]
             mutant: None,
         }

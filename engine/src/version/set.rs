@@ -12,7 +12,7 @@
 use super::{apply_edit, KernelOptions, Version, VersionEdit, VersionRef, NUM_LEVELS};
 use crate::error::{Error, IoContext, Result};
 use crate::events::{Env, Event, FileKind};
-use crate::manifest;
+use crate::manifest::{self, Recovered};
 use crate::mutants::Mutant;
 use crate::sync::{Condvar, Mutex, Runtime};
 use crate::table::TableCache;
@@ -120,7 +120,9 @@ impl<R: Runtime, X> Locked<R, X> {
 pub(crate) struct Shared<R: Runtime, X: Send + 'static> {
     pub(crate) dir: PathBuf,
     pub(crate) env: Env,
-    pub(crate) tables: TableCache<R>,
+    /// Boxed to keep `Shared` under 1 KiB: glibc's allocator consolidates its free lists on
+    /// every larger request, which showed in the harness's profile (one `Shared` per open).
+    pub(crate) tables: Box<TableCache<R>>,
     pub(crate) opts: KernelOptions,
     state: Mutex<R, Locked<R, X>>,
     /// Serializes `log_and_apply` (L5) and owns the open MANIFEST.
@@ -156,12 +158,14 @@ impl<R: Runtime, X: Send + 'static> std::fmt::Debug for VersionSet<R, X> {
 
 impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
     /// Opens the set in `dir`: recovers from `CURRENT` and its MANIFEST if present, else starts
-    /// empty. Writes nothing; the first [`VersionSet::log_and_apply`] starts a new MANIFEST.
+    /// empty. Writes nothing; the first [`VersionSet::log_and_apply`] starts a new MANIFEST,
+    /// unless the recovered one is reused ([`KernelOptions::reuse_manifest`]).
     /// Returns the set and whether it was recovered.
     pub fn open(dir: &Path, env: Env, opts: KernelOptions, ext: X) -> Result<(Self, bool)> {
         let recovered = manifest::recover(&*env.fs, dir)?;
         let found = recovered.is_some();
         let r = recovered.unwrap_or_default();
+        let reused = reuse_manifest(&*env.fs, dir, &r, &opts);
         let score = compaction_score(&r.levels, &opts);
         let current = R::arc_new(Version::new(1, r.levels, score));
         // The recovered Version is the first `current`: announce it like any other install,
@@ -185,14 +189,14 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
             bg_error: None,
             ext,
         };
-        let tables = TableCache::new(opts.table_cache_capacity, opts.block_cache_size);
+        let tables = Box::new(TableCache::new(opts.table_cache_capacity, opts.block_cache_size));
         let shared = Shared {
             dir: dir.to_path_buf(),
             env,
             tables,
             opts,
             state: Mutex::new(state),
-            manifest: Mutex::new(None),
+            manifest: Mutex::new(reused),
             cv: Condvar::new(),
         };
         Ok((
@@ -363,6 +367,17 @@ impl<R: Runtime, X: Send + 'static> VersionSet<R, X> {
         }
         self.shared.cv.notify_all();
     }
+}
+
+/// The recovered MANIFEST opened for appending, if `opts` asks for reuse and it qualifies: it
+/// ends after a whole record and is under the limit (LevelDB's `VersionSet::ReuseManifest`).
+/// A failure to reopen it only means a new MANIFEST at the first install, as in LevelDB.
+fn reuse_manifest(fs: &dyn crate::fs::Fs, dir: &Path, r: &Recovered, opts: &KernelOptions) -> Option<LogWriter> {
+    let limit = opts.reuse_manifest?;
+    if opts.read_only || r.clean_manifest_size? >= limit {
+        return None;
+    }
+    LogWriter::reopen(fs, &crate::filename::path(dir, FileKind::Manifest, r.manifest_number)).ok()
 }
 
 /// The level most in need of compaction and its score: L0 by file count against the trigger,

@@ -22,6 +22,16 @@ impl LogWriter {
         })
     }
 
+    /// Reopens an existing log (through `fs`) to append records after its last one. Requires:
+    /// the file ends cleanly (a record appended after a torn tail would be lost behind it).
+    pub(crate) fn reopen(fs: &dyn Fs, path: &Path) -> Result<Self> {
+        let file = fs.reopen(path).at(path)?;
+        Ok(LogWriter {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
     /// Appends one record. It may stay in the process's buffer until [`LogWriter::flush`] or
     /// [`LogWriter::sync`].
     pub(crate) fn add_record(&mut self, payload: &[u8]) -> Result<()> {
@@ -81,6 +91,8 @@ pub(crate) enum Tail {
 pub(crate) struct LogContents {
     pub(crate) records: Vec<(u64, Vec<u8>)>,
     pub(crate) tail: Tail,
+    /// The file's size in bytes.
+    pub(crate) size: u64,
 }
 
 /// Reads every whole record of a log file, up to the first torn or corrupt one.
@@ -114,5 +126,9 @@ pub(crate) fn read_log(fs: &dyn Fs, path: &Path) -> Result<LogContents> {
         records.push((pos as u64, data[pos + HEADER..end].to_vec()));
         pos = end;
     };
-    Ok(LogContents { records, tail })
+    Ok(LogContents {
+        records,
+        tail,
+        size: data.len() as u64,
+    })
 }

@@ -15,4 +15,4 @@ mod batch;
 mod log;
 
 pub use batch::WriteBatch;
-pub(crate) use log::{read_log, LogWriter, Tail};
+pub(crate) use log::{read_log, LogContents, LogWriter, Tail};

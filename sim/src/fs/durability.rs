@@ -115,12 +115,14 @@ impl<R: Runtime> SimFs<R> {
         self.state().crash.get_or_insert_with(CrashLog::default);
     }
 
-    /// Records a crash point after `op` on `what` if recording is on. Requires: the state lock
-    /// (`st`). Kept tiny: it runs inside every file operation, deep in the engine's stack, and
-    /// loom's coroutines have small stacks.
-    pub(super) fn crash_point(&self, st: &mut State, op: &str, what: &str) {
+    /// Records a crash point after `op` on the operand `what` names if recording is on (the
+    /// name is made only then: most runs record nothing). Requires: the state lock (`st`). Kept
+    /// tiny: it runs inside every file operation, deep in the engine's stack, and loom's
+    /// coroutines have small stacks.
+    pub(super) fn crash_point(&self, st: &mut State, op: &str, what: impl FnOnce(&State) -> String) {
         if st.crash.is_some() {
-            self.record_crash_point(st, op, what);
+            let what = what(st);
+            self.record_crash_point(st, op, &what);
         }
     }
 

@@ -14,9 +14,11 @@
 //! the object writes it (a read-modify-write). So loom orders two operations both ways only
 //! when they share a gate and one of them changes the object (or when two unrelated files
 //! hash to the same stripe, which only costs pruning): operations on different files are
-//! independent, and two readers of one table commute. shuttle makes one scheduling decision
-//! per gate access instead of two per operation (a mutex's lock and unlock). Appending to a writable handle touches nothing: the
-//! bytes stay in the process's own buffer, which no other thread can observe, until a flush.
+//! independent, and two readers of one table commute. shuttle, which has no reduction, sees
+//! one gate for everything and one access per operation ([`Gates::pass`]), where a mutex would
+//! cost two scheduling decisions (lock and unlock). Appending to a writable handle touches
+//! nothing: the bytes stay in the process's own buffer, which no other thread can observe,
+//! until a flush.
 //!
 //! While the model declares its thread alone ([`Gates::set_alone`]: its setup before it spawns,
 //! its teardown after it joined them all), no gate is touched at all: with one thread there is
@@ -73,36 +75,56 @@ impl<R: Runtime> Gates<R> {
         self.alone.store(alone, Ordering::Relaxed);
     }
 
-    /// An access to the directory: a scheduling point.
-    pub(super) fn dir(&self, access: Access) {
-        self.touch(0, access);
-    }
-
-    /// An access to the name `name` (a file name, not a path).
-    pub(super) fn name(&self, name: &str, access: Access) {
-        self.touch(1 + stripe_of(name), access);
-    }
-
-    /// An access to inode `ino`.
-    pub(super) fn inode(&self, ino: u64, access: Access) {
-        // Consecutive inodes get distinct stripes. The remainder is below STRIPES: lossless.
-        self.touch(1 + STRIPES + (ino % STRIPES as u64) as usize, access);
-    }
-
-    /// A change is a read-modify-write, a look is a load. Both SeqCst: a SeqCst load sees only
-    /// the newest SeqCst write, so loom never branches on which value it reads (the value is
-    /// never used; only the access matters, and it carries no data between threads).
-    fn touch(&self, gate: usize, access: Access) {
+    /// Passes the gates of one operation, just before it takes effect. Under loom, one access
+    /// per object, in turn (they are distinct atomics). Under any other runtime all gates are
+    /// one: a single access, a change if any of `objects` is changed (touching it again would
+    /// add a scheduling point before which nothing more has happened).
+    pub(super) fn pass(&self, objects: &[(Object<'_>, Access)]) {
         // Relaxed: see `set_alone`.
         if self.alone.load(Ordering::Relaxed) {
             return;
         }
-        let gate = &self.gates[gate % self.gates.len()];
-        match access {
-            Access::Change => gate.fetch_add(1, Ordering::SeqCst),
-            Access::Look => gate.load(Ordering::SeqCst),
-        };
+        if let [gate] = &self.gates[..] {
+            let change = objects.iter().any(|(_, a)| matches!(a, Access::Change));
+            return touch(gate, if change { Access::Change } else { Access::Look });
+        }
+        for (object, access) in objects {
+            touch(&self.gates[object.gate()], *access);
+        }
     }
+}
+
+/// An object a file operation touches.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Object<'a> {
+    /// The directory: its set of names.
+    Dir,
+    /// A file name (not a path).
+    Name(&'a str),
+    /// An inode.
+    Inode(u64),
+}
+
+impl Object<'_> {
+    /// Its gate's index among loom's `1 + 2 * STRIPES`.
+    fn gate(self) -> usize {
+        match self {
+            Object::Dir => 0,
+            Object::Name(name) => 1 + stripe_of(name),
+            // Consecutive inodes get distinct stripes. The remainder is below STRIPES: lossless.
+            Object::Inode(ino) => 1 + STRIPES + (ino % STRIPES as u64) as usize,
+        }
+    }
+}
+
+/// A change is a read-modify-write, a look is a load. Both SeqCst: a SeqCst load sees only the
+/// newest SeqCst write, so loom never branches on which value it reads (the value is never
+/// used; only the access matters, and it carries no data between threads).
+fn touch<R: Runtime>(gate: &AtomicU64<R>, access: Access) {
+    match access {
+        Access::Change => gate.fetch_add(1, Ordering::SeqCst),
+        Access::Look => gate.load(Ordering::SeqCst),
+    };
 }
 
 /// FNV-1a of the name: deterministic in every process (no per-process hash keys), so a

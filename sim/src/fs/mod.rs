@@ -35,6 +35,7 @@ use engine::fs::{Fs, RandomAccessFile, WritableFile};
 use engine::sync::Runtime;
 use gates::Access::{Change, Look};
 use gates::Gates;
+use gates::Object::{self, Dir, Name};
 use readable::SimRandom;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
@@ -110,13 +111,25 @@ fn key(path: &Path) -> &str {
     path.to_str().expect("SimFs paths are UTF-8")
 }
 
-/// True if `key` names an entry directly inside `dir`. On the text: parsing `Path`
-/// components showed in profiles, and every path here is `dir/name`, made by `Path::join`.
-fn is_in(key: &str, dir: &Path) -> bool {
-    let dir = self::key(dir).trim_end_matches('/');
-    key.strip_prefix(dir)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .is_some_and(|name| !name.is_empty() && !name.contains('/'))
+/// A directory as a prefix of keys. On the text: parsing `Path` components showed in
+/// profiles, and every path here is `dir/name`, made by `Path::join`.
+struct Inside<'a>(&'a str);
+
+impl<'a> Inside<'a> {
+    fn new(dir: &'a Path) -> Self {
+        Inside(key(dir).trim_end_matches('/'))
+    }
+
+    /// The name of the entry `key` names if it is directly inside the directory.
+    fn name<'k>(&self, key: &'k str) -> Option<&'k str> {
+        key.strip_prefix(self.0)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .filter(|name| !name.is_empty() && !name.contains('/'))
+    }
+
+    fn holds(&self, key: &str) -> bool {
+        self.name(key).is_some()
+    }
 }
 
 /// The file name of `path` (its last component), without allocating.
@@ -199,12 +212,12 @@ impl<R: Runtime> SimFs<R> {
 
 impl<R: Runtime> Fs for SimFs<R> {
     fn create(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
-        self.inner.gates.dir(Change);
-        self.inner.gates.name(name_str(path), Change);
+        self.inner.gates.pass(&[(Dir, Change), (Name(name_str(path)), Change)]);
         let ino = {
             let mut st = self.state();
-            let numbered = filename::parse(&name_of(path)).is_some();
-            if !st.ever_created.insert(Key::from(key(path))) && numbered {
+            let numbered = filename::parse(name_str(path)).is_some();
+            let path_key = Key::from(key(path));
+            if !st.ever_created.insert(path_key.clone()) && numbered {
                 let counted = self.inner.world.violate(Violation::FileNumberReused {
                     thread: R::thread_name(),
                     file: name_of(path),
@@ -224,23 +237,37 @@ impl<R: Runtime> Fs for SimFs<R> {
                     unlinked_by: None,
                 },
             );
-            st.names.insert(Key::from(key(path)), ino);
-            self.crash_point(&mut st, "create", &name_of(path));
+            st.names.insert(path_key, ino);
+            self.crash_point(&mut st, "create", |_| name_of(path));
             ino
         };
         self.trace("create", path, None);
         Ok(Box::new(writable::SimWritable::new(self.clone(), ino)))
     }
 
+    /// Looks the name up; the handle's bytes reach the inode when flushed, synced or closed,
+    /// as a new file's do.
+    fn reopen(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
+        self.inner.gates.pass(&[(Name(name_str(path)), Look)]);
+        let ino = self
+            .state()
+            .names
+            .get(key(path))
+            .copied()
+            .ok_or_else(|| not_found(path))?;
+        self.trace("reopen", path, None);
+        Ok(Box::new(writable::SimWritable::new(self.clone(), ino)))
+    }
+
     fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>> {
-        self.inner.gates.name(name_str(path), Look);
+        self.inner.gates.pass(&[(Name(name_str(path)), Look)]);
         let st = self.state();
         let Some(&ino) = st.names.get(key(path)) else {
             let gone = st
                 .inodes
                 .values()
                 .rev()
-                .find(|i| i.name == name_of(path) && i.unlinked_by.is_some());
+                .find(|i| i.name == name_str(path) && i.unlinked_by.is_some());
             if let Some(inode) = gone {
                 let thread = R::thread_name();
                 let table = filename::parse(&inode.name)
@@ -271,11 +298,15 @@ impl<R: Runtime> Fs for SimFs<R> {
     /// MANIFEST lock, so nothing rebinds `to` in between).
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
         let gates = &self.inner.gates;
-        gates.dir(Change);
-        gates.name(name_str(from), Change);
-        gates.name(name_str(to), Change);
-        if let Some(old) = self.peek(to) {
-            gates.inode(old, Change);
+        let (from_name, to_name) = (Name(name_str(from)), Name(name_str(to)));
+        match self.peek(to) {
+            Some(old) => gates.pass(&[
+                (Dir, Change),
+                (from_name, Change),
+                (to_name, Change),
+                (Object::Inode(old), Change),
+            ]),
+            None => gates.pass(&[(Dir, Change), (from_name, Change), (to_name, Change)]),
         }
         let mut st = self.state();
         let ino = st.names.remove(key(from)).ok_or_else(|| not_found(from))?;
@@ -283,7 +314,7 @@ impl<R: Runtime> Fs for SimFs<R> {
             st.inodes.get_mut(&old).expect("named inode").unlinked_by = Some(R::thread_name());
         }
         st.inodes.get_mut(&ino).expect("named inode").name = name_of(to);
-        self.crash_point(&mut st, "rename", &format!("{} to {}", name_of(from), name_of(to)));
+        self.crash_point(&mut st, "rename", |_| format!("{} to {}", name_str(from), name_str(to)));
         drop(st);
         self.trace("rename", to, Some(from));
         Ok(())
@@ -294,10 +325,10 @@ impl<R: Runtime> Fs for SimFs<R> {
     fn remove(&self, path: &Path) -> io::Result<()> {
         let thread = R::thread_name();
         let gates = &self.inner.gates;
-        gates.dir(Change);
-        gates.name(name_str(path), Change);
-        if let Some(ino) = self.peek(path) {
-            gates.inode(ino, Change);
+        let name = Name(name_str(path));
+        match self.peek(path) {
+            Some(ino) => gates.pass(&[(Dir, Change), (name, Change), (Object::Inode(ino), Change)]),
+            None => gates.pass(&[(Dir, Change), (name, Change)]),
         }
         let mut st = self.state();
         let Some(ino) = st.names.remove(key(path)) else {
@@ -305,7 +336,7 @@ impl<R: Runtime> Fs for SimFs<R> {
                 .inodes
                 .values()
                 .rev()
-                .find(|i| i.name == name_of(path))
+                .find(|i| i.name == name_str(path))
                 .and_then(|i| i.unlinked_by.clone());
             if let Some(deleted_by) = by {
                 self.inner.world.violate(Violation::DoubleDelete {
@@ -316,7 +347,7 @@ impl<R: Runtime> Fs for SimFs<R> {
             }
             return Err(not_found(path));
         };
-        if let Some((FileKind::Table, n)) = filename::parse(&name_of(path)) {
+        if let Some((FileKind::Table, n)) = filename::parse(name_str(path)) {
             let versions = self.inner.world.lock().ledger.listing(n);
             if !versions.is_empty() {
                 let counted = self.inner.world.violate(Violation::DeleteOfListedFile {
@@ -331,47 +362,49 @@ impl<R: Runtime> Fs for SimFs<R> {
             }
         }
         st.inodes.get_mut(&ino).expect("named inode").unlinked_by = Some(thread);
-        self.crash_point(&mut st, "remove", &name_of(path));
+        self.crash_point(&mut st, "remove", |_| name_of(path));
         drop(st);
         self.trace("remove", path, None);
         Ok(())
     }
 
     fn list(&self, dir: &Path) -> io::Result<Vec<String>> {
-        self.inner.gates.dir(Look);
+        self.inner.gates.pass(&[(Dir, Look)]);
+        let inside = Inside::new(dir);
         let st = self.state();
         Ok(st
             .names
             .keys()
-            .filter(|p| is_in(p, dir))
-            .map(|p| name_of(Path::new(&**p)))
+            .filter_map(|p| inside.name(p))
+            .map(str::to_string)
             .collect())
     }
 
     fn exists(&self, path: &Path) -> bool {
-        self.inner.gates.dir(Look);
+        self.inner.gates.pass(&[(Dir, Look)]);
         let st = self.state();
         st.names.contains_key(key(path)) || st.dirs.contains(path)
     }
 
     fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
-        self.inner.gates.dir(Change);
+        self.inner.gates.pass(&[(Dir, Change)]);
         self.state().dirs.extend(dir.ancestors().map(Path::to_path_buf));
         Ok(())
     }
 
     fn sync_dir(&self, dir: &Path) -> io::Result<()> {
-        self.inner.gates.dir(Change);
+        self.inner.gates.pass(&[(Dir, Change)]);
         let mut st = self.state();
-        st.durable.retain(|p, _| !is_in(p, dir));
-        let now: Vec<(Key, u64)> = st
-            .names
-            .iter()
-            .filter(|(p, _)| is_in(p, dir))
-            .map(|(p, &i)| (p.clone(), i))
-            .collect();
-        st.durable.extend(now);
-        self.crash_point(&mut st, "sync_dir", &dir.display().to_string());
+        let State { names, durable, .. } = &mut *st;
+        let inside = Inside::new(dir);
+        durable.retain(|p, _| !inside.holds(p));
+        durable.extend(
+            names
+                .iter()
+                .filter(|(p, _)| inside.holds(p))
+                .map(|(p, &i)| (p.clone(), i)),
+        );
+        self.crash_point(&mut st, "sync_dir", |_| dir.display().to_string());
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! dead to every handle, even one opened before the unlink (stricter than POSIX, O3).
 
 use super::gates::Access::Look;
+use super::gates::Object::Inode;
 use super::{refused, SimFs, State};
 use crate::world::Violation;
 use engine::events::FileKind;
@@ -51,7 +52,7 @@ pub(super) struct SimRandom<R: Runtime> {
 
 impl<R: Runtime> RandomAccessFile for SimRandom<R> {
     fn read_at(&self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
-        self.fs.inner.gates.inode(self.ino, Look);
+        self.fs.inner.gates.pass(&[(Inode(self.ino), Look)]);
         let st = self.fs.state();
         self.fs.check_live(&st, self.ino, "read")?;
         let data = &st.inodes[&self.ino].data;

@@ -77,3 +77,29 @@ fn each_crash_model_keeps_exactly_what_it_promises() {
         "and only names a directory sync made durable"
     );
 }
+
+#[test]
+fn a_reopened_file_appends_at_its_end_and_only_a_sync_makes_that_durable() {
+    let (_, fs) = fs();
+    fs.record_crashes();
+    let p = Path::new("/db/MANIFEST-000003");
+    let mut w = fs.create(p).expect("create");
+    w.append(b"one").expect("append");
+    w.sync().expect("sync");
+    drop(w);
+    fs.sync_dir(Path::new("/db")).expect("sync dir");
+    let mut w = fs.reopen(p).expect("reopen");
+    w.append(b"two").expect("append");
+    w.flush().expect("flush");
+    assert_eq!(fs.open(p).expect("open").read_at(0, 6).expect("read"), b"onetwo");
+    let power = fs
+        .crash_images(CrashModel::Power)
+        .pop()
+        .expect("crash points recorded")
+        .1;
+    assert_eq!(power[p], b"one", "bytes appended after the reopen are not synced yet");
+    assert!(
+        fs.reopen(Path::new("/db/MANIFEST-000009")).is_err(),
+        "nothing to reopen"
+    );
+}

@@ -3,6 +3,7 @@
 //! see the buffer); handing bytes to the inode (flush, sync, close) touches the inode's.
 
 use super::gates::Access::Change;
+use super::gates::Object::Inode;
 use super::{SimFs, State};
 use engine::fs::WritableFile;
 use engine::sync::Runtime;
@@ -45,24 +46,22 @@ impl<R: Runtime> WritableFile for SimWritable<R> {
     }
     fn flush(&mut self) -> io::Result<()> {
         let SimWritable { fs, ino, buf } = self;
-        fs.inner.gates.inode(*ino, Change);
+        fs.inner.gates.pass(&[(Inode(*ino), Change)]);
         let mut st = fs.state();
         fs.check_live(&st, *ino, "write")?;
         hand_over(&mut st, *ino, buf);
-        let name = st.inodes[ino].name.clone();
-        fs.crash_point(&mut st, "flush", &name);
+        fs.crash_point(&mut st, "flush", |st| st.inodes[ino].name.clone());
         Ok(())
     }
     fn sync(&mut self) -> io::Result<()> {
         let SimWritable { fs, ino, buf } = self;
-        fs.inner.gates.inode(*ino, Change);
+        fs.inner.gates.pass(&[(Inode(*ino), Change)]);
         let mut st = fs.state();
         fs.check_live(&st, *ino, "sync")?;
         hand_over(&mut st, *ino, buf);
         let inode = st.inodes.get_mut(ino).expect("inodes are never freed");
         inode.synced = inode.data.len();
-        let name = inode.name.clone();
-        fs.crash_point(&mut st, "sync", &name);
+        fs.crash_point(&mut st, "sync", |st| st.inodes[ino].name.clone());
         Ok(())
     }
 }
@@ -76,11 +75,10 @@ impl<R: Runtime> Drop for SimWritable<R> {
         }
         // A thread unwinding under a checker must not touch its primitives again.
         if !(R::CHECKED && std::thread::panicking()) {
-            fs.inner.gates.inode(*ino, Change);
+            fs.inner.gates.pass(&[(Inode(*ino), Change)]);
         }
         let mut st = fs.state();
         hand_over(&mut st, *ino, buf);
-        let name = st.inodes[ino].name.clone();
-        fs.crash_point(&mut st, "close", &name);
+        fs.crash_point(&mut st, "close", |st| st.inodes[ino].name.clone());
     }
 }
