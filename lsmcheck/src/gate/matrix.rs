@@ -141,15 +141,16 @@ fn detection(mut v: Vec<u64>) -> Option<Detection> {
 }
 
 /// Runs mutant `m` under `explorer` over every scenario and seed. A cell that does not gate, and
-/// every cell in quick mode, stops at its first kill. Requires: called inside
+/// every cell in quick mode, stops at its first kill; in quick mode the run `first_try` names
+/// (the previous report's first kill, see `hints.rs`) goes first. Requires: called inside
 /// `explore::quietly` (the gate runs cells on several threads at once).
 pub fn run_cell(
     m: Mutant,
     explorer: Explorer,
-    scenarios: &[Scenario],
-    names: &[String],
+    (scenarios, names): (&[Scenario], &[String]),
     budgets: &Budgets,
     without: &[sim::world::Oracle],
+    first_try: Option<(&str, u64)>,
 ) -> (Cell, Option<FirstKill>) {
     let reason = not_applicable(m, explorer);
     if !observable(m, explorer) {
@@ -184,7 +185,16 @@ pub fn run_cell(
         budget: &budget,
         without,
     };
-    let (runs, executions, first) = target.hunt(scenarios, names, seeds_of, stop_at_first);
+    let mut order: Vec<(usize, u64)> = (scenarios.iter().enumerate())
+        .flat_map(|(i, s)| seeds_of(s).into_iter().map(move |seed| (i, seed)))
+        .collect();
+    if let (true, Some((name, seed))) = (budgets.quick, first_try) {
+        if let Some(at) = order.iter().position(|&(i, s)| names[i] == name && s == seed) {
+            let run = order.remove(at);
+            order.insert(0, run);
+        }
+    }
+    let (runs, executions, first) = target.hunt((scenarios, names), &order, stop_at_first);
     let killed_runs = executions.len();
     let status = match (reason, killed_runs) {
         (Some(_), _) => Status::NotApplicable,
@@ -219,36 +229,33 @@ struct Target<'a> {
 }
 
 impl Target<'_> {
-    /// Runs every scenario and seed (`seeds_of` picks them) with the mutant on. Returns the
-    /// runs made, the failing execution of each killed run, and the first kill; stops at the
-    /// first kill if `stop_at_first`.
+    /// Runs the scenario and seed pairs of `order` (scenario index, seed) with the mutant on.
+    /// Returns the runs made, the failing execution of each killed run, and the first kill;
+    /// stops at the first kill if `stop_at_first`.
     fn hunt(
         &self,
-        scenarios: &[Scenario],
-        names: &[String],
-        seeds_of: impl Fn(&Scenario) -> Vec<u64>,
+        (scenarios, names): (&[Scenario], &[String]),
+        order: &[(usize, u64)],
         stop_at_first: bool,
     ) -> (usize, Vec<u64>, Option<FirstKill>) {
         let (mut runs, mut executions, mut first) = (0, Vec::new(), None::<FirstKill>);
-        for (scenario, name) in scenarios.iter().zip(names) {
-            for seed in seeds_of(scenario) {
-                let plan = Plan::generate(scenario, seed, Some(self.mutant)).without(self.without);
-                let outcome = explore::run_quieted(self.explorer, self.budget, &plan, None).expect("no replay input");
-                runs += 1;
-                let Some(f) = outcome.failure.clone() else { continue };
-                executions.push(f.execution);
-                first.get_or_insert_with(|| FirstKill {
-                    mutant: self.mutant,
-                    explorer: self.explorer,
-                    scenario: name.clone(),
-                    seed,
-                    budget: self.budget.clone(),
-                    outcome,
-                    failure: f,
-                });
-                if stop_at_first {
-                    return (runs, executions, first);
-                }
+        for &(i, seed) in order {
+            let plan = Plan::generate(&scenarios[i], seed, Some(self.mutant)).without(self.without);
+            let outcome = explore::run_quieted(self.explorer, self.budget, &plan, None).expect("no replay input");
+            runs += 1;
+            let Some(f) = outcome.failure.clone() else { continue };
+            executions.push(f.execution);
+            first.get_or_insert_with(|| FirstKill {
+                mutant: self.mutant,
+                explorer: self.explorer,
+                scenario: names[i].clone(),
+                seed,
+                budget: self.budget.clone(),
+                outcome,
+                failure: f,
+            });
+            if stop_at_first {
+                break;
             }
         }
         (runs, executions, first)

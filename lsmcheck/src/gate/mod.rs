@@ -10,6 +10,7 @@
 
 pub mod applicability;
 mod coverage;
+mod hints;
 mod matrix;
 mod parallel;
 mod render;
@@ -121,7 +122,9 @@ pub fn run(quick: bool, out_dir: &Path, without: &[Oracle], junit: Option<&Path>
             "the crash explorer recovered from {crash_states} crash states, fewer than {MIN_CRASH_STATES}: the crash check is vacuous"
         ));
     }
-    let (rows, cell_times, firsts) = gate.kill_matrix(&matrix::Budgets::new(quick));
+    // Read before this run's report replaces it.
+    let hints = hints::Hints::load(&out_dir.join("gate.json"));
+    let (rows, cell_times, firsts) = gate.kill_matrix(&matrix::Budgets::new(quick), &hints);
     let matrix_seconds = started.elapsed().as_secs_f64() - scenarios_seconds;
     let self_checks = gate.self_checks(&firsts);
     gate.bar.finish_and_clear();
@@ -244,17 +247,23 @@ impl Gate<'_> {
 
     /// (b) The kill matrix: every mutant under every explorer, over every scenario and seed;
     /// the cells on every core.
-    fn kill_matrix(&mut self, budgets: &matrix::Budgets) -> (Vec<MutantRow>, CellTimes, Vec<matrix::FirstKill>) {
+    fn kill_matrix(
+        &mut self,
+        budgets: &matrix::Budgets,
+        hints: &hints::Hints,
+    ) -> (Vec<MutantRow>, CellTimes, Vec<matrix::FirstKill>) {
         let jobs: Vec<(Mutant, Explorer)> = Mutant::ALL
             .iter()
             .flat_map(|&m| Explorer::ALL.map(|e| (m, e)))
             .collect();
         let (scenarios, names, without, bar) = (self.scenarios, self.names, self.without, &self.bar);
+        let order = hints.longest_first(&jobs);
         let done = explore::quietly(|| {
-            parallel::map(&jobs, parallel::workers(jobs.len()), |&(m, explorer)| {
+            parallel::map_ordered(&jobs, &order, parallel::workers(jobs.len()), |&(m, explorer)| {
                 bar.set_message(format!("{} / {explorer}", m.name()));
                 let t = Instant::now();
-                let (cell, first) = matrix::run_cell(m, explorer, scenarios, names, budgets, without);
+                let first_try = hints.first_kill(m, explorer);
+                let (cell, first) = matrix::run_cell(m, explorer, (scenarios, names), budgets, without, first_try);
                 bar.inc(1);
                 (cell, first, t.elapsed().as_secs_f64())
             })

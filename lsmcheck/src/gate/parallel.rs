@@ -21,6 +21,19 @@ pub fn workers(jobs: usize) -> usize {
 
 /// `f` applied to every job on `workers` threads; the results in job order.
 pub fn map<J: Sync, T: Send>(jobs: &[J], workers: usize, f: impl Fn(&J) -> T + Sync) -> Vec<T> {
+    let order: Vec<usize> = (0..jobs.len()).collect();
+    map_ordered(jobs, &order, workers, f)
+}
+
+/// [`map`], the workers taking the jobs in `order` (a permutation of the job indices, say
+/// the longest first); the results still in job order.
+pub fn map_ordered<J: Sync, T: Send>(
+    jobs: &[J],
+    order: &[usize],
+    workers: usize,
+    f: impl Fn(&J) -> T + Sync,
+) -> Vec<T> {
+    assert_eq!(order.len(), jobs.len(), "the order is a permutation of the jobs");
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<T>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
@@ -28,13 +41,13 @@ pub fn map<J: Sync, T: Send>(jobs: &[J], workers: usize, f: impl Fn(&J) -> T + S
             std::thread::Builder::new()
                 .name(format!("gate-worker-{i}"))
                 .stack_size(WORKER_STACK)
-                .spawn_scoped(scope, || loop {
-                    // Relaxed: the counter only hands out job indices; results are published
-                    // by the slots' mutexes and the scope's join.
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let result = f(job);
-                    *slots[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
+                .spawn_scoped(scope, || {
+                    // Relaxed: the counter only hands out places in `order`; results are
+                    // published by the slots' mutexes and the scope's join.
+                    while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let result = f(&jobs[i]);
+                        *slots[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
+                    }
                 })
                 .expect("spawn a gate worker");
         }
@@ -60,6 +73,9 @@ mod tests {
                 j * j
             });
             assert_eq!(out, jobs.iter().map(|j| j * j).collect::<Vec<_>>());
+            let reversed: Vec<usize> = (0..jobs.len()).rev().collect();
+            let out = super::map_ordered(&jobs, &reversed, workers, |&j| j + 1);
+            assert_eq!(out, jobs.iter().map(|j| j + 1).collect::<Vec<_>>());
         }
     }
 }
