@@ -29,6 +29,7 @@
 //! every create, and the bytes of a MANIFEST being appended race nobody until they are synced.
 
 use engine::sync::{AtomicU64, Ordering, Runtime};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 /// Gates per kind of object (names and inodes are striped over them). Few: every gate is made
@@ -99,8 +100,8 @@ impl<R: Runtime> Gates<R> {
 pub(super) enum Object<'a> {
     /// The directory: its set of names.
     Dir,
-    /// A file name (not a path).
-    Name(&'a str),
+    /// The name of the file at this path (hashed only under loom, where stripes exist).
+    Name(&'a Path),
     /// An inode.
     Inode(u64),
 }
@@ -110,7 +111,7 @@ impl Object<'_> {
     fn gate(self) -> usize {
         match self {
             Object::Dir => 0,
-            Object::Name(name) => 1 + stripe_of(name),
+            Object::Name(path) => 1 + stripe_of(super::name_str(path)),
             // Consecutive inodes get distinct stripes. The remainder is below STRIPES: lossless.
             Object::Inode(ino) => 1 + STRIPES + (ino % STRIPES as u64) as usize,
         }

@@ -212,7 +212,7 @@ impl<R: Runtime> SimFs<R> {
 
 impl<R: Runtime> Fs for SimFs<R> {
     fn create(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
-        self.inner.gates.pass(&[(Dir, Change), (Name(name_str(path)), Change)]);
+        self.inner.gates.pass(&[(Dir, Change), (Name(path), Change)]);
         let ino = {
             let mut st = self.state();
             let numbered = filename::parse(name_str(path)).is_some();
@@ -248,7 +248,7 @@ impl<R: Runtime> Fs for SimFs<R> {
     /// Looks the name up; the handle's bytes reach the inode when flushed, synced or closed,
     /// as a new file's do.
     fn reopen(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
-        self.inner.gates.pass(&[(Name(name_str(path)), Look)]);
+        self.inner.gates.pass(&[(Name(path), Look)]);
         let ino = self
             .state()
             .names
@@ -260,7 +260,7 @@ impl<R: Runtime> Fs for SimFs<R> {
     }
 
     fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>> {
-        self.inner.gates.pass(&[(Name(name_str(path)), Look)]);
+        self.inner.gates.pass(&[(Name(path), Look)]);
         let st = self.state();
         let Some(&ino) = st.names.get(key(path)) else {
             let gone = st
@@ -298,7 +298,7 @@ impl<R: Runtime> Fs for SimFs<R> {
     /// MANIFEST lock, so nothing rebinds `to` in between).
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
         let gates = &self.inner.gates;
-        let (from_name, to_name) = (Name(name_str(from)), Name(name_str(to)));
+        let (from_name, to_name) = (Name(from), Name(to));
         match self.peek(to) {
             Some(old) => gates.pass(&[
                 (Dir, Change),
@@ -325,7 +325,7 @@ impl<R: Runtime> Fs for SimFs<R> {
     fn remove(&self, path: &Path) -> io::Result<()> {
         let thread = R::thread_name();
         let gates = &self.inner.gates;
-        let name = Name(name_str(path));
+        let name = Name(path);
         match self.peek(path) {
             Some(ino) => gates.pass(&[(Dir, Change), (name, Change), (Object::Inode(ino), Change)]),
             None => gates.pass(&[(Dir, Change), (name, Change)]),
