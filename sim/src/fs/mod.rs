@@ -22,12 +22,13 @@
 
 pub mod durability;
 mod gates;
+mod paths;
 mod readable;
 #[cfg(test)]
 mod tests;
 mod writable;
 
-use crate::world::trace::Detail;
+use crate::world::trace::{self, Detail};
 use crate::world::{Violation, World};
 use engine::events::FileKind;
 use engine::filename;
@@ -36,6 +37,7 @@ use engine::sync::Runtime;
 use gates::Access::{Change, Look};
 use gates::Gates;
 use gates::Object::{self, Dir, Name};
+use paths::{key, name_of, name_str, Inside, Key};
 use readable::SimRandom;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
@@ -49,7 +51,8 @@ struct Inode {
     data: Vec<u8>,
     /// How many of them a sync made durable (a power loss keeps these).
     synced: usize,
-    unlinked_by: Option<String>,
+    /// The thread that unlinked it (its name as the world interned it).
+    unlinked_by: Option<trace::Name>,
 }
 
 #[derive(Debug, Default)]
@@ -95,46 +98,6 @@ impl<R: Runtime> std::fmt::Debug for SimFs<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SimFs<{}>", R::NAME)
     }
-}
-
-fn name_of(path: &Path) -> String {
-    name_str(path).to_string()
-}
-
-/// A path as the state keys it: its text, shared (a crash point copies every name) and compared
-/// byte by byte (a `PathBuf` compares component by component, which showed in profiles).
-type Key = Arc<str>;
-
-/// The key text of `path`. Every path here is made by the engine or the harness from UTF-8
-/// parts, so anything else is a bug.
-fn key(path: &Path) -> &str {
-    path.to_str().expect("SimFs paths are UTF-8")
-}
-
-/// A directory as a prefix of keys. On the text: parsing `Path` components showed in
-/// profiles, and every path here is `dir/name`, made by `Path::join`.
-struct Inside<'a>(&'a str);
-
-impl<'a> Inside<'a> {
-    fn new(dir: &'a Path) -> Self {
-        Inside(key(dir).trim_end_matches('/'))
-    }
-
-    /// The name of the entry `key` names if it is directly inside the directory.
-    fn name<'k>(&self, key: &'k str) -> Option<&'k str> {
-        key.strip_prefix(self.0)
-            .and_then(|rest| rest.strip_prefix('/'))
-            .filter(|name| !name.is_empty() && !name.contains('/'))
-    }
-
-    fn holds(&self, key: &str) -> bool {
-        self.name(key).is_some()
-    }
-}
-
-/// The file name of `path` (its last component), without allocating.
-fn name_str(path: &Path) -> &str {
-    key(path).rsplit('/').next().unwrap_or("")
 }
 
 /// The error a refused operation returns after its violation is recorded.
@@ -183,6 +146,11 @@ impl<R: Runtime> SimFs<R> {
     /// The inode `path` names now, if any (to choose the gate an unlink must touch).
     fn peek(&self, path: &Path) -> Option<u64> {
         self.state().names.get(key(path)).copied()
+    }
+
+    /// The calling thread's name as the world interns it (no allocation after its first use).
+    fn me(&self) -> trace::Name {
+        self.inner.world.lock().thread(R::thread_key(), R::thread_name)
     }
 
     /// Appends `op` on `path` (renamed `from`, if given) to the trace.
@@ -274,7 +242,7 @@ impl<R: Runtime> Fs for SimFs<R> {
                     .filter(|(k, _)| *k == FileKind::Table)
                     .map(|(_, n)| n);
                 let pinned_version = table.and_then(|n| self.inner.world.lock().ledger.pin_of(&thread, n));
-                let deleted_by = inode.unlinked_by.clone().unwrap_or_default();
+                let deleted_by = inode.unlinked_by.as_deref().unwrap_or_default().to_string();
                 self.inner.world.violate(Violation::OpenOfDeletedFile {
                     thread,
                     file: name_of(path),
@@ -311,7 +279,7 @@ impl<R: Runtime> Fs for SimFs<R> {
         let mut st = self.state();
         let ino = st.names.remove(key(from)).ok_or_else(|| not_found(from))?;
         if let Some(old) = st.names.insert(Key::from(key(to)), ino) {
-            st.inodes.get_mut(&old).expect("named inode").unlinked_by = Some(R::thread_name());
+            st.inodes.get_mut(&old).expect("named inode").unlinked_by = Some(self.me());
         }
         st.inodes.get_mut(&ino).expect("named inode").name = name_of(to);
         self.crash_point(&mut st, "rename", |_| format!("{} to {}", name_str(from), name_str(to)));
@@ -323,7 +291,6 @@ impl<R: Runtime> Fs for SimFs<R> {
     /// Touches the inode `path` names when the remove starts (file names are never reused and
     /// only CURRENT is renamed over, so nothing rebinds `path` in between).
     fn remove(&self, path: &Path) -> io::Result<()> {
-        let thread = R::thread_name();
         let gates = &self.inner.gates;
         let name = Name(path);
         match self.peek(path) {
@@ -337,10 +304,10 @@ impl<R: Runtime> Fs for SimFs<R> {
                 .values()
                 .rev()
                 .find(|i| i.name == name_str(path))
-                .and_then(|i| i.unlinked_by.clone());
+                .and_then(|i| i.unlinked_by.as_deref().map(str::to_string));
             if let Some(deleted_by) = by {
                 self.inner.world.violate(Violation::DoubleDelete {
-                    thread,
+                    thread: R::thread_name(),
                     file: name_of(path),
                     deleted_by,
                 });
@@ -351,7 +318,7 @@ impl<R: Runtime> Fs for SimFs<R> {
             let versions = self.inner.world.lock().ledger.listing(n);
             if !versions.is_empty() {
                 let counted = self.inner.world.violate(Violation::DeleteOfListedFile {
-                    thread: thread.clone(),
+                    thread: R::thread_name(),
                     file: name_of(path),
                     versions,
                 });
@@ -361,7 +328,7 @@ impl<R: Runtime> Fs for SimFs<R> {
                 }
             }
         }
-        st.inodes.get_mut(&ino).expect("named inode").unlinked_by = Some(thread);
+        st.inodes.get_mut(&ino).expect("named inode").unlinked_by = Some(self.me());
         self.crash_point(&mut st, "remove", |_| name_of(path));
         drop(st);
         self.trace("remove", path, None);

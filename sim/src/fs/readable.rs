@@ -21,7 +21,7 @@ impl<R: Runtime> SimFs<R> {
             .filter(|(k, _)| *k == FileKind::Table)
             .map(|(_, n)| n);
         let pinned_version = table.and_then(|n| self.inner.world.lock().ledger.pin_of(&thread, n));
-        let (file, deleted_by) = (inode.name.clone(), by.clone());
+        let (file, deleted_by) = (inode.name.clone(), by.to_string());
         let counted = self.inner.world.violate(match op {
             "read" => Violation::ReadOfDeletedFile {
                 thread,
