@@ -52,7 +52,7 @@ struct Inode {
     /// How many of them a sync made durable (a power loss keeps these).
     synced: usize,
     /// The thread that unlinked it (its name as the world interned it).
-    unlinked_by: Option<trace::Name>,
+    unlinked_by: Option<trace::Text>,
 }
 
 #[derive(Debug, Default)]
@@ -149,8 +149,10 @@ impl<R: Runtime> SimFs<R> {
     }
 
     /// The calling thread's name as the world interns it (no allocation after its first use).
-    fn me(&self) -> trace::Name {
-        self.inner.world.lock().thread(R::thread_key(), R::thread_name)
+    fn me(&self) -> trace::Text {
+        let mut w = self.inner.world.lock();
+        let me = w.thread(R::thread_key(), R::thread_name);
+        w.text(me)
     }
 
     /// Appends `op` on `path` (renamed `from`, if given) to the trace.

@@ -19,7 +19,7 @@ pub use violation::{Oracle, Violation};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
-use trace::{Detail, Name, Names, Record};
+use trace::{Detail, Name, Names, Record, Text};
 
 /// The trace keeps the last this many events of an execution.
 const TRACE_CAP: usize = 400;
@@ -183,7 +183,8 @@ impl World {
 
     /// The trace of this execution.
     pub fn trace_events(&self) -> Vec<TraceEvent> {
-        self.lock().trace.iter().map(Record::text).collect()
+        let st = self.lock();
+        st.trace.iter().map(|r| r.text(&st.names)).collect()
     }
 }
 
@@ -198,12 +199,17 @@ impl WorldState {
     /// The interned name of the thread with key `key` (see
     /// [`engine::sync::Runtime::thread_key`]); `name` is asked only the first time.
     pub fn thread(&mut self, key: u64, name: impl FnOnce() -> String) -> Name {
-        if let Some((_, n)) = self.threads.iter().find(|(k, _)| *k == key) {
-            return n.clone();
+        if let Some(&(_, n)) = self.threads.iter().find(|(k, _)| *k == key) {
+            return n;
         }
         let n = self.names.get(&name());
-        self.threads.push((key, n.clone()));
+        self.threads.push((key, n));
         n
+    }
+
+    /// The text of the interned name `n`, shared.
+    pub fn text(&self, n: Name) -> Text {
+        self.names.text(n).clone()
     }
 
     /// The interned file name `file`.

@@ -30,9 +30,10 @@ impl<R: Runtime> Observer for WorldObserver<R> {
         let violation = {
             let mut st = self.world.lock();
             let thread = st.thread(R::thread_key(), R::thread_name);
+            let text = st.text(thread);
             let (name, version) = label(e);
-            let violation = check(&mut st, &thread, e, name);
-            st.marks.observe(&thread, e);
+            let violation = check(&mut st, &text, e, name);
+            st.marks.observe(&text, e);
             st.record(thread, name, version, None, Detail::Event(e.clone()));
             violation
         };

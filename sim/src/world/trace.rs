@@ -9,26 +9,41 @@
 use super::observer::describe;
 use super::TraceEvent;
 use engine::events::Event;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// An interned name: cloning it copies a pointer.
-pub type Name = Arc<str>;
+/// An interned name: its index among the world's [`Names`]. A record holds it as a number, so
+/// recording a line and clearing the ring count no references.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Name(u32);
+
+/// A name's text, shared, for callers that keep it beyond the world's lock.
+pub type Text = Arc<str>;
 
 /// The names a world has seen: each distinct thread or file name is allocated once, and kept
 /// across executions (the same threads and files come back in every one).
 #[derive(Debug, Default)]
-pub struct Names(BTreeSet<Name>);
+pub struct Names {
+    index: BTreeMap<Text, Name>,
+    texts: Vec<Text>,
+}
 
 impl Names {
     /// The interned `name`.
     pub fn get(&mut self, name: &str) -> Name {
-        if let Some(n) = self.0.get(name) {
-            return n.clone();
+        if let Some(&n) = self.index.get(name) {
+            return n;
         }
-        let n: Name = Arc::from(name);
-        self.0.insert(n.clone());
+        let n = Name(u32::try_from(self.texts.len()).expect("fewer than 2^32 distinct names"));
+        let text: Text = Arc::from(name);
+        self.texts.push(text.clone());
+        self.index.insert(text, n);
         n
+    }
+
+    /// The text of `n`. Requires: `n` came from these names.
+    pub fn text(&self, n: Name) -> &Text {
+        &self.texts[n.0 as usize]
     }
 }
 
@@ -63,20 +78,20 @@ pub struct Record {
 }
 
 impl Record {
-    /// The line as the report shows it.
-    pub fn text(&self) -> TraceEvent {
+    /// The line as the report shows it, its names looked up in `names` (the world's).
+    pub fn text(&self, names: &Names) -> TraceEvent {
         let (file, detail) = match &self.detail {
             Detail::None => (None, String::new()),
             Detail::Text(t) => (None, t.clone()),
-            Detail::RenamedFrom(from) => (None, format!("from {from}")),
+            Detail::RenamedFrom(from) => (None, format!("from {}", names.text(*from))),
             Detail::Event(e) => describe(e),
         };
         TraceEvent {
             step: self.step,
-            thread: self.thread.to_string(),
+            thread: names.text(self.thread).to_string(),
             event: self.event.to_string(),
             version: self.version,
-            file: self.file.as_deref().map(str::to_string).or(file),
+            file: self.file.map(|f| names.text(f).to_string()).or(file),
             detail,
         }
     }
