@@ -2,7 +2,10 @@
 //! filesystem. Readers pin `current` and read every file it lists after a pause (a lazy open),
 //! while a compactor installs a Version that replaces those files and runs GC. The ghost ledger
 //! and `SimFs` fail the execution on any delete of a listed file or read of a deleted one, and at
-//! quiescence the disk must hold exactly the files of `current`.
+//! quiescence the disk must hold exactly the files of `current`. Every execution starts from the
+//! same database (one table at L1), made once by the engine on std threads: it reopens that
+//! image with MANIFEST reuse (the engine's recovery runs each time), so the compactor's install
+//! appends to the recovered MANIFEST and no execution spends its start writing the first one.
 //!
 //! It is the harness's smallest model of the Ref/Unref-versus-install race (LevelDB's
 //! `Version::Ref`/`Unref` against `LogAndApply` and `RemoveObsoleteFiles`), and it drives the
@@ -91,7 +94,8 @@ fn options(mutant: Option<Mutant>) -> KernelOptions {
         mutant,
         // The kernel never reads a table through the cache: no shards to make per execution.
         block_cache_size: 0,
-        // Every execution opens the prepared image and appends to its MANIFEST.
+        // Every execution opens the prepared image and appends to its MANIFEST (below LevelDB's
+        // limit, its 2 MiB target file size).
         reuse_manifest: Some(2 << 20),
         ..KernelOptions::default()
     }

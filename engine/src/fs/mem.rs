@@ -36,6 +36,14 @@ impl<R: Runtime> MemFs<R> {
     }
 }
 
+impl<R: Runtime> MemFs<R> {
+    /// The contents of the file at `path`, shared with every handle on it.
+    fn data(&self, path: &Path) -> io::Result<Data<R>> {
+        let tree = self.tree.lock();
+        tree.files.get(path).cloned().ok_or_else(|| not_found(path))
+    }
+}
+
 impl<R: Runtime> Default for MemFs<R> {
     fn default() -> Self {
         Self::new()
@@ -89,24 +97,10 @@ impl<R: Runtime> Fs for MemFs<R> {
         Ok(Box::new(MemWritable::<R>(data)))
     }
     fn reopen(&self, path: &Path) -> io::Result<Box<dyn WritableFile>> {
-        let data = self
-            .tree
-            .lock()
-            .files
-            .get(path)
-            .cloned()
-            .ok_or_else(|| not_found(path))?;
-        Ok(Box::new(MemWritable::<R>(data)))
+        Ok(Box::new(MemWritable::<R>(self.data(path)?)))
     }
     fn open(&self, path: &Path) -> io::Result<Box<dyn RandomAccessFile>> {
-        let data = self
-            .tree
-            .lock()
-            .files
-            .get(path)
-            .cloned()
-            .ok_or_else(|| not_found(path))?;
-        Ok(Box::new(MemRandom::<R>(data)))
+        Ok(Box::new(MemRandom::<R>(self.data(path)?)))
     }
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
         let mut t = self.tree.lock();
