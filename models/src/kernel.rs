@@ -32,6 +32,12 @@ const DIR: &str = "/db";
 pub struct KernelModel {
     /// Reader threads.
     pub readers: usize,
+    /// How many of the readers (the last ones) hold their pin to the end, like a long-lived
+    /// snapshot: they pin and read as the others do, but their `Unref` comes after every thread
+    /// has finished, from the model's own thread. Only the other readers' `Unref`s race the
+    /// install and GC (each of them may be the last, and then runs GC itself). `0` by default;
+    /// the unbounded two-reader loom test holds one (README, "Harness speed").
+    pub held: usize,
     /// The injected bug, if any.
     pub mutant: Option<Mutant>,
     /// Seeds the randomized schedulers (the model itself has no data to generate).
@@ -42,6 +48,7 @@ impl Default for KernelModel {
     fn default() -> Self {
         KernelModel {
             readers: 2,
+            held: 0,
             mutant: None,
             seed: 0,
         }
@@ -54,7 +61,7 @@ impl Model for KernelModel {
     }
 
     fn execute<R: Runtime>(&self, world: &World) {
-        execute::<R>(world, self.mutant, self.readers)
+        execute::<R>(world, self.mutant, self.readers, self.held)
     }
 }
 
@@ -121,9 +128,11 @@ fn image() -> &'static sim::fs::durability::Image {
     })
 }
 
-/// One execution of the kernel model on runtime `R` with `readers` reader threads. Panics at
-/// its end if `world` recorded a violation.
-pub fn execute<R: Runtime>(world: &World, mutant: Option<Mutant>, readers: usize) {
+/// One execution of the kernel model on runtime `R` with `readers` reader threads, the last
+/// `held` of which keep their pin to the end ([`KernelModel::held`]). Panics at its end if
+/// `world` recorded a violation.
+pub fn execute<R: Runtime>(world: &World, mutant: Option<Mutant>, readers: usize, held: usize) {
+    assert!(held <= readers, "{held} held pins among {readers} readers");
     world.reset(&[]);
     let fs = SimFs::<R>::from_image(world.clone(), Path::new(DIR), image());
     fs.set_alone(true); // until the readers and the compactor are spawned
@@ -139,6 +148,7 @@ pub fn execute<R: Runtime>(world: &World, mutant: Option<Mutant>, readers: usize
     let vs = std::sync::Arc::new(vs);
     fs.set_alone(false);
 
+    let first_held = readers - held;
     let readers: Vec<_> = (0..readers)
         .map(|i| {
             let vs = vs.clone();
@@ -155,6 +165,7 @@ pub fn execute<R: Runtime>(world: &World, mutant: Option<Mutant>, readers: usize
                         assert_eq!(bytes, b"table");
                     }
                 }
+                (i >= first_held).then_some(v) // a held pin outlives the thread
             })
         })
         .collect();
@@ -166,12 +177,14 @@ pub fn execute<R: Runtime>(world: &World, mutant: Option<Mutant>, readers: usize
             vs.remove_obsolete_files(); // as after every compaction
         })
     };
-    for h in readers.into_iter().chain([compactor]) {
-        if let Err(p) = h.join() {
-            std::panic::resume_unwind(p);
-        }
+    let held: Vec<_> = readers.into_iter().map(|h| h.join()).collect();
+    if let Err(p) = compactor.join() {
+        std::panic::resume_unwind(p);
     }
     fs.set_alone(true);
+    for pin in held {
+        drop(pin.unwrap_or_else(|p| std::panic::resume_unwind(p))); // the last Unref runs GC
+    }
     vs.remove_obsolete_files();
     oracle::check_quiescent(world, &fs.tables());
     drop(vs);

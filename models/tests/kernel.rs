@@ -3,16 +3,18 @@
 //! shuttle, each through `sim::explore::run` like every other exploration.
 //!
 //! Runs under stress, loom (preemption bound 2) and shuttle in `cargo test`; under
-//! `RUSTFLAGS="--cfg loom"` loom explores it with no bound.
+//! `RUSTFLAGS="--cfg loom"` loom explores it with no bound (one reader; two readers, one of which
+//! holds its pin to the end) and two readers at bound 4.
 
 use engine::mutants::Mutant;
 use models::kernel::KernelModel;
 use sim::explore::{self, Budget, Explorer, Outcome};
 use sim::world::Violation;
 
-fn explore(explorer: Explorer, budget: Budget, readers: usize, mutant: Option<Mutant>) -> Outcome {
+fn explore(explorer: Explorer, budget: Budget, readers: usize, held: usize, mutant: Option<Mutant>) -> Outcome {
     let model = KernelModel {
         readers,
+        held,
         mutant,
         seed: 1,
     };
@@ -21,13 +23,14 @@ fn explore(explorer: Explorer, budget: Budget, readers: usize, mutant: Option<Mu
     outcome
 }
 
-/// loom with `bound` (none: every interleaving), asserting the exploration was complete.
-fn loom(bound: Option<usize>, readers: usize, mutant: Option<Mutant>) -> Result<u64, Violation> {
+/// loom with `bound` (none: every interleaving), asserting the exploration was complete;
+/// `held` of the `readers` hold their pin to the end.
+fn loom(bound: Option<usize>, readers: usize, held: usize, mutant: Option<Mutant>) -> Result<u64, Violation> {
     let budget = Budget {
         preemption_bound: bound,
         ..Budget::iterations(usize::MAX)
     };
-    let o = explore(Explorer::Loom, budget, readers, mutant);
+    let o = explore(Explorer::Loom, budget, readers, held, mutant);
     match o.failure {
         Some(f) => Err(f.violation),
         None => Ok(o.executions),
@@ -39,7 +42,7 @@ fn pct(mutant: Option<Mutant>) -> Result<u64, Violation> {
         depth: Some(3),
         ..Budget::iterations(1000)
     };
-    let o = explore(Explorer::ShuttlePct, budget, 2, mutant);
+    let o = explore(Explorer::ShuttlePct, budget, 2, 0, mutant);
     match o.failure {
         Some(f) => Err(f.violation),
         None => Ok(o.executions),
@@ -48,7 +51,7 @@ fn pct(mutant: Option<Mutant>) -> Result<u64, Violation> {
 
 #[test]
 fn kernel_on_std_threads() {
-    let o = explore(Explorer::Stress, Budget::iterations(50), 2, None);
+    let o = explore(Explorer::Stress, Budget::iterations(50), 2, 0, None);
     assert!(o.failure.is_none(), "{:?}", o.failure.map(|f| f.violation));
     assert_eq!(o.executions, 50);
 }
@@ -56,10 +59,10 @@ fn kernel_on_std_threads() {
 #[test]
 fn kernel_under_loom_bounded_and_shuttle() {
     // Budget: preemption bound 2 explores this model completely in about a second.
-    let n = loom(Some(2), 2, None).expect("the kernel is correct");
+    let n = loom(Some(2), 2, 0, None).expect("the kernel is correct");
     assert!(n > 100, "bound 2 explores more than a handful of interleavings: {n}");
     assert_eq!(pct(None).expect("the kernel is correct"), 1000);
-    let o = explore(Explorer::ShuttleRandom, Budget::iterations(1000), 2, None);
+    let o = explore(Explorer::ShuttleRandom, Budget::iterations(1000), 2, 0, None);
     assert!(o.failure.is_none(), "{:?}", o.failure.map(|f| f.violation));
 }
 
@@ -67,7 +70,8 @@ fn kernel_under_loom_bounded_and_shuttle() {
 #[test]
 fn the_kernel_model_catches_gc_ignoring_pinned_versions() {
     for found in [
-        loom(Some(2), 2, Some(Mutant::GcLiveSetFromCurrentOnly)),
+        loom(Some(2), 2, 0, Some(Mutant::GcLiveSetFromCurrentOnly)),
+        loom(None, 2, 1, Some(Mutant::GcLiveSetFromCurrentOnly)),
         pct(Some(Mutant::GcLiveSetFromCurrentOnly)),
     ] {
         let v = found.expect_err("the mutant is caught");
@@ -76,19 +80,30 @@ fn the_kernel_model_catches_gc_ignoring_pinned_versions() {
 }
 
 /// The slow tier, one reader: every interleaving, no preemption bound: 2,321 executions, ~0.3 s
-/// in release on the 2-core machine. The largest unbounded kernel model that fits: two readers
-/// with no bound pass a million executions without finishing (README, "Harness speed").
+/// in release on the 2-core machine.
 #[cfg(loom)]
 #[test]
 fn kernel_under_loom_exhaustive() {
-    let n = loom(None, 1, None).expect("the kernel is correct in every interleaving");
+    let n = loom(None, 1, 0, None).expect("the kernel is correct in every interleaving");
     assert!(n > 1000, "every interleaving of one reader is more than a handful: {n}");
 }
 
-/// The slow tier, two readers: preemption bound 4, 298,173 executions, ~40 s in release on the
+/// The slow tier, two readers, every interleaving: one of them holds its pin to the end (a
+/// long-lived snapshot), so one reader's Unref races the install and GC, not two. 487,450
+/// executions, 40-45 s in release on the 2-core machine. With both Unrefs racing and no bound,
+/// loom is still going after 700,000 executions and 60 s (README, "Harness speed").
+#[cfg(loom)]
+#[test]
+fn kernel_under_loom_exhaustive_two_readers() {
+    let n = loom(None, 2, 1, None).expect("the kernel is correct in every interleaving");
+    assert!(n > 100_000, "two readers' interleavings are many: {n}");
+}
+
+/// The slow tier, two readers both racing their Unrefs: preemption bound 4, 298,173 executions,
+/// 25-30 s in release on the
 /// 2-core machine (bound 3: 40,149 executions, ~4 s).
 #[cfg(loom)]
 #[test]
 fn kernel_under_loom_bound_4() {
-    loom(Some(4), 2, None).expect("the kernel is correct within 4 preemptions");
+    loom(Some(4), 2, 0, None).expect("the kernel is correct within 4 preemptions");
 }

@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Reader threads in both models (the "2 readers + 1 compactor + GC").
+/// Reader threads in both models (the "2 readers + 1 compactor + GC"), none held to the end.
 const READERS: usize = 2;
 /// loom's branch limit for the exhaustive runs (the kernel model needs far more than 1,000).
 const MAX_BRANCHES: usize = 100_000;
@@ -108,6 +108,8 @@ struct Throughput {
 struct Exhaustive {
     model: &'static str,
     readers: usize,
+    /// Readers that hold their pin to the end ([`KernelModel::held`]).
+    held: usize,
     preemption_bound: Option<usize>,
     executions: u64,
     seconds: f64,
@@ -148,8 +150,8 @@ impl SchedulingPoints {
         }
         let world = sim::world::World::new();
         SchedulingPoints {
-            raw: one(|| raw::on_shuttle::execute(READERS)),
-            ours: one(move || models::kernel::execute::<engine::sync::Shuttle>(&world, None, READERS)),
+            raw: one(|| raw::on_shuttle::execute(READERS, 0)),
+            ours: one(move || models::kernel::execute::<engine::sync::Shuttle>(&world, None, READERS, 0)),
         }
     }
 }
@@ -177,26 +179,29 @@ pub fn harness(settings: &Settings, out: &Path) -> u8 {
         throughput.push(t);
     }
     let mut exhaustive = Vec::new();
-    // The model (two readers) at every bound, and the one-reader model the `--cfg loom`
-    // test tier explores with no bound.
+    // (readers, of them held to the end, bound): the model (two readers) at every
+    // bound, and the two models the `--cfg loom` test tier explores with no bound: two readers
+    // of which one holds its pin to the end, and one reader.
     let cases = [
-        (2, Some(1)),
-        (2, Some(2)),
-        (2, Some(3)),
-        (2, Some(4)),
-        (2, None),
-        (1, None),
+        (2, 0, Some(1)),
+        (2, 0, Some(2)),
+        (2, 0, Some(3)),
+        (2, 0, Some(4)),
+        (2, 0, None),
+        (2, 1, None),
+        (1, 0, None),
     ];
     let cases = if settings.exhaustive_limit.is_zero() {
         &[][..]
     } else {
         &cases[..]
     };
-    for &(readers, bound) in cases {
+    for &(readers, held, bound) in cases {
         for model in ["raw", "kernel"] {
-            let e = explore::quietly(|| explore_exhaustively(model, readers, bound, settings.exhaustive_limit));
+            let shape = Shape { readers, held, bound };
+            let e = explore::quietly(|| explore_exhaustively(model, shape, settings.exhaustive_limit));
             eprintln!(
-                "loom exhaustive {model:<6} readers {readers} bound {:<4} {:>9} executions {:>8.1} s{}",
+                "loom exhaustive {model:<6} readers {readers} held {held} bound {:<4} {:>9} executions {:>8.1} s{}",
                 show_bound(bound),
                 e.executions,
                 e.seconds,
@@ -283,6 +288,7 @@ fn run_ours(explorer: Explorer, s: &Settings, seed: u64) -> u64 {
     };
     let model = KernelModel {
         readers: READERS,
+        held: 0,
         mutant: None,
         seed,
     };
@@ -319,7 +325,7 @@ fn run_raw(explorer: Explorer, s: &Settings, seed: u64) -> u64 {
     };
     let mut config = shuttle::Config::new();
     config.silence_warnings = true; // the SeqCst-only warning, printed for every Runner
-    let (n, body) = counted(|| raw::on_shuttle::execute(READERS));
+    let (n, body) = counted(|| raw::on_shuttle::execute(READERS, 0));
     shuttle::Runner::new(scheduler, config).run(body);
     n.load(Ordering::Relaxed)
 }
@@ -328,12 +334,21 @@ fn run_raw_loom(s: &Settings) -> u64 {
     let mut b = loom::model::Builder::new();
     b.preemption_bound = Some(s.loom_bound);
     b.max_permutations = Some(s.iterations + 1); // loom's counter is 1-based
-    let (n, body) = counted(|| raw::on_loom::execute(READERS));
+    let (n, body) = counted(|| raw::on_loom::execute(READERS, 0));
     b.check(body);
     n.load(Ordering::Relaxed)
 }
 
-fn explore_exhaustively(model: &'static str, readers: usize, bound: Option<usize>, limit: Duration) -> Exhaustive {
+/// One exhaustive loom exploration's model shape.
+#[derive(Clone, Copy)]
+struct Shape {
+    readers: usize,
+    held: usize,
+    bound: Option<usize>,
+}
+
+fn explore_exhaustively(model: &'static str, shape: Shape, limit: Duration) -> Exhaustive {
+    let Shape { readers, held, bound } = shape;
     let mut b = loom::model::Builder::new();
     b.preemption_bound = bound;
     b.max_branches = MAX_BRANCHES;
@@ -343,12 +358,12 @@ fn explore_exhaustively(model: &'static str, readers: usize, bound: Option<usize
     b.checkpoint_interval = 100;
     let start = Instant::now();
     let n = if model == "raw" {
-        let (n, body) = counted(move || raw::on_loom::execute(readers));
+        let (n, body) = counted(move || raw::on_loom::execute(readers, held));
         b.check(body);
         n
     } else {
         let world = sim::world::World::new();
-        let (n, body) = counted(move || models::kernel::execute::<engine::sync::Loom>(&world, None, readers));
+        let (n, body) = counted(move || models::kernel::execute::<engine::sync::Loom>(&world, None, readers, held));
         b.check(body);
         n
     };
@@ -356,6 +371,7 @@ fn explore_exhaustively(model: &'static str, readers: usize, bound: Option<usize
     Exhaustive {
         model,
         readers,
+        held,
         preemption_bound: bound,
         executions: n.load(Ordering::Relaxed),
         seconds,

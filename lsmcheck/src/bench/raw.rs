@@ -50,8 +50,9 @@ macro_rules! raw_model {
             db.disk.lock().unwrap().retain(|f| live.contains(f));
         }
 
-        /// One execution with `readers` reader threads.
-        pub fn execute(readers: usize) {
+        /// One execution with `readers` reader threads, the last `held` of which unref their
+        /// Version only after every thread has finished (a long-lived snapshot).
+        pub fn execute(readers: usize, held: usize) {
             let first = Arc::new(Version {
                 files: vec![1],
                 refs: AtomicUsize::new(1), // `current`'s own ref
@@ -66,7 +67,7 @@ macro_rules! raw_model {
                 disk: Mutex::new(BTreeSet::from([1])),
             });
             let handles: Vec<_> = (0..readers)
-                .map(|_| {
+                .map(|i| {
                     let db = db.clone();
                     $rt::thread::spawn(move || {
                         let v = {
@@ -79,7 +80,11 @@ macro_rules! raw_model {
                         for f in &v.files {
                             assert!(db.disk.lock().unwrap().contains(f), "read of deleted file {f}");
                         }
-                        unref(&v);
+                        if i + held < readers {
+                            unref(&v);
+                            return None;
+                        }
+                        Some(v)
                     })
                 })
                 .collect();
@@ -108,8 +113,10 @@ macro_rules! raw_model {
                     gc(&db);
                 })
             };
-            for h in handles.into_iter().chain([compactor]) {
-                h.join().unwrap();
+            let held: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+            compactor.join().unwrap();
+            for v in held.into_iter().flatten() {
+                unref(&v);
             }
             gc(&db);
             let current = db.state.lock().unwrap().current.files.clone();

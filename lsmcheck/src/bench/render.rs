@@ -42,7 +42,11 @@ pub(super) fn print_tables(r: &HarnessReport) {
         };
         let ((rn, rs), (kn, ks)) = (cell(&pair[0]), cell(&pair[1]));
         let (readers, bound) = (pair[0].readers, show_bound(pair[0].preemption_bound));
-        println!("| {readers} reader(s), bound {bound} | {rn} | {rs} | {kn} | {ks} |");
+        let held = match pair[0].held {
+            0 => String::new(),
+            n => format!(" ({n} held to the end)"),
+        };
+        println!("| {readers} reader(s){held}, bound {bound} | {rn} | {rs} | {kn} | {ks} |");
     }
 }
 
