@@ -49,7 +49,12 @@ fn the_harness_benchmark_measures_both_sides_and_writes_json() {
     // Bound 1 is explored to the end well within the limit, and the counts are exact: they
     // are properties of the models, not of the machine.
     let e = r["exhaustive"].as_array().expect("exhaustive rows");
-    assert_eq!(e.len(), 12);
+    assert_eq!(e.len(), 14);
+    assert_eq!(
+        (e[10]["readers"].as_u64(), e[10]["held"].as_u64()),
+        (Some(2), Some(1)),
+        "two readers, one holding its pin to the end: {e:?}"
+    );
     assert_eq!(
         (e[0]["model"].as_str(), e[0]["preemption_bound"].as_u64()),
         (Some("raw"), Some(1))

@@ -66,6 +66,34 @@ fn kernel_under_loom_bounded_and_shuttle() {
     assert!(o.failure.is_none(), "{:?}", o.failure.map(|f| f.violation));
 }
 
+/// Explorations run without the trace; a failure's trace comes from replaying it, and ends at
+/// the violation.
+#[test]
+fn an_explored_failure_has_its_replayed_trace() {
+    let m26 = Some(Mutant::GcLiveSetFromCurrentOnly);
+    let bounded = Budget {
+        preemption_bound: Some(2),
+        ..Budget::iterations(usize::MAX)
+    };
+    for (explorer, budget) in [
+        (Explorer::Loom, bounded),
+        (Explorer::ShuttlePct, Budget::iterations(1000)),
+        (Explorer::ShuttleDfs, Budget::iterations(100_000)),
+    ] {
+        let f = explore(explorer, budget, 2, 0, m26).failure.expect("M26 is caught");
+        let last = f.trace.last().expect("a trace");
+        assert_eq!(last.event, "VIOLATION", "{explorer}: {:?}", f.trace);
+        assert!(
+            f.trace
+                .iter()
+                .any(|e| e.event == "Ref" && e.thread.starts_with("reader"))
+                && f.trace.iter().any(|e| e.event == "GcPass" && e.thread == "compactor"),
+            "{explorer}: the trace shows a reader's pin and the compactor's GC: {:?}",
+            f.trace
+        );
+    }
+}
+
 /// M26 (GC's live set from `current` only) deletes a file a reader's pinned Version lists.
 #[test]
 fn the_kernel_model_catches_gc_ignoring_pinned_versions() {

@@ -363,6 +363,7 @@ fn explore_exhaustively(model: &'static str, shape: Shape, limit: Duration) -> E
         n
     } else {
         let world = sim::world::World::new();
+        world.set_tracing(false); // as the loom explorer explores
         let (n, body) = counted(move || models::kernel::execute::<engine::sync::Loom>(&world, None, readers, held));
         b.check(body);
         n

@@ -95,7 +95,7 @@ impl<R: Runtime> Actor<'_, R> {
         }
         *writes += 1;
         let sync = plan.synced(*writes);
-        let what = format!("{}{}", if sync { "synced: " } else { "" }, describe(&updates));
+        let what = || format!("{}{}", if sync { "synced: " } else { "" }, describe(&updates));
         self.world.trace(&self.thread, "write", None, what);
         let written = self.db.write_with_sequence(batch, WriteOptions { sync });
         self.check(
@@ -170,7 +170,7 @@ impl<R: Runtime> Actor<'_, R> {
     }
 
     fn record(&self, what: String, seq: u64, version: u64, query: Query, result: Rows) {
-        let detail = format!("{what} -> {} rows at seq {seq}", result.len());
+        let detail = || format!("{what} -> {} rows at seq {seq}", result.len());
         let mut st = self.world.lock();
         st.trace(&self.thread, "read", Some(version), detail);
         st.reads.push(ReadRecord {

@@ -1,12 +1,12 @@
 //! The loom explorer.
 //!
 //! A passing exploration runs without checkpoints (writing loom's checkpoint file before every
-//! execution costs more than a small execution). When it fails at execution `n`, loom's order is
-//! deterministic, so the same exploration is run again up to `n` with a checkpoint written
-//! before every execution: the file then names the failing execution's branch path, which
-//! replays it instantly from a report.
+//! execution costs more than a small execution) and without the trace. When it fails at
+//! execution `n`, loom's order is deterministic, so the same exploration is run again up to `n`
+//! with the trace on and a checkpoint written before every execution: the file then names the
+//! failing execution's branch path, which replays it instantly from a report.
 
-use super::{failure, Budget, Model, Outcome};
+use super::{failure, trace_missing, Budget, Model, Outcome};
 use crate::world::coverage::Coverage;
 use crate::world::World;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -26,7 +26,9 @@ pub(super) fn run<M: Model>(budget: &Budget, model: &M, world: &World, checkpoin
         std::fs::write(&path, c).expect("write the checkpoint to replay");
         return explore(budget, model, world, 1, Some(path));
     }
+    world.set_tracing(false);
     let first = explore(budget, model, world, budget.iterations, None);
+    world.set_tracing(true);
     let Some(failed) = &first.failure else {
         return first;
     };
@@ -36,8 +38,14 @@ pub(super) fn run<M: Model>(budget: &Budget, model: &M, world: &World, checkpoin
             failure: Some(f),
             ..first
         },
-        // Not deterministic after all: report the first failure, without a checkpoint.
-        _ => first,
+        // Not deterministic after all: report the first failure, without a checkpoint or trace.
+        _ => {
+            let mut first = first;
+            if let Some(f) = &mut first.failure {
+                f.trace = trace_missing("running the exploration again did not fail the same way");
+            }
+            first
+        }
     }
 }
 

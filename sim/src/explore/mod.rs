@@ -329,6 +329,18 @@ fn failure(
     }
 }
 
+/// The trace of a failure whose trace could not be made, saying why.
+fn trace_missing(why: &str) -> Vec<TraceEvent> {
+    vec![TraceEvent {
+        step: 0,
+        thread: "checker".into(),
+        event: "NO TRACE".into(),
+        version: None,
+        file: None,
+        detail: format!("the exploration ran without its trace, and {why}"),
+    }]
+}
+
 /// The text of a panic payload.
 pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     payload

@@ -1,8 +1,12 @@
 //! The shuttle explorers (random, PCT, DFS) and shuttle replay.
+//!
+//! An exploration runs without the trace ([`World::set_tracing`]): a failure's recorded
+//! schedule replays it exactly, so its trace comes from that replay, on a fresh world.
 
 use super::schedule::{Recording, Replaying, Steps};
-use super::{failure, Budget, Explorer, Model, Outcome};
+use super::{failure, trace_missing, Budget, Explorer, Failure, Model, Outcome};
 use crate::world::coverage::Coverage;
+use crate::world::TraceEvent;
 use crate::world::World;
 use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -45,12 +49,15 @@ pub(super) fn run<M: Model>(
         },
     };
     let recording = Recording::new(scheduler, steps.clone());
-    let (model, w) = (model.clone(), world.clone());
+    let (m, w) = (model.clone(), world.clone());
     // `run` consumes the runner: when it returns or unwinds, the recording publishes `steps`.
     let runner = shuttle::Runner::new(recording, config());
+    let exploring = schedule.is_none();
+    world.set_tracing(!exploring);
     let result = catch_unwind(AssertUnwindSafe(|| {
-        runner.run(move || model.execute::<engine::sync::Shuttle>(&w))
+        runner.run(move || m.execute::<engine::sync::Shuttle>(&w))
     }));
+    world.set_tracing(true);
     let executions = steps.executions();
     let diverged = fit.and_then(|f| f.divergence());
     Ok(match result {
@@ -61,12 +68,31 @@ pub(super) fn run<M: Model>(
             diverged,
             failure: None,
         },
-        Err(p) => Outcome {
-            executions,
-            crash_states: 0,
-            coverage: Coverage::new(),
-            diverged,
-            failure: Some(failure(world, p, executions, Some(steps.encode()), None)),
-        },
+        Err(p) => {
+            let mut failed = failure(world, p, executions, Some(steps.encode()), None);
+            if exploring {
+                failed.trace = replayed_trace(explorer, budget, model, &failed);
+            }
+            Outcome {
+                executions,
+                crash_states: 0,
+                coverage: Coverage::new(),
+                diverged,
+                failure: Some(failed),
+            }
+        }
     })
+}
+
+/// The trace of `failed`, an explored failure: its schedule replayed on a fresh world (so the
+/// exploration's counts stay its own) with the trace on.
+fn replayed_trace<M: Model>(explorer: Explorer, budget: &Budget, model: &M, failed: &Failure) -> Vec<TraceEvent> {
+    let schedule = failed
+        .schedule
+        .as_deref()
+        .expect("an explored failure has its schedule");
+    match run(explorer, budget, model, &World::new(), Some(schedule)) {
+        Ok(Outcome { failure: Some(f), .. }) if f.violation == failed.violation => f.trace,
+        _ => trace_missing("a replay of the failing schedule did not fail the same way"),
+    }
 }

@@ -157,6 +157,9 @@ impl<R: Runtime> SimFs<R> {
 
     /// Appends `op` on `path` (renamed `from`, if given) to the trace.
     fn trace(&self, op: &'static str, path: &Path, from: Option<&Path>) {
+        if !self.inner.world.tracing() {
+            return;
+        }
         let mut w = self.inner.world.lock();
         let thread = w.thread(R::thread_key(), R::thread_name);
         let file = w.file(name_str(path));

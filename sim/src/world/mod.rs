@@ -5,6 +5,10 @@
 //! the first violation. It is shared by the simulated filesystem, the observer and the scenario
 //! body. Its lock is a plain `std` mutex, invisible to the checkers on purpose: recording must
 //! not add interleavings, and no checked code path waits on it.
+//!
+//! The trace can be switched off ([`World::set_tracing`]): the explorers that can replay a
+//! failure exactly (shuttle's, loom's) explore without it, and replay the failing execution
+//! with it to report its trace. Everything an oracle checks is recorded either way.
 
 pub mod coverage;
 mod ledger;
@@ -18,6 +22,7 @@ pub use violation::{Oracle, Violation};
 
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use trace::{Detail, Name, Names, Record, Text};
 
@@ -80,6 +85,9 @@ pub struct WorldState {
     pub ledger: Ledger,
     trace: VecDeque<Record>,
     steps: u64,
+    /// Whether [`WorldState::record`] keeps lines (see [`World::set_tracing`]; kept by
+    /// [`World::reset`]).
+    tracing: bool,
     /// Thread and file names seen so far (kept by [`World::reset`]).
     names: Names,
     /// This execution's threads by [`engine::sync::Runtime::thread_key`].
@@ -104,18 +112,52 @@ pub struct WorldState {
 }
 
 /// Shared handle to one execution's state.
-#[derive(Clone, Debug, Default)]
-pub struct World(Arc<Mutex<WorldState>>);
+#[derive(Clone, Debug)]
+pub struct World(Arc<Shared>);
+
+#[derive(Debug)]
+struct Shared {
+    state: Mutex<WorldState>,
+    /// A copy of the state's `tracing`, read without the lock.
+    tracing: AtomicBool,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World(Arc::new(Shared {
+            state: Mutex::new(WorldState {
+                tracing: true,
+                ..WorldState::default()
+            }),
+            tracing: AtomicBool::new(true),
+        }))
+    }
+}
 
 impl World {
-    /// A fresh world.
+    /// A fresh world, tracing.
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Locks the state. Poison is ignored: a panicking thread already reported.
     pub fn lock(&self) -> MutexGuard<'_, WorldState> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Keeps trace lines (`true`, the default) or not, from the next line on. Requires: no
+    /// execution is running (explorers switch it between explorations).
+    pub fn set_tracing(&self, on: bool) {
+        let mut st = self.lock();
+        st.tracing = on;
+        // Relaxed: set between executions, before the threads that read it are spawned.
+        self.0.tracing.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether trace lines are kept: a caller skips making a line's parts when not.
+    pub fn tracing(&self) -> bool {
+        // Relaxed: see `set_tracing`.
+        self.0.tracing.load(Ordering::Relaxed)
     }
 
     /// Forgets the previous execution; `disabled` oracles report nothing in the next one.
@@ -130,6 +172,7 @@ impl World {
         trace.clear();
         *st = WorldState {
             disabled: disabled.to_vec(),
+            tracing: st.tracing,
             crash_states: st.crash_states,
             marks,
             names,
@@ -143,9 +186,11 @@ impl World {
         self.lock().marks.totals().clone()
     }
 
-    /// Appends a line with a caller-made `detail` to the trace.
-    pub fn trace(&self, thread: &str, event: &'static str, version: Option<u64>, detail: String) {
-        self.lock().trace(thread, event, version, detail);
+    /// Appends a line with a caller-made `detail` (made only when tracing) to the trace.
+    pub fn trace(&self, thread: &str, event: &'static str, version: Option<u64>, detail: impl FnOnce() -> String) {
+        if self.tracing() {
+            self.lock().trace(thread, event, version, detail);
+        }
     }
 
     /// Records `v` if it is the first violation of this execution. It does not panic: the
@@ -189,11 +234,18 @@ impl World {
 }
 
 impl WorldState {
-    /// Appends a line with a caller-made `detail` to the trace. Requires: the world lock (this
-    /// is a method on its guard).
-    pub fn trace(&mut self, thread: &str, event: &'static str, version: Option<u64>, detail: String) {
-        let thread = self.names.get(thread);
-        self.record(thread, event, version, None, Detail::Text(detail));
+    /// Appends a line with a caller-made `detail` (made only when tracing) to the trace.
+    /// Requires: the world lock (this is a method on its guard).
+    pub fn trace(&mut self, thread: &str, event: &'static str, version: Option<u64>, detail: impl FnOnce() -> String) {
+        if self.tracing {
+            let thread = self.names.get(thread);
+            self.record(thread, event, version, None, Detail::Text(detail()));
+        }
+    }
+
+    /// Whether trace lines are kept (see [`World::set_tracing`]).
+    pub fn tracing(&self) -> bool {
+        self.tracing
     }
 
     /// The interned name of the thread with key `key` (see
@@ -227,8 +279,8 @@ impl WorldState {
         file: Option<Name>,
         detail: Detail,
     ) {
-        if self.violation.is_some() {
-            return; // the trace ends at the first violation
+        if self.violation.is_some() || !self.tracing {
+            return; // the trace ends at the first violation, and keeps nothing when off
         }
         self.steps += 1;
         if self.trace.len() == TRACE_CAP {
@@ -242,5 +294,34 @@ impl WorldState {
             file,
             detail,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_tracing_nothing_is_kept_or_made() {
+        let world = World::new();
+        world.set_tracing(false);
+        world.reset(&[]);
+        world.trace("t", "write", None, || {
+            unreachable!("no detail is made when not tracing")
+        });
+        world
+            .lock()
+            .trace("t", "read", Some(1), || unreachable!("nor under the lock"));
+        assert!(world.violate(Violation::Panic {
+            thread: "t".into(),
+            message: "boom".into(),
+        }));
+        assert!(world.trace_events().is_empty());
+        assert!(world.violation().is_some(), "the oracles' state is kept either way");
+        world.set_tracing(true);
+        world.reset(&[]);
+        world.trace("t", "write", None, || "x".into());
+        let lines = world.trace_events();
+        assert_eq!((lines.len(), lines[0].detail.as_str()), (1, "x"));
     }
 }

@@ -34,7 +34,9 @@ impl<R: Runtime> Observer for WorldObserver<R> {
             let (name, version) = label(e);
             let violation = check(&mut st, &text, e, name);
             st.marks.observe(&text, e);
-            st.record(thread, name, version, None, Detail::Event(e.clone()));
+            if st.tracing() {
+                st.record(thread, name, version, None, Detail::Event(e.clone()));
+            }
             violation
         };
         // Outside the world's lock: recording a violation takes it again.
