@@ -1,9 +1,9 @@
 //! `WorldObserver`: turns the engine's events into ledger transitions and trace lines, and
 //! reports the lifecycle violations they reveal as they happen.
 
-use super::ledger::Fault;
+use super::ledger::{Fault, Ledger};
 use super::trace::Detail;
-use super::{Violation, World, WorldState};
+use super::{Violation, World};
 use engine::events::{Event, Observer};
 use engine::sync::Runtime;
 use std::marker::PhantomData;
@@ -28,12 +28,14 @@ impl<R: Runtime> WorldObserver<R> {
 impl<R: Runtime> Observer for WorldObserver<R> {
     fn on_event(&self, e: &Event) {
         let violation = {
-            let mut st = self.world.lock();
+            let mut guard = self.world.lock();
+            let st = &mut *guard;
             let thread = st.thread(R::thread_key(), R::thread_name);
-            let text = st.text(thread);
             let (name, version) = label(e);
-            let violation = check(&mut st, &text, e, name);
-            st.marks.observe(&text, e);
+            // The thread's text borrowed from the names while the ledger and marks change.
+            let text = st.names.text(thread);
+            let violation = check(&mut st.ledger, text, e, name);
+            st.marks.observe(text, e);
             if st.tracing() {
                 st.record(thread, name, version, None, Detail::Event(e.clone()));
             }
@@ -127,19 +129,19 @@ fn drops(s: &engine::DropStats) -> String {
 }
 
 /// Applies `e`'s ledger transition and returns the violation it reveals, if any. Requires: the
-/// world's lock (`st`).
-fn check(st: &mut WorldState, thread: &str, e: &Event, name: &str) -> Option<Violation> {
+/// world's lock (`ledger` is part of its state).
+fn check(ledger: &mut Ledger, thread: &str, e: &Event, name: &str) -> Option<Violation> {
     let (version, result) = match e {
-        Event::VersionInstalled { id, files } => (*id, st.ledger.installed(*id, files.iter().map(|f| f.1))),
-        Event::VersionRef { id, .. } => (*id, st.ledger.reffed(*id)),
-        Event::VersionUnref { id, .. } => (*id, st.ledger.unreffed(*id)),
-        Event::VersionDropped { id } => (*id, st.ledger.dropped(*id)),
-        Event::TableRead { number, version } => return table_read(st, thread, *number, *version),
+        Event::VersionInstalled { id, files } => (*id, ledger.installed(*id, files.iter().map(|f| f.1))),
+        Event::VersionRef { id, .. } => (*id, ledger.reffed(*id)),
+        Event::VersionUnref { id, .. } => (*id, ledger.unreffed(*id)),
+        Event::VersionDropped { id } => (*id, ledger.dropped(*id)),
+        Event::TableRead { number, version } => return table_read(ledger, thread, *number, *version),
         _ => return None,
     };
     // Decided by the fault's kind, never by its wording.
     Some(match result.err()? {
-        Fault::NotLive(_) if st.ledger.is_dropped(version) => Violation::UseAfterLastUnref {
+        Fault::NotLive(_) if ledger.is_dropped(version) => Violation::UseAfterLastUnref {
             thread: thread.to_string(),
             version,
             what: name.to_string(),
@@ -153,16 +155,17 @@ fn check(st: &mut WorldState, thread: &str, e: &Event, name: &str) -> Option<Vio
 }
 
 /// A reader of `version` is about to read table `number`: the Version must still be
-/// referenced and must list the table. Requires: the world's lock (`st`).
-fn table_read(st: &mut WorldState, thread: &str, number: u64, version: u64) -> Option<Violation> {
-    st.ledger.intend(thread, number, version);
-    if st.ledger.is_dropped(version) {
+/// referenced and must list the table. Requires: the world's lock (`ledger` is part of its
+/// state).
+fn table_read(ledger: &mut Ledger, thread: &str, number: u64, version: u64) -> Option<Violation> {
+    ledger.intend(thread, number, version);
+    if ledger.is_dropped(version) {
         Some(Violation::UseAfterLastUnref {
             thread: thread.to_string(),
             version,
             what: format!("read of table {number}"),
         })
-    } else if !st.ledger.lists(version, number) {
+    } else if !ledger.lists(version, number) {
         Some(Violation::FileNotInPinnedVersion {
             thread: thread.to_string(),
             file: number,
