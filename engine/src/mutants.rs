@@ -17,8 +17,11 @@
 //! }
 //! ```
 //!
-//! No function signature carries a mutant flag, and code that only a mutant needs lives here. The durability mutants (the last group) show only when the process or the
-//! machine dies; the harness's crash explorer is the one that kills them.
+//! No function signature carries a mutant flag, and code that only a mutant needs lives here.
+//! Everything said about a mutant (its name, class, source, summary and the violation kinds it
+//! is expected to cause) is one row of the table below; `docs/adding-a-mutant.md` is the recipe.
+//! The durability mutants show only when the process or the machine dies; the harness's crash
+//! explorer is the one that kills them.
 
 /// What kind of bug a mutant is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,225 +49,285 @@ impl BugClass {
     ];
 }
 
-/// A selectable bug.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Mutant {
+/// Declares [`Mutant`] from one table: a row per mutant with everything said about it.
+macro_rules! mutants {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident {
+            name: $name:literal,
+            class: $class:ident,
+            source: $source:literal,
+            summary: $summary:literal,
+            expects: [$($kind:literal),* $(,)?],
+        }
+    ),* $(,)?) => {
+        /// A selectable bug.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Mutant {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Mutant {
+            /// Every mutant, in the table's order.
+            pub const ALL: [Mutant; [$(stringify!($variant)),*].len()] = [$(Mutant::$variant),*];
+
+            /// The name used on command lines and in reports.
+            pub fn name(self) -> &'static str {
+                match self { $(Mutant::$variant => $name,)* }
+            }
+
+            /// What kind of bug it is: which explorers are asked to find it follows from this
+            /// (`lsmcheck/src/gate/applicability.rs`), and the saved regressions cover every
+            /// class.
+            pub fn class(self) -> BugClass {
+                match self { $(Mutant::$variant => BugClass::$class,)* }
+            }
+
+            /// The catalogue entry it mirrors (`docs/invariants.md`), or the invariant it breaks.
+            pub fn source(self) -> &'static str {
+                match self { $(Mutant::$variant => $source,)* }
+            }
+
+            /// One line: what goes wrong and which oracle should see it.
+            pub fn summary(self) -> &'static str {
+                match self { $(Mutant::$variant => $summary,)* }
+            }
+
+            /// The violation kinds (as reports name them) this bug is expected to cause; a run
+            /// that fails with any other kind did not find this bug and does not kill it.
+            pub fn expected_kinds(self) -> &'static [&'static str] {
+                match self { $(Mutant::$variant => &[$($kind),*],)* }
+            }
+        }
+    };
+}
+
+mutants! {
     /// M01 (dain/leveldb #78): `get` copies its Version's file lists and drops the reference
     /// before reading tables. O3 (read of a deleted file), O7 (use after last unref).
-    GetSkipsRef,
+    GetSkipsRef {
+        name: "get-skips-ref",
+        class: Interleaving,
+        source: "M01 dain/leveldb#78",
+        summary: "get drops its Version before reading tables (O3, O7)",
+        expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
+    },
     /// M01, iterator form: an iterator keeps a copy of the file lists but no reference, so its
     /// lazy opens find deleted files. O3, O7.
-    IterSkipsRef,
+    IterSkipsRef {
+        name: "iter-skips-ref",
+        class: Interleaving,
+        source: "M01 dain/leveldb#78 (iterator)",
+        summary: "an iterator keeps file lists but no reference (O3, O7)",
+        expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
+    },
     /// M26 (S5, violates L6): GC's live set comes from `current` only. O7 (delete of a listed
     /// file), O3.
-    GcLiveSetFromCurrentOnly,
+    GcLiveSetFromCurrentOnly {
+        name: "gc-live-set-from-current-only",
+        class: Interleaving,
+        source: "M26 (S5, L6)",
+        summary: "GC's live set comes from current only (O7, O3)",
+        expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
+    },
     /// M17 (basho/leveldb #137): GC computes the live set, releases the lock, then lists the
     /// directory, so a table created in between is deleted. O3, O7, O1.
-    GcListsOutsideLock,
+    GcListsOutsideLock {
+        name: "gc-lists-outside-lock",
+        class: Interleaving,
+        source: "M17 basho/leveldb#137",
+        summary: "GC lists the directory outside the live-set critical section (O3, O7)",
+        expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
+    },
     /// M19 (rocksdb #3573): two GC passes both purge the same files (no "being purged" filter).
     /// O5 (double delete).
-    GcSkipsPurgingFilter,
+    GcSkipsPurgingFilter {
+        name: "gc-skips-purging-filter",
+        class: Interleaving,
+        source: "M19 rocksdb#3573",
+        summary: "two GC passes purge the same file (O5)",
+        expects: ["double-delete"],
+    },
     /// M22 (rocksdb D30249/D33045): a compaction deletes the files its edit removes instead of
     /// leaving deletion to the liveness check, so a trivially moved file, or an input a reader
     /// still pins, is deleted. O7 (delete of a listed file), O3.
-    CompactionDeletesInputsDirectly,
+    CompactionDeletesInputsDirectly {
+        name: "compaction-deletes-inputs-directly",
+        class: Logic,
+        source: "M22 rocksdb D30249",
+        summary: "compaction unlinks its edit's inputs itself (O7, O3)",
+        expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
+    },
     /// M24 (S2, violates L7): a new table (a compaction or flush output) is not registered as
     /// pending, so a GC pass deletes it while it is being written. O7/O3 (write to a deleted
     /// file).
-    OutputNotPending,
+    OutputNotPending {
+        name: "output-not-pending",
+        class: Interleaving,
+        source: "M24 (S2, L7)",
+        summary: "new tables are not pending outputs (O7, O3)",
+        expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
+    },
     /// M25 (S3, violates L7 once GC runs on other threads): a flush releases its table's pending
     /// number before the install, LevelDB's order. O3, O7.
-    FlushReleasesPendingEarly,
+    FlushReleasesPendingEarly {
+        name: "flush-releases-pending-early",
+        class: Interleaving,
+        source: "M25 (S3, L7)",
+        summary: "a flush releases its pending number before the install (O3, O7)",
+        expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
+    },
     /// M28/M29 (rocksdb #1816, #6973): the read sequence is taken in a separate critical section
     /// before the view is pinned. O1, O2 (the value vanishes).
-    SequenceBeforePin,
+    SequenceBeforePin {
+        name: "sequence-before-pin",
+        class: LongWindow,
+        source: "M28/M29 rocksdb#1816,#6973",
+        summary: "the read sequence is taken before the pin (O1, O2)",
+        expects: ["wrong-read"],
+    },
     /// M30 (S1, violates L9): a flush clears `imm` before the install, so readers miss its
     /// entries for the length of the MANIFEST write. O1, O2.
-    ImmClearedBeforeInstall,
+    ImmClearedBeforeInstall {
+        name: "imm-cleared-before-install",
+        class: Interleaving,
+        source: "M30 (S1, L9)",
+        summary: "imm is cleared before the install (O1, O2)",
+        expects: ["wrong-read"],
+    },
     /// M31 (S7, violates L11): the sequence is published before the batch is in the memtable.
     /// O1, O2 (half a batch visible).
-    SequencePublishedBeforeInsert,
+    SequencePublishedBeforeInsert {
+        name: "sequence-published-before-insert",
+        class: Interleaving,
+        source: "M31 (S7, L11)",
+        summary: "the sequence is published before the batch is inserted (O1, O2)",
+        expects: ["wrong-read"],
+    },
     /// M32 (rocksdb e919ecedfc): the refcount decrement is `Relaxed`, with no `Acquire` fence
     /// before teardown. O9 (loom reports the race); shuttle runs every atomic as SeqCst.
-    RelaxedUnref,
+    RelaxedUnref {
+        name: "relaxed-unref",
+        class: MemoryOrdering,
+        source: "M32 rocksdb e919ecedfc",
+        summary: "Relaxed refcount decrement, no Acquire fence (O9, loom only)",
+        expects: ["panic"],
+    },
     /// M11 (leveldb #44 family): an L0 compaction takes only the newest L0 file, moving a newer
     /// entry below older ones. O2 (stale reads), O8.
-    L0PicksNewestOnly,
+    L0PicksNewestOnly {
+        name: "l0-picks-newest-only",
+        class: Logic,
+        source: "M11 leveldb#44",
+        summary: "an L0 compaction moves the newest file below older ones (O2, O8)",
+        expects: ["wrong-read", "panic", "engine-error"],
+    },
     /// M11 (leveldb #320/#887): a compaction splits one user key's entries across two output
     /// files of a level. O8 (overlap in a level, asserted at install).
-    OutputSplitsUserKey,
+    OutputSplitsUserKey {
+        name: "output-splits-user-key",
+        class: Interleaving,
+        source: "M11 leveldb#320,#887",
+        summary: "one user key's entries split across two files of a level (O8)",
+        expects: ["panic", "engine-error"],
+    },
     /// Compaction ignores live snapshots when dropping shadowed entries. O1, O2 (a snapshot read
     /// finds nothing).
-    CompactionIgnoresSnapshots,
+    CompactionIgnoresSnapshots {
+        name: "compaction-ignores-snapshots",
+        class: LongWindow,
+        source: "snapshot rule (docs/invariants.md)",
+        summary: "compaction drops entries a snapshot still needs (O1, O2)",
+        expects: ["wrong-read"],
+    },
     /// Compaction drops tombstones without checking that deeper levels hold no older value for
     /// the key. O1, O2 (resurrection).
-    TombstoneDroppedAboveBase,
+    TombstoneDroppedAboveBase {
+        name: "tombstone-dropped-above-base",
+        class: Logic,
+        source: "base-level rule (docs/invariants.md)",
+        summary: "a tombstone is dropped above an older value (O1, O2)",
+        expects: ["wrong-read"],
+    },
     /// Durability (the README's contract): a WAL record stays in the process's buffer when the
     /// write is acknowledged (no `flush` after the append). A process crash loses it.
-    WalNotFlushedBeforeAck,
+    WalNotFlushedBeforeAck {
+        name: "wal-not-flushed-before-ack",
+        class: Durability,
+        source: "leveldb log_writer AddRecord+Flush",
+        summary: "an acknowledged WAL record stays in the process buffer (process crash)",
+        expects: ["crash-recovery"],
+    },
     /// Durability (LevelDB `SyncDirIfManifest`): the MANIFEST is synced without syncing the
     /// directory first, so after a power loss it can name a table whose name never became durable.
-    NoDirSyncBeforeManifest,
+    NoDirSyncBeforeManifest {
+        name: "no-dir-sync-before-manifest",
+        class: Durability,
+        source: "leveldb SyncDirIfManifest",
+        summary: "MANIFEST synced before the directory naming its tables (power loss)",
+        expects: ["crash-recovery"],
+    },
     /// Durability: a flush deletes the WALs it covers before the MANIFEST edit that retires them
     /// is durable; a crash in between loses the memtable's writes.
-    OldWalDeletedBeforeInstall,
+    OldWalDeletedBeforeInstall {
+        name: "old-wal-deleted-before-install",
+        class: Durability,
+        source: "L4 durability before deletion",
+        summary: "a flush deletes the WAL before the edit retiring it is durable",
+        expects: ["crash-recovery"],
+    },
     /// Durability (catalogue "an edit naming a table that was never fsynced"): a table is
     /// installed without syncing its data; after a power loss the MANIFEST names a short table.
-    TableNotSynced,
+    TableNotSynced {
+        name: "table-not-synced",
+        class: Durability,
+        source: "catalogue (f): edit names an unsynced table",
+        summary: "a table is installed with unsynced data (power loss)",
+        expects: ["crash-recovery"],
+    },
     /// Durability (M34's family, LevelDB issue 68): `CURRENT` is rewritten in place instead of
     /// temp file, sync, rename; a crash in between leaves an empty `CURRENT`.
-    CurrentWrittenInPlace,
+    CurrentWrittenInPlace {
+        name: "current-written-in-place",
+        class: Durability,
+        source: "M34 leveldb issue 68",
+        summary: "CURRENT rewritten in place, not temp + sync + rename",
+        expects: ["crash-recovery"],
+    },
     /// Durability: a crash during the very first open leaves files but no `CURRENT`, and every
     /// later open refuses the directory (the engine before the fix).
-    FirstOpenNotIdempotent,
+    FirstOpenNotIdempotent {
+        name: "first-open-not-idempotent",
+        class: Durability,
+        source: "leveldb NewDB on a missing CURRENT",
+        summary: "a crash during the first open bricks the directory",
+        expects: ["crash-recovery"],
+    },
     /// Durability: a new WAL's directory entry is never synced, so after a power loss its synced
     /// records vanish with it.
-    NewWalNotDirSynced,
+    NewWalNotDirSynced {
+        name: "new-wal-not-dir-synced",
+        class: Durability,
+        source: "rocksdb WAL dir sync",
+        summary: "a new WAL's name is never made durable (power loss, synced writes)",
+        expects: ["crash-recovery"],
+    },
     /// Durability (LevelDB `log::Reader`): WAL recovery treats a torn or zero-filled tail as
     /// corruption, so a machine crash mid-append makes the database unopenable.
-    TornTailIsCorruption,
+    TornTailIsCorruption {
+        name: "torn-tail-is-corruption",
+        class: Durability,
+        source: "leveldb log_reader torn tail = EOF",
+        summary: "a torn WAL tail is treated as corruption (torn write)",
+        expects: ["crash-recovery"],
+    },
 }
 
 impl Mutant {
-    /// Every mutant.
-    pub const ALL: [Mutant; 24] = [
-        Mutant::GetSkipsRef,
-        Mutant::IterSkipsRef,
-        Mutant::GcLiveSetFromCurrentOnly,
-        Mutant::GcListsOutsideLock,
-        Mutant::GcSkipsPurgingFilter,
-        Mutant::CompactionDeletesInputsDirectly,
-        Mutant::OutputNotPending,
-        Mutant::FlushReleasesPendingEarly,
-        Mutant::SequenceBeforePin,
-        Mutant::ImmClearedBeforeInstall,
-        Mutant::SequencePublishedBeforeInsert,
-        Mutant::RelaxedUnref,
-        Mutant::L0PicksNewestOnly,
-        Mutant::OutputSplitsUserKey,
-        Mutant::CompactionIgnoresSnapshots,
-        Mutant::TombstoneDroppedAboveBase,
-        Mutant::WalNotFlushedBeforeAck,
-        Mutant::NoDirSyncBeforeManifest,
-        Mutant::OldWalDeletedBeforeInstall,
-        Mutant::TableNotSynced,
-        Mutant::CurrentWrittenInPlace,
-        Mutant::FirstOpenNotIdempotent,
-        Mutant::NewWalNotDirSynced,
-        Mutant::TornTailIsCorruption,
-    ];
-
-    /// What kind of bug it is: which explorers can be asked to find it follows from this
-    /// (`lsmcheck/src/gate/applicability.rs`), and the saved regressions cover every class.
-    pub fn class(self) -> BugClass {
-        use Mutant::*;
-        if self.is_durability() {
-            return BugClass::Durability;
-        }
-        match self {
-            RelaxedUnref => BugClass::MemoryOrdering,
-            CompactionDeletesInputsDirectly | L0PicksNewestOnly | TombstoneDroppedAboveBase => BugClass::Logic,
-            // The read's sequence (or snapshot) must predate a write and the flush and compaction
-            // that drop what it needs, and the read must come after them.
-            SequenceBeforePin | CompactionIgnoresSnapshots => BugClass::LongWindow,
-            _ => BugClass::Interleaving,
-        }
-    }
-
-    /// True for the durability mutants, which only a crash shows.
-    pub fn is_durability(self) -> bool {
-        self >= Mutant::WalNotFlushedBeforeAck
-    }
-
-    /// The name used on command lines and in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Mutant::GetSkipsRef => "get-skips-ref",
-            Mutant::IterSkipsRef => "iter-skips-ref",
-            Mutant::GcLiveSetFromCurrentOnly => "gc-live-set-from-current-only",
-            Mutant::GcListsOutsideLock => "gc-lists-outside-lock",
-            Mutant::GcSkipsPurgingFilter => "gc-skips-purging-filter",
-            Mutant::CompactionDeletesInputsDirectly => "compaction-deletes-inputs-directly",
-            Mutant::OutputNotPending => "output-not-pending",
-            Mutant::FlushReleasesPendingEarly => "flush-releases-pending-early",
-            Mutant::SequenceBeforePin => "sequence-before-pin",
-            Mutant::ImmClearedBeforeInstall => "imm-cleared-before-install",
-            Mutant::SequencePublishedBeforeInsert => "sequence-published-before-insert",
-            Mutant::RelaxedUnref => "relaxed-unref",
-            Mutant::L0PicksNewestOnly => "l0-picks-newest-only",
-            Mutant::OutputSplitsUserKey => "output-splits-user-key",
-            Mutant::CompactionIgnoresSnapshots => "compaction-ignores-snapshots",
-            Mutant::TombstoneDroppedAboveBase => "tombstone-dropped-above-base",
-            Mutant::WalNotFlushedBeforeAck => "wal-not-flushed-before-ack",
-            Mutant::NoDirSyncBeforeManifest => "no-dir-sync-before-manifest",
-            Mutant::OldWalDeletedBeforeInstall => "old-wal-deleted-before-install",
-            Mutant::TableNotSynced => "table-not-synced",
-            Mutant::CurrentWrittenInPlace => "current-written-in-place",
-            Mutant::FirstOpenNotIdempotent => "first-open-not-idempotent",
-            Mutant::NewWalNotDirSynced => "new-wal-not-dir-synced",
-            Mutant::TornTailIsCorruption => "torn-tail-is-corruption",
-        }
-    }
-
-    /// The catalogue entry it mirrors (`docs/invariants.md`), or the invariant it breaks.
-    pub fn source(self) -> &'static str {
-        match self {
-            Mutant::GetSkipsRef => "M01 dain/leveldb#78",
-            Mutant::IterSkipsRef => "M01 dain/leveldb#78 (iterator)",
-            Mutant::GcLiveSetFromCurrentOnly => "M26 (S5, L6)",
-            Mutant::GcListsOutsideLock => "M17 basho/leveldb#137",
-            Mutant::GcSkipsPurgingFilter => "M19 rocksdb#3573",
-            Mutant::CompactionDeletesInputsDirectly => "M22 rocksdb D30249",
-            Mutant::OutputNotPending => "M24 (S2, L7)",
-            Mutant::FlushReleasesPendingEarly => "M25 (S3, L7)",
-            Mutant::SequenceBeforePin => "M28/M29 rocksdb#1816,#6973",
-            Mutant::ImmClearedBeforeInstall => "M30 (S1, L9)",
-            Mutant::SequencePublishedBeforeInsert => "M31 (S7, L11)",
-            Mutant::RelaxedUnref => "M32 rocksdb e919ecedfc",
-            Mutant::L0PicksNewestOnly => "M11 leveldb#44",
-            Mutant::OutputSplitsUserKey => "M11 leveldb#320,#887",
-            Mutant::CompactionIgnoresSnapshots => "snapshot rule (docs/invariants.md)",
-            Mutant::TombstoneDroppedAboveBase => "base-level rule (docs/invariants.md)",
-            Mutant::WalNotFlushedBeforeAck => "leveldb log_writer AddRecord+Flush",
-            Mutant::NoDirSyncBeforeManifest => "leveldb SyncDirIfManifest",
-            Mutant::OldWalDeletedBeforeInstall => "L4 durability before deletion",
-            Mutant::TableNotSynced => "catalogue (f): edit names an unsynced table",
-            Mutant::CurrentWrittenInPlace => "M34 leveldb issue 68",
-            Mutant::FirstOpenNotIdempotent => "leveldb NewDB on a missing CURRENT",
-            Mutant::NewWalNotDirSynced => "rocksdb WAL dir sync",
-            Mutant::TornTailIsCorruption => "leveldb log_reader torn tail = EOF",
-        }
-    }
-
-    /// One line: what goes wrong and which oracle should see it.
-    pub fn summary(self) -> &'static str {
-        match self {
-            Mutant::GetSkipsRef => "get drops its Version before reading tables (O3, O7)",
-            Mutant::IterSkipsRef => "an iterator keeps file lists but no reference (O3, O7)",
-            Mutant::GcLiveSetFromCurrentOnly => "GC's live set comes from current only (O7, O3)",
-            Mutant::GcListsOutsideLock => "GC lists the directory outside the live-set critical section (O3, O7)",
-            Mutant::GcSkipsPurgingFilter => "two GC passes purge the same file (O5)",
-            Mutant::CompactionDeletesInputsDirectly => "compaction unlinks its edit's inputs itself (O7, O3)",
-            Mutant::OutputNotPending => "new tables are not pending outputs (O7, O3)",
-            Mutant::FlushReleasesPendingEarly => "a flush releases its pending number before the install (O3, O7)",
-            Mutant::SequenceBeforePin => "the read sequence is taken before the pin (O1, O2)",
-            Mutant::ImmClearedBeforeInstall => "imm is cleared before the install (O1, O2)",
-            Mutant::SequencePublishedBeforeInsert => "the sequence is published before the batch is inserted (O1, O2)",
-            Mutant::RelaxedUnref => "Relaxed refcount decrement, no Acquire fence (O9, loom only)",
-            Mutant::L0PicksNewestOnly => "an L0 compaction moves the newest file below older ones (O2, O8)",
-            Mutant::OutputSplitsUserKey => "one user key's entries split across two files of a level (O8)",
-            Mutant::CompactionIgnoresSnapshots => "compaction drops entries a snapshot still needs (O1, O2)",
-            Mutant::TombstoneDroppedAboveBase => "a tombstone is dropped above an older value (O1, O2)",
-            Mutant::WalNotFlushedBeforeAck => "an acknowledged WAL record stays in the process buffer (process crash)",
-            Mutant::NoDirSyncBeforeManifest => "MANIFEST synced before the directory naming its tables (power loss)",
-            Mutant::OldWalDeletedBeforeInstall => "a flush deletes the WAL before the edit retiring it is durable",
-            Mutant::TableNotSynced => "a table is installed with unsynced data (power loss)",
-            Mutant::CurrentWrittenInPlace => "CURRENT rewritten in place, not temp + sync + rename",
-            Mutant::FirstOpenNotIdempotent => "a crash during the first open bricks the directory",
-            Mutant::NewWalNotDirSynced => "a new WAL's name is never made durable (power loss, synced writes)",
-            Mutant::TornTailIsCorruption => "a torn WAL tail is treated as corruption (torn write)",
-        }
+    /// True if a violation of kind `kind` is one this mutant is expected to cause.
+    pub fn expects(self, kind: &str) -> bool {
+        self.expected_kinds().contains(&kind)
     }
 
     /// The mutant called `name`.

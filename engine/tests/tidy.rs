@@ -144,14 +144,15 @@ fn each_mutant_has_one_mutation_point_in_one_form() {
         }
     }
     let mutants = fs::read_to_string(src.join("mutants.rs")).expect("mutants.rs");
-    let all = mutants.split("pub const ALL: [Mutant;").nth(1).expect("Mutant::ALL");
-    let all = &all[..all.find("];").expect("end of ALL")];
-    let declared: Vec<&str> = all
-        .split("Mutant::")
-        .skip(1)
-        .map(|s| s.trim_end_matches([',', ' ', '\n']))
+    // The table's rows: `    Name {` lines after `mutants! {` (see engine/src/mutants.rs).
+    let table = mutants.split("\nmutants! {").nth(1).expect("the mutants! table");
+    let table = &table[..table.find("\n}\n").expect("end of the table")];
+    let declared: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("    ")?.strip_suffix(" {"))
+        .filter(|l| l.chars().all(char::is_alphanumeric))
         .collect();
-    assert!(declared.len() >= 24, "read Mutant::ALL: {declared:?}");
+    assert!(declared.len() >= 24, "read the mutants! table: {declared:?}");
     for m in &declared {
         let n = points.iter().filter(|p| p == m).count();
         if n != 1 {

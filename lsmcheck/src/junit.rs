@@ -106,11 +106,7 @@ fn escape(s: &str) -> String {
 /// The case of one `run`: suite = the scenario, name = explorer, seed and mutant; a violation
 /// is a failure whose text holds the replay command and the trace's last events.
 pub fn from_run(suite: &str, run: &sim::report::Run, seconds: f64) -> Case {
-    let mutant = run
-        .mutant
-        .as_deref()
-        .map(|m| format!(" mutant {m}"))
-        .unwrap_or_default();
+    let mutant = run.mutant.map(|m| format!(" mutant {}", m.name())).unwrap_or_default();
     let failure = run.violation.as_ref().map(|v| {
         let mut details = format!(
             "{}: {v}\nat execution {}\n",

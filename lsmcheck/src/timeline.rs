@@ -175,7 +175,7 @@ fn head(h: &mut String, run: &Run) {
     let _ = write!(h, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>lsmcheck: {}</title><style>{STYLE}</style></head><body>", esc(&title));
     let _ = write!(h, "<h1>{}</h1>", esc(&title));
     if let Some(m) = &run.mutant {
-        let _ = write!(h, "<p>mutant <code>{}</code></p>", esc(m));
+        let _ = write!(h, "<p>mutant <code>{}</code></p>", esc(m.name()));
     }
     if let Some(v) = &run.violation {
         let at = run.failing_execution.unwrap_or(0);

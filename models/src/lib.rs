@@ -14,11 +14,15 @@
 //! - [`regression`]: saved failures that the test suite replays forever; [`shrink`]: a failing
 //!   workload made smaller (the schedule is shrunk by `sim::explore::shrink`).
 //!
+//! - [`judge`]: the judged run, the one place where a run is explored and judged and a recording
+//!   is replayed and judged; every command, the gate and the regressions go through it.
+//!
 //! Both programs implement [`sim::explore::Model`], so every exploration goes through
 //! `sim::explore::run`.
 
 pub mod body;
 pub mod crash;
+pub mod judge;
 pub mod kernel;
 pub mod oracle;
 pub mod reference;

@@ -1,21 +1,24 @@
 //! Saved regressions: a failure, minimal and replayable, kept in `scenarios/regressions/` so
 //! the test suite replays it forever (`lsmcheck replay ... --save-regression NAME` writes one).
 //!
-//! A regression holds the scenario (by name or absolute path, with the hash of its text), the
-//! explorer, seed, budget and mutant, the recorded schedule, loom checkpoint or crash state,
-//! and the kind of violation it must produce. [`check`] proves both halves: under its mutant the
-//! recording reproduces that kind; on the correct engine the same seed and budget explore
-//! without a failure.
+//! A regression keeps what stays true across refactors: the scenario (by name or absolute path,
+//! with the hash of its text), the explorer, seed, budget and mutant, and the kind of violation
+//! it must produce. The recorded schedule (shuttle, crash) is only a fast path: when the program
+//! no longer fits it, [`check`] says so and explores the seed and budget again, which must still
+//! catch the mutant. loom records no schedule (exploring again is deterministic). Either way the
+//! correct engine must then explore the same seed and budget without a failure.
 
-use crate::workload::{Ops, Plan};
+use crate::judge::replay::{Expect, Verdict};
+use crate::judge::{Quiet, Spec};
+use crate::workload::Ops;
 use engine::mutants::Mutant;
 use serde::{Deserialize, Serialize};
-use sim::explore::{self, Budget, Explorer, ReplayInput};
+use sim::explore::{Budget, Explorer, ReplayInput};
 use sim::fs::durability::CrashModel;
 use std::path::Path;
 
-/// The regression format's version.
-pub const FORMAT: u32 = 1;
+/// The regression format's version (2: the mutant must exist, no loom checkpoint).
+pub const FORMAT: u32 = 2;
 
 /// One saved failure.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,19 +35,16 @@ pub struct Regression {
     /// The workload seed.
     pub seed: u64,
     /// The bug under which it fails; `None` for a bug of the engine itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mutant: Option<String>,
-    /// The budget (the correct engine must pass it).
+    #[serde(default, with = "sim::report::mutant_name", skip_serializing_if = "Option::is_none")]
+    pub mutant: Option<Mutant>,
+    /// The budget: it finds the bug, and the correct engine must pass it.
     pub budget: Budget,
     /// The operations, when they are not the seed's (a shrunk workload).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ops: Option<Ops>,
-    /// shuttle and crash: the failing schedule.
+    /// shuttle and crash: the failing schedule, a fast path to the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
-    /// loom: the failing execution's checkpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loom_checkpoint: Option<String>,
     /// crash: the crash state (model, 1-based point).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_point: Option<(CrashModel, u64)>,
@@ -73,60 +73,100 @@ impl Regression {
         std::fs::write(path, text + "\n")
     }
 
-    fn mutant(&self) -> Result<Option<Mutant>, String> {
-        self.mutant
-            .as_deref()
-            .map(|m| Mutant::from_name(m).ok_or_else(|| format!("unknown mutant `{m}`")))
-            .transpose()
+    /// The run it records.
+    fn spec(&self) -> Result<Spec, String> {
+        let located = crate::swarm::locate(&self.scenario).map_err(|e| e.to_string())?;
+        if located.hash != self.scenario_hash {
+            return Err(format!(
+                "scenario {} changed since the regression was saved (hash {}, now {}): save it again",
+                self.scenario, self.scenario_hash, located.hash
+            ));
+        }
+        let mut spec = Spec::new(located, self.explorer, self.seed, self.budget.clone()).with_mutant(self.mutant);
+        spec.ops = self.ops.clone();
+        Ok(spec)
     }
 }
 
-/// Replays `r` and explores its seed and budget. Under a mutant the recording must produce its
-/// violation kind, and the correct engine must explore the seed and budget without a failure.
-/// Without a mutant (a bug of the engine itself, since fixed) nothing may fail at all. `Err`
-/// says which half broke and how.
-pub fn check(r: &Regression) -> Result<(), String> {
-    let located = crate::swarm::locate(&r.scenario).map_err(|e| e.to_string())?;
-    if located.hash != r.scenario_hash {
-        return Err(format!(
-            "scenario {} changed since the regression was saved (hash {}, now {}): save it again",
-            r.scenario, r.scenario_hash, located.hash
-        ));
-    }
-    let mutant = r.mutant()?;
-    let input = ReplayInput {
-        schedule: r.schedule.clone(),
-        loom_checkpoint: r.loom_checkpoint.clone(),
-        crash_point: r.crash_point,
+/// How a regression held: `Ok` carries a note when the fast path no longer fits.
+pub type Checked = Result<Option<String>, String>;
+
+/// Checks `r`: under its mutant the recording (or, if it no longer fits, a new exploration of
+/// the seed and budget) must produce its violation kind, and the correct engine must explore
+/// the seed and budget without a failure. Without a mutant (a bug of the engine itself, since
+/// fixed) nothing may fail at all. `Err` says which half broke and how.
+pub fn check(r: &Regression) -> Checked {
+    let spec = r.spec()?;
+    let note = match r.mutant {
+        Some(_) => caught(&spec, r)?,
+        None => None,
     };
-    let with_ops = |p: Plan| match &r.ops {
-        Some(ops) => p.with_ops(ops.clone()),
-        None => p,
-    };
-    let plan = with_ops(Plan::generate(&located.scenario, r.seed, mutant));
-    let replayed = explore::run(r.explorer, &r.budget, &plan, Some(&input)).map_err(|e| e.to_string())?;
-    match (mutant, &replayed.failure, &replayed.diverged) {
-        (Some(_), Some(f), _) if f.violation.kind() == r.violation => {}
-        (Some(_), _, Some(why)) => return Err(format!("the recording no longer fits the program: {why}")),
-        (Some(_), Some(f), None) => {
-            return Err(format!(
-                "a different violation: {}: {}",
-                f.violation.kind(),
-                f.violation
-            ))
-        }
-        (Some(_), None, None) => return Err(format!("the recording no longer produces {}", r.violation)),
-        (None, Some(f), _) => return Err(format!("the bug is back: {}: {}", f.violation.kind(), f.violation)),
-        (None, None, _) => {}
-    }
-    let correct = with_ops(Plan::generate(&located.scenario, r.seed, None));
-    let explored = explore::run(r.explorer, &r.budget, &correct, None).map_err(|e| e.to_string())?;
-    match explored.failure {
+    let correct = Spec { mutant: None, ..spec };
+    let explored = correct.explore(Quiet::Here).map_err(|e| e.to_string())?;
+    match explored.outcome.failure {
         Some(f) => Err(format!(
-            "the correct engine fails the same seed and budget: {}: {}",
+            "{} on the correct engine, seed {} and budget {}: {}: {}",
+            if r.mutant.is_some() {
+                "the correct engine fails"
+            } else {
+                "the bug is back"
+            },
+            r.seed,
+            r.budget.flags(),
             f.violation.kind(),
             f.violation
         )),
-        None => Ok(()),
+        None => Ok(note),
+    }
+}
+
+/// The mutant half: the fast path if it fits, else a new exploration.
+fn caught(spec: &Spec, r: &Regression) -> Checked {
+    let expect = Expect::Kind(r.violation.clone());
+    let note = if let Some(schedule) = &r.schedule {
+        let input = ReplayInput {
+            schedule: Some(schedule.clone()),
+            crash_point: r.crash_point,
+        };
+        match spec
+            .replay(&input, &expect, Quiet::Here)
+            .map_err(|e| e.to_string())?
+            .verdict
+        {
+            Verdict::Reproduced(_) => return Ok(None),
+            Verdict::Diverged { why, .. } => format!("the saved schedule no longer fits the program ({why})"),
+            Verdict::Different { found, .. } => format!(
+                "the saved schedule now ends in {}: {}",
+                found.violation.kind(),
+                found.violation
+            ),
+            Verdict::Passed { .. } | Verdict::Found(_) => "the saved schedule no longer fails".to_string(),
+        }
+    } else {
+        String::new()
+    };
+    let explored = spec.explore(Quiet::Here).map_err(|e| e.to_string())?;
+    let prefix = if note.is_empty() {
+        String::new()
+    } else {
+        format!("{note}; ")
+    };
+    match explored.outcome.failure {
+        Some(f) if f.violation.kind() == r.violation => Ok((!note.is_empty()).then(|| {
+            format!(
+                "{prefix}explored again: {} at execution {} (save it again to restore the fast path)",
+                r.violation, f.execution
+            )
+        })),
+        Some(f) => Err(format!(
+            "{prefix}exploring the seed and budget finds {} ({}), not {}",
+            f.violation.kind(),
+            f.violation,
+            r.violation
+        )),
+        None => Err(format!(
+            "{prefix}exploring the seed and budget ({} executions) no longer produces {}",
+            explored.outcome.executions, r.violation
+        )),
     }
 }

@@ -3,6 +3,8 @@
 //! to the same violation.
 
 use engine::mutants::Mutant;
+use models::judge::replay::Expect;
+use models::judge::{Quiet, Spec};
 use models::workload::Plan;
 use sim::explore::{self, Explorer, ReplayInput};
 use sim::scenario::Scenario;
@@ -40,39 +42,43 @@ fn every_shipped_scenario_passes_under_every_explorer() {
 }
 
 /// The canary: a reader that skips its Ref (mutant M01). loom and shuttle-pct must both catch it,
-/// and replaying the recorded failure must reproduce the same violation.
+/// and replaying the recorded failure through the judged-run protocol must reproduce it.
 #[test]
 fn a_reader_that_skips_its_ref_is_caught_by_loom_and_pct_and_replays() {
-    let scenario = Scenario::load("readers-vs-compaction").expect("embedded");
+    let located = models::swarm::locate("readers-vs-compaction").expect("embedded");
     for explorer in [Explorer::Loom, Explorer::ShuttlePct] {
-        let budget = explorer.budget(&scenario.explorers).expect("budgeted");
-        let plan = Plan::generate(&scenario, scenario.seeds[0], Some(Mutant::GetSkipsRef));
-        let out = explore::run(explorer, &budget, &plan, None).expect("valid input");
-        let failure = out
-            .failure
-            .unwrap_or_else(|| panic!("{explorer} missed the mutant in {} executions", out.executions));
+        let budget = explorer.budget(&located.scenario.explorers).expect("budgeted");
+        let seed = located.scenario.seeds[0];
+        let spec = Spec::new(located.clone(), explorer, seed, budget).with_mutant(Some(Mutant::GetSkipsRef));
+        let judged = spec.explore(Quiet::Here).expect("valid input");
+        let failure = judged.outcome.failure.unwrap_or_else(|| {
+            panic!(
+                "{explorer} missed the mutant in {} executions",
+                judged.outcome.executions
+            )
+        });
         let kind = failure.violation.kind();
-        assert!(
-            ["open-of-deleted-file", "read-of-deleted-file", "use-after-last-unref"].contains(&kind.as_str()),
-            "{explorer}: {}",
-            failure.violation
-        );
+        assert!(Mutant::GetSkipsRef.expects(&kind), "{explorer}: {}", failure.violation);
         eprintln!(
             "{explorer}: caught after {} executions: {}",
             failure.execution, failure.violation
         );
-
         let input = ReplayInput {
             schedule: failure.schedule.clone(),
-            loom_checkpoint: failure.loom_checkpoint.clone(),
             crash_point: None,
         };
-        let again = explore::run(explorer, &budget, &plan, Some(&input)).expect("valid replay");
-        let replayed = again.failure.expect("the replay fails too");
+        let again = spec
+            .replay(&input, &Expect::Exactly(failure.violation.clone()), Quiet::Here)
+            .expect("valid replay");
+        assert!(again.verdict.reproduced(), "{explorer}: {:?}", again.verdict);
+        let expected_executions = if explorer == Explorer::Loom {
+            failure.execution
+        } else {
+            1
+        };
         assert_eq!(
-            replayed.violation, failure.violation,
-            "{explorer}: replay reproduces the violation"
+            again.judged.outcome.executions, expected_executions,
+            "{explorer}: a shuttle replay runs one execution, a loom replay explores to the failure again"
         );
-        assert_eq!(again.executions, 1, "{explorer}: a replay runs one execution");
     }
 }

@@ -21,6 +21,9 @@ pub enum Error {
     /// An exploration that ran but checked nothing: a pass would mean nothing.
     #[error("vacuous run: {0}")]
     Vacuous(&'static str),
+    /// A recording that the named explorer did not make, or cannot replay.
+    #[error("bad recording: {0}")]
+    Recording(String),
     /// A report file that cannot be read.
     #[error("{}: {reason}", path.display())]
     Report {

@@ -2,22 +2,23 @@
 //!
 //! From a report, the replay first checks that it replays the same thing: the scenario's text
 //! and the generated operations must hash as recorded (a different build is only noted: that is
-//! how a fix is checked). Then it runs the recorded schedule (shuttle, crash), checkpoint (loom)
-//! or exploration and says which of four things happened, each with its own exit code:
-//! *reproduced* (1), *passed*: the schedule fit to its end and nothing failed, the bug is gone
-//! (0), *diverged*: the program no longer fits the schedule, at a named step (3), or bad input
-//! (2). A stress failure does not replay, and says so.
+//! how a fix is checked). Then `models::judge` replays the recorded schedule (shuttle, crash) or
+//! explores again with the recorded budget (loom, which is deterministic) and judges it; this
+//! module prints the verdict, each with its own exit code: *reproduced* (1), *passed*: the
+//! schedule fit to its end (loom: the whole budget) and nothing failed, the bug is gone (0),
+//! *diverged*: the program no longer fits the schedule, at a named step (3), a different
+//! violation (1), or bad input (2): a report naming a mutant or scenario this build does not
+//! have, or a recording another explorer made. A stress failure does not replay, and says so.
 
 use super::run::{budget, explorers, mutant};
 use super::show::{print_trace, TraceShown};
 use super::{bad_input, Select};
-use engine::mutants::Mutant;
+use models::judge::replay::{Expect, Replayed, Verdict};
+use models::judge::{Quiet, Spec};
 use models::regression::Regression;
-use models::workload::Plan;
-use sim::explore::{self, Budget, Explorer, Outcome, ReplayInput};
+use sim::explore::{Explorer, Failure, ReplayInput};
 use sim::fs::durability::CrashModel;
-use sim::report::{Build, Report, Run, Verdict};
-use sim::scenario::Located;
+use sim::report::{self, Build, Report, Run};
 use sim::world::Violation;
 use std::path::Path;
 
@@ -40,16 +41,12 @@ pub struct Input<'a> {
 
 /// One replay, resolved from a report or from the command line.
 pub(super) struct Target {
-    pub(super) located: Located,
-    pub(super) explorer: Explorer,
-    pub(super) seed: u64,
-    pub(super) mutant: Option<Mutant>,
-    pub(super) budget: Budget,
-    /// The operations: the seed's, or a shrunk report's own.
-    pub(super) plan: Plan,
-    pub(super) input: Option<ReplayInput>,
-    /// From a report: the violation it recorded.
-    pub(super) expected: Option<Violation>,
+    /// The run.
+    pub(super) spec: Spec,
+    /// The recording (none: loom, which explores again).
+    pub(super) input: ReplayInput,
+    /// What it must show: a report's violation, or nothing (a command line).
+    pub(super) expect: Expect,
 }
 
 /// `replay REPORT`, or `replay --scenario S --explorer E --seed N [--schedule ...]`.
@@ -84,19 +81,14 @@ pub fn replay(report: Option<&Path>, spec: Option<&str>, select: &Select, input:
     if *explorer == Explorer::Stress {
         return bad_input(STRESS);
     }
+    let budget = budget(*explorer, &located.scenario, select);
     let target = Target {
-        budget: budget(*explorer, &located.scenario, select),
-        plan: Plan::generate(&located.scenario, *seed, mutant),
-        located,
-        explorer: *explorer,
-        seed: *seed,
-        mutant,
-        input: input.schedule.map(|s| ReplayInput {
-            schedule: Some(s.to_string()),
-            loom_checkpoint: None,
+        spec: Spec::new(located, *explorer, *seed, budget).with_mutant(mutant),
+        input: ReplayInput {
+            schedule: input.schedule.map(str::to_string),
             crash_point,
-        }),
-        expected: None,
+        },
+        expect: Expect::Nothing,
     };
     go(&target, input)
 }
@@ -104,27 +96,20 @@ pub fn replay(report: Option<&Path>, spec: Option<&str>, select: &Select, input:
 /// Replays `t`, prints the verdict and returns its exit code; saves a reproduced failure if
 /// asked.
 fn go(t: &Target, input: &Input) -> u8 {
-    let outcome = match explore::run(t.explorer, &t.budget, &t.plan, t.input.as_ref()) {
-        Ok(o) => o,
+    let replayed = match t.spec.replay(&t.input, &t.expect, Quiet::Here) {
+        Ok(r) => r,
         Err(e) => return bad_input(e),
     };
-    let code = judge(&outcome, t.expected.as_ref(), input.shown);
-    if let (Some(path), Some(_)) = (input.timeline, &outcome.failure) {
-        let mutant = t.mutant.map(Mutant::name);
-        let run = Run::new(t.explorer, t.seed, mutant, &t.budget, &outcome, &t.located.id);
-        if super::write_timeline(&run, path) != 0 {
+    let code = judge(&replayed, input.shown);
+    if let (Some(path), Some(_)) = (input.timeline, &replayed.judged.outcome.failure) {
+        if super::write_timeline(&replayed.judged.run, path) != 0 {
             return 2;
         }
     }
     let Some(name) = input.save else { return code };
-    let reproduced = outcome.diverged.is_none()
-        && outcome
-            .failure
-            .as_ref()
-            .is_some_and(|f| t.expected.as_ref().is_none_or(|e| *e == f.violation));
-    match outcome.failure.as_ref().filter(|_| reproduced) {
-        Some(f) => save(name, t, f).unwrap_or_else(bad_input),
-        None => bad_input("--save-regression: only a failure this replay reproduced is saved"),
+    match &replayed.verdict {
+        Verdict::Reproduced(f) | Verdict::Found(f) => save(name, t, f).unwrap_or_else(bad_input),
+        _ => bad_input("--save-regression: only a failure this replay reproduced is saved"),
     }
 }
 
@@ -138,20 +123,17 @@ fn save(name: &str, t: &Target, f: &sim::explore::Failure) -> Result<u8, String>
         Violation::CrashRecovery { model, point, .. } => CrashModel::from_name(model).map(|m| (m, *point)),
         _ => None,
     };
+    let s = &t.spec;
     let r = Regression {
         format: models::regression::FORMAT,
-        scenario: t.located.id.clone(),
-        scenario_hash: t.located.hash.clone(),
-        explorer: t.explorer,
-        seed: t.seed,
-        mutant: t.mutant.map(|m| m.name().to_string()),
-        budget: t.budget.clone(),
-        ops: {
-            let generated = Plan::generate(&t.located.scenario, t.seed, t.mutant);
-            (generated.ops() != t.plan.ops()).then(|| t.plan.ops())
-        },
+        scenario: s.located.id.clone(),
+        scenario_hash: s.located.hash.clone(),
+        explorer: s.explorer,
+        seed: s.seed,
+        mutant: s.mutant,
+        budget: s.budget.clone(),
+        ops: s.ops.clone(),
         schedule: f.schedule.clone(),
-        loom_checkpoint: f.loom_checkpoint.clone(),
         crash_point,
         violation: f.violation.kind(),
     };
@@ -172,46 +154,43 @@ a replayable explorer (loom, shuttle-*)";
 /// a bad report (the reason is printed).
 pub(super) fn from_report(path: &Path) -> Result<Target, u8> {
     let report = Report::read(path).map_err(bad_input)?;
-    let Some(run) = report.body.runs.iter().find(|r| r.verdict == Verdict::Violation) else {
+    let Some(run) = report
+        .body
+        .runs
+        .iter()
+        .find(|r| r.verdict == report::Verdict::Violation)
+    else {
         return Err(bad_input(format!("{}: no failing run to replay", path.display())));
     };
     if run.explorer == Explorer::Stress {
         return Err(bad_input(STRESS));
     }
     let located = models::swarm::locate(&run.scenario).map_err(bad_input)?;
-    let mutant = run.mutant.as_deref().and_then(Mutant::from_name);
-    let mut plan = Plan::generate(&located.scenario, run.seed, mutant);
+    let mut spec = Spec::new(located, run.explorer, run.seed, run.budget.clone()).with_mutant(run.mutant);
     if let Some(ops) = &run.ops {
         let ops = serde_json::from_value(ops.clone())
             .map_err(|e| bad_input(format!("{}: the report's `ops` are malformed: {e}", path.display())))?;
-        plan = plan.with_ops(ops);
+        spec.ops = Some(ops);
     }
-    if let Err(mismatch) = same_input(&report, run, &located, &plan) {
+    if let Err(mismatch) = same_input(&report, run, &spec) {
         return Err(bad_input(format!("mismatch: {mismatch}; nothing was replayed")));
     }
     let crash_point = match &run.violation {
         Some(Violation::CrashRecovery { model, point, .. }) => CrashModel::from_name(model).map(|m| (m, *point)),
         _ => None,
     };
-    Ok(Target {
-        located,
-        explorer: run.explorer,
-        seed: run.seed,
-        mutant,
-        budget: run.budget.clone(),
-        plan,
-        input: Some(ReplayInput {
-            schedule: run.schedule.clone(),
-            loom_checkpoint: run.loom_checkpoint.clone(),
-            crash_point,
-        }),
-        expected: run.violation.clone(),
-    })
+    let expect = run.violation.clone().map_or(Expect::Nothing, Expect::Exactly);
+    let input = ReplayInput {
+        schedule: run.schedule.clone(),
+        crash_point,
+    };
+    Ok(Target { spec, input, expect })
 }
 
 /// Checks that `run` replays what was recorded: the same scenario text and the same generated
 /// operations. A different build is noted, not refused.
-fn same_input(report: &Report, run: &Run, located: &Located, plan: &Plan) -> Result<(), String> {
+fn same_input(report: &Report, run: &Run, spec: &Spec) -> Result<(), String> {
+    let (located, plan) = (&spec.located, spec.plan());
     let (then, now) = (&report.body.lsmcheck, Build::current());
     if *then != now {
         println!(
@@ -240,52 +219,39 @@ fn same_input(report: &Report, run: &Run, located: &Located, plan: &Plan) -> Res
 }
 
 /// Prints how a replay went and returns its exit code (see the module doc).
-fn judge(outcome: &Outcome, expected: Option<&Violation>, shown: TraceShown) -> u8 {
-    let found = outcome.failure.as_ref();
-    if let (Some(f), Some(want)) = (found, expected) {
-        if f.violation == *want {
-            println!(
-                "reproduced at execution {}: {}: {}",
-                f.execution,
-                f.violation.kind(),
-                f.violation
-            );
+fn judge(replayed: &Replayed, shown: TraceShown) -> u8 {
+    let line = |f: &Failure| format!("{}: {}", f.violation.kind(), f.violation);
+    match &replayed.verdict {
+        Verdict::Reproduced(f) => {
+            println!("reproduced at execution {}: {}", f.execution, line(f));
             print_trace(&f.trace, shown);
-            return 1;
+            1
         }
-    }
-    if let Some(why) = &outcome.diverged {
-        println!(
-            "diverged: the program no longer fits the recorded schedule ({why}); nothing past that step was replayed"
-        );
-        if let Some(f) = found {
+        Verdict::Diverged { why, after } => {
             println!(
-                "  after diverging it failed anyway: {}: {}",
-                f.violation.kind(),
-                f.violation
+                "diverged: the program no longer fits the recorded schedule ({why}); nothing past that step was replayed"
             );
+            if let Some(f) = after {
+                println!("  after diverging it failed anyway: {}", line(f));
+            }
+            DIVERGED
         }
-        return DIVERGED;
+        Verdict::Passed { executions } => {
+            println!("passed: {executions} executions, nothing failed (a schedule, if given, fit to its last step)");
+            0
+        }
+        Verdict::Different { found, expected } => {
+            println!(
+                "a different violation at execution {}: {}\n  the report says: {expected}",
+                found.execution, found.violation
+            );
+            print_trace(&found.trace, shown);
+            1
+        }
+        Verdict::Found(f) => {
+            println!("violation at execution {}: {}", f.execution, line(f));
+            print_trace(&f.trace, shown);
+            1
+        }
     }
-    let Some(f) = found else {
-        println!(
-            "passed: {} executions, nothing failed (a schedule, if given, fit to its last step)",
-            outcome.executions
-        );
-        return 0;
-    };
-    match expected {
-        Some(want) => println!(
-            "a different violation at execution {}: {}\n  the report says: {want}",
-            f.execution, f.violation
-        ),
-        None => println!(
-            "violation at execution {}: {}: {}",
-            f.execution,
-            f.violation.kind(),
-            f.violation
-        ),
-    }
-    print_trace(&f.trace, shown);
-    1
 }

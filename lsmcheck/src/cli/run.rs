@@ -6,12 +6,11 @@ use super::usage::Usage;
 use super::{bad_input, Select};
 use crate::junit;
 use engine::mutants::Mutant;
-use models::workload::Plan;
-use sim::explore::{self, Budget, Explorer};
+use models::judge::{Quiet, Spec};
+use sim::explore::{Budget, Explorer};
 use sim::report::{Body, Build, Report, Run, Timing, FORMAT};
 use sim::scenario::{first_repeat, Located, Scenario, EMBEDDED};
 use std::path::Path;
-use std::time::Instant;
 
 pub(crate) fn mutant(select: &Select) -> Result<Option<Mutant>, Usage> {
     select
@@ -84,7 +83,6 @@ pub(super) fn budget(explorer: Explorer, scenario: &Scenario, select: &Select) -
     b
 }
 
-/// `run SPEC`: one scenario, or `all` embedded ones.
 /// Where `run` writes its results besides the terminal.
 pub(super) struct Outputs<'a> {
     /// The JSON report (`--out`).
@@ -102,6 +100,7 @@ fn suite_name(id: &str) -> String {
         .map_or_else(|| id.to_string(), |s| s.to_string_lossy().into_owned())
 }
 
+/// `run SPEC`: one scenario, or `all` embedded ones.
 pub(super) fn run(spec: &str, select: &Select, out: &Outputs, shown: TraceShown) -> u8 {
     let specs: Vec<String> = if spec == "all" {
         EMBEDDED
@@ -150,8 +149,8 @@ fn run_one(
     Ok(())
 }
 
-/// One run: `located`'s scenario under `explorer` with workload seed `seed`, judged against the
-/// marks the scenario requires of that explorer. `Err` carries the exit code (bad input).
+/// One run: `located`'s scenario under `explorer` with workload seed `seed`, explored and
+/// judged by the one protocol (`models::judge`). `Err` carries the exit code (bad input).
 pub(crate) fn explore_one(
     located: &Located,
     explorer: Explorer,
@@ -159,22 +158,10 @@ pub(crate) fn explore_one(
     mutant: Option<Mutant>,
     select: &Select,
 ) -> Result<(Run, Timing), u8> {
-    let scenario = &located.scenario;
-    let budget = budget(explorer, scenario, select);
-    let plan = Plan::generate(scenario, seed, mutant);
-    let started = Instant::now();
-    let outcome = explore::run(explorer, &budget, &plan, None).map_err(bad_input)?;
-    let seconds = started.elapsed().as_secs_f64();
-    let run = Run::new(explorer, seed, mutant.map(Mutant::name), &budget, &outcome, &located.id)
-        .with_provenance(&located.hash, &plan.fingerprint())
-        .requiring(&scenario.must_cover.of(explorer));
-    let timing = Timing {
-        explorer,
-        seed,
-        seconds,
-        executions_per_second: outcome.executions as f64 / seconds.max(1e-9),
-    };
-    Ok((run, timing))
+    let budget = budget(explorer, &located.scenario, select);
+    let spec = Spec::new(located.clone(), explorer, seed, budget).with_mutant(mutant);
+    let judged = spec.explore(Quiet::Here).map_err(bad_input)?;
+    Ok((judged.run.clone(), judged.timing()))
 }
 
 /// Writes the report (if asked) and returns the exit code.

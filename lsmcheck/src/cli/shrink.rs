@@ -7,9 +7,9 @@ use super::bad_input;
 use super::replay::{from_report, Target};
 use super::show::{print_run, TraceShown};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use models::workload::Plan;
+use models::judge::{Quiet, Spec};
 use sim::explore::{self, shrink};
-use sim::report::{Body, Build, Report, Run, Timing, FORMAT};
+use sim::report::{Body, Build, Report, Timing, FORMAT};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -23,28 +23,35 @@ pub fn run(path: &Path, out: Option<&Path>, seconds: u64) -> u8 {
         Ok(t) => t,
         Err(code) => return code,
     };
-    if t.explorer == explore::Explorer::Crash {
+    let spec = &t.spec;
+    if spec.explorer == explore::Explorer::Crash {
         return bad_input("a crash failure is one crash state of one schedule already: shrink is for shuttle and loom");
     }
-    let recorded = match explore::run(t.explorer, &t.budget, &t.plan, t.input.as_ref()) {
-        Ok(o) if o.failure.as_ref().map(|f| &f.violation) == t.expected.as_ref() => o,
+    let recorded = match spec.replay(&t.input, &t.expect, Quiet::Here) {
+        Ok(r) if r.verdict.reproduced() => r.judged.outcome,
         Ok(_) => return bad_input("the report's failure does not reproduce: replay it to see why"),
         Err(e) => return bad_input(e),
     };
+    let original = spec.plan();
     let started = Instant::now();
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stdout());
     bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {pos} replays {msg}").expect("valid template"));
     bar.set_message(format!("(budget {seconds} s)"));
     // Half the time for the workload, the rest (and whatever it left) for the schedule.
     let halfway = started + Duration::from_secs(seconds) / 2;
-    let smaller = models::shrink::workload(t.explorer, &t.budget, &t.plan, &recorded, halfway, &mut |n| {
+    let smaller = models::shrink::workload(spec.explorer, &spec.budget, &original, &recorded, halfway, &mut |n| {
         bar.set_position(n as u64)
     });
-    let (before, plan) = (t.plan.size(), smaller.plan);
+    let (before, plan) = (original.size(), smaller.plan);
     let deadline = started + Duration::from_secs(seconds);
-    let shrunk = shrink::shrink(t.explorer, &t.budget, &plan, &smaller.outcome, deadline, &mut |n| {
-        bar.set_position((smaller.attempts + n) as u64)
-    });
+    let shrunk = shrink::shrink(
+        spec.explorer,
+        &spec.budget,
+        &plan,
+        &smaller.outcome,
+        deadline,
+        &mut |n| bar.set_position((smaller.attempts + n) as u64),
+    );
     bar.finish_and_clear();
     println!(
         "workload {before} -> {} operations ({} threads) in {} explorations",
@@ -57,18 +64,18 @@ pub fn run(path: &Path, out: Option<&Path>, seconds: u64) -> u8 {
         Err(e) => return bad_input(e),
     };
     // Measured against the report's own schedule, not the shrunk workload's first one.
-    if let Some(original) = t.input.as_ref().and_then(|i| i.schedule.as_deref()) {
+    if let Some(original) = t.input.schedule.as_deref() {
         s.before = original.len();
         s.switches.0 = explore::schedule::switches(original).unwrap_or(s.switches.0);
     }
     let seconds = started.elapsed().as_secs_f64();
     describe(&t, &s, seconds);
-    let shrunk_ops = (plan.ops() != t.plan.ops()).then(|| plan.ops());
-    write(path, out, &t, &plan, shrunk_ops, &s, seconds)
+    let shrunk_ops = (plan.ops() != original.ops()).then(|| plan.ops());
+    write(path, out, &t, shrunk_ops, &s, seconds)
 }
 
 fn describe(t: &Target, s: &shrink::Shrunk, seconds: f64) {
-    let what = if t.explorer == explore::Explorer::Loom {
+    let what = if t.spec.explorer == explore::Explorer::Loom {
         format!("preemption bound {} -> {}", s.before, s.after)
     } else {
         format!(
@@ -87,15 +94,16 @@ fn write(
     path: &Path,
     out: Option<&Path>,
     t: &Target,
-    plan: &Plan,
     ops: Option<models::workload::Ops>,
     s: &shrink::Shrunk,
     seconds: f64,
 ) -> u8 {
-    let mutant = t.mutant.map(engine::mutants::Mutant::name);
-    let mut run = Run::new(t.explorer, t.seed, mutant, &s.budget, &s.outcome, &t.located.id)
-        .with_provenance(&t.located.hash, &plan.fingerprint());
-    run.ops = ops.map(|o| serde_json::to_value(o).expect("operations serialize"));
+    let spec = Spec {
+        budget: s.budget.clone(),
+        ops,
+        ..t.spec.clone()
+    };
+    let mut run = spec.judge(s.outcome.clone(), seconds).run;
     if run.ops.is_some() {
         // A shrunk workload is not the seed's: only the report replays it.
         run.replay = Some(format!(
@@ -104,17 +112,17 @@ fn write(
                 .display()
         ));
     }
-    print_run(&t.located.scenario.name, &run, seconds, TraceShown::default());
+    print_run(&spec.located.scenario.name, &run, seconds, TraceShown::default());
     let report = Report {
         format: FORMAT,
         body: Body {
             lsmcheck: Build::current(),
-            scenario: t.located.id.clone(),
+            scenario: spec.located.id.clone(),
             runs: vec![run],
         },
         timing: vec![Timing {
-            explorer: t.explorer,
-            seed: t.seed,
+            explorer: spec.explorer,
+            seed: spec.seed,
             seconds,
             executions_per_second: s.attempts as f64 / seconds.max(1e-9),
         }],

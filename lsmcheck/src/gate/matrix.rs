@@ -2,10 +2,11 @@
 
 use super::applicability::{not_applicable, runs as observable};
 use engine::mutants::Mutant;
-use models::workload::Plan;
+use models::judge::{Judged, Quiet, Spec};
 use serde::Serialize;
-use sim::explore::{self, Budget, Explorer, Failure, Outcome};
-use sim::scenario::Scenario;
+use sim::explore::{Budget, Explorer, Failure};
+use sim::scenario::Located;
+use std::collections::BTreeMap;
 
 /// Crash states per crash model and execution in a crash cell: more than any shipped
 /// scenario's execution records, so every crash point is checked. Measured cost: the 8 crash
@@ -50,8 +51,8 @@ impl Budgets {
         }
     }
 
-    fn seeds(&self, s: &Scenario) -> Vec<u64> {
-        s.seeds.clone()
+    fn seeds(&self, s: &Located) -> Vec<u64> {
+        s.scenario.seeds.clone()
     }
 }
 
@@ -59,10 +60,14 @@ impl Budgets {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
-    /// Some run found a violation.
+    /// Some run found a violation of a kind the mutant is expected to cause.
     Killed,
     /// The explorer must kill this mutant and did not: the gate fails.
     Survived,
+    /// The explorer must kill this mutant, and its runs failed only with violations the mutant
+    /// is not expected to cause (another bug, or the harness's own error): not a kill, and the
+    /// gate fails.
+    WrongViolation,
     /// Not asked of this explorer (see `reason`); the observed result is still recorded.
     NotApplicable,
 }
@@ -105,8 +110,16 @@ pub struct Cell {
     pub reason: Option<String>,
     /// Runs made (scenario × seed).
     pub runs: usize,
-    /// Runs that found a violation.
+    /// Runs that found a violation of a kind the mutant is expected to cause.
     pub killed_runs: usize,
+    /// Every violation kind the cell's runs failed with, and in how many runs; the ones the
+    /// mutant is not expected to cause are listed in `unexpected` too.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub violations: BTreeMap<String, usize>,
+    /// Runs that failed with a violation the mutant is not expected to cause (not kills), each
+    /// as `scenario seed N: kind: text`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unexpected: Vec<String>,
     /// Executions to first failure over the killing runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detection: Option<Detection>,
@@ -118,12 +131,11 @@ pub struct Cell {
 /// The first killing run of a cell, kept whole for the self-checks.
 #[derive(Debug)]
 pub struct FirstKill {
-    pub mutant: Mutant,
-    pub explorer: Explorer,
-    pub scenario: String,
-    pub seed: u64,
-    pub budget: Budget,
-    pub outcome: Outcome,
+    /// The run.
+    pub spec: Spec,
+    /// What it found, judged.
+    pub judged: Judged,
+    /// Its failure.
     pub failure: Failure,
 }
 
@@ -147,7 +159,7 @@ fn detection(mut v: Vec<u64>) -> Option<Detection> {
 pub fn run_cell(
     m: Mutant,
     explorer: Explorer,
-    (scenarios, names): (&[Scenario], &[String]),
+    scenarios: &[Located],
     budgets: &Budgets,
     without: &[sim::world::Oracle],
     first_try: Option<(&str, u64)>,
@@ -160,6 +172,8 @@ pub fn run_cell(
             reason: reason.map(str::to_string),
             runs: 0,
             killed_runs: 0,
+            violations: BTreeMap::new(),
+            unexpected: Vec::new(),
             detection: None,
             first_kill: None,
         };
@@ -171,7 +185,7 @@ pub fn run_cell(
         // Not gating, so information only: a smaller budget and one seed per scenario.
         budget.iterations = budget.iterations.min(NOT_APPLICABLE_ITERATIONS);
     }
-    let seeds_of = |s: &Scenario| {
+    let seeds_of = |s: &Located| {
         let seeds = budgets.seeds(s);
         if reason.is_some() {
             seeds[..1].to_vec()
@@ -189,35 +203,38 @@ pub fn run_cell(
         .flat_map(|(i, s)| seeds_of(s).into_iter().map(move |seed| (i, seed)))
         .collect();
     if let (true, Some((name, seed))) = (budgets.quick, first_try) {
-        if let Some(at) = order.iter().position(|&(i, s)| names[i] == name && s == seed) {
+        if let Some(at) = order.iter().position(|&(i, s)| scenarios[i].id == name && s == seed) {
             let run = order.remove(at);
             order.insert(0, run);
         }
     }
-    let (runs, executions, first) = target.hunt((scenarios, names), &order, stop_at_first);
-    let killed_runs = executions.len();
-    let status = match (reason, killed_runs) {
-        (Some(_), _) => Status::NotApplicable,
-        (None, 0) => Status::Survived,
-        (None, _) => Status::Killed,
+    let hunt = target.hunt(scenarios, &order, stop_at_first);
+    let killed_runs = hunt.executions.len();
+    let status = match (reason, killed_runs, hunt.unexpected.is_empty()) {
+        (Some(_), ..) => Status::NotApplicable,
+        (None, 0, true) => Status::Survived,
+        (None, 0, false) => Status::WrongViolation,
+        (None, ..) => Status::Killed,
     };
-    let first_kill = first.as_ref().map(|f| CellRun {
-        scenario: f.scenario.clone(),
-        seed: f.seed,
+    let first_kill = hunt.first.as_ref().map(|f| CellRun {
+        scenario: f.spec.located.id.clone(),
+        seed: f.spec.seed,
         execution: f.failure.execution,
         violation: format!("{}: {}", f.failure.violation.kind(), f.failure.violation),
-        replay: sim::report::replay_command(explorer, f.seed, Some(m.name()), &f.budget, &f.scenario, &f.failure),
+        replay: f.judged.run.replay.clone().unwrap_or_default(),
     });
     let cell = Cell {
         explorer,
         status,
         reason: reason.map(str::to_string),
-        runs,
+        runs: hunt.runs,
         killed_runs,
-        detection: detection(executions),
+        violations: hunt.violations,
+        unexpected: hunt.unexpected,
+        detection: detection(hunt.executions),
         first_kill,
     };
-    (cell, first)
+    (cell, hunt.first)
 }
 
 /// What one kill-matrix cell runs: a mutant under an explorer with a budget.
@@ -228,37 +245,55 @@ struct Target<'a> {
     without: &'a [sim::world::Oracle],
 }
 
+/// What a cell's runs found.
+#[derive(Default)]
+struct Hunt {
+    /// Runs made.
+    runs: usize,
+    /// The failing execution of each run killed by an expected violation.
+    executions: Vec<u64>,
+    /// Runs per violation kind found, expected or not.
+    violations: BTreeMap<String, usize>,
+    /// The runs that failed with a violation the mutant is not expected to cause.
+    unexpected: Vec<String>,
+    /// The first kill.
+    first: Option<FirstKill>,
+}
+
 impl Target<'_> {
-    /// Runs the scenario and seed pairs of `order` (scenario index, seed) with the mutant on.
-    /// Returns the runs made, the failing execution of each killed run, and the first kill;
-    /// stops at the first kill if `stop_at_first`.
-    fn hunt(
-        &self,
-        (scenarios, names): (&[Scenario], &[String]),
-        order: &[(usize, u64)],
-        stop_at_first: bool,
-    ) -> (usize, Vec<u64>, Option<FirstKill>) {
-        let (mut runs, mut executions, mut first) = (0, Vec::new(), None::<FirstKill>);
+    /// Runs the scenario and seed pairs of `order` (scenario index, seed) with the mutant on,
+    /// each through the judged-run protocol. A run counts as a kill only if its violation is of
+    /// a kind the mutant is expected to cause; stops at the first kill if `stop_at_first`.
+    fn hunt(&self, scenarios: &[Located], order: &[(usize, u64)], stop_at_first: bool) -> Hunt {
+        let mut hunt = Hunt::default();
         for &(i, seed) in order {
-            let plan = Plan::generate(&scenarios[i], seed, Some(self.mutant)).without(self.without);
-            let outcome = explore::run_quieted(self.explorer, self.budget, &plan, None).expect("no replay input");
-            runs += 1;
-            let Some(f) = outcome.failure.clone() else { continue };
-            executions.push(f.execution);
-            first.get_or_insert_with(|| FirstKill {
-                mutant: self.mutant,
-                explorer: self.explorer,
-                scenario: names[i].clone(),
-                seed,
-                budget: self.budget.clone(),
-                outcome,
+            let mut spec = Spec::new(scenarios[i].clone(), self.explorer, seed, self.budget.clone())
+                .with_mutant(Some(self.mutant));
+            spec.without = self.without.to_vec();
+            let judged = spec.explore(Quiet::Already).expect("the matrix's budgets are valid");
+            hunt.runs += 1;
+            let Some(f) = judged.outcome.failure.clone() else {
+                continue;
+            };
+            let kind = f.violation.kind();
+            *hunt.violations.entry(kind.clone()).or_default() += 1;
+            if !self.mutant.expects(&kind) {
+                let id = &spec.located.id;
+                hunt.unexpected
+                    .push(format!("{id} seed {seed}: {kind}: {}", f.violation));
+                continue;
+            }
+            hunt.executions.push(f.execution);
+            hunt.first.get_or_insert(FirstKill {
+                spec,
+                judged,
                 failure: f,
             });
             if stop_at_first {
                 break;
             }
         }
-        (runs, executions, first)
+        hunt
     }
 }
 
@@ -268,8 +303,16 @@ pub fn junit_case(m: Mutant, cell: &Cell, seconds: f64) -> crate::junit::Case {
         Status::NotApplicable => format!("{} under {} (not gating)", m.name(), cell.explorer),
         _ => format!("{} under {}", m.name(), cell.explorer),
     };
-    let failure = (cell.status == Status::Survived).then(|| {
-        let message = format!("{} survived {} in {} runs", m.name(), cell.explorer, cell.runs);
+    let failure = matches!(cell.status, Status::Survived | Status::WrongViolation).then(|| {
+        let message = match cell.status {
+            Status::WrongViolation => format!(
+                "{} under {} failed only with violations it is not expected to cause: {}",
+                m.name(),
+                cell.explorer,
+                cell.unexpected.join("; ")
+            ),
+            _ => format!("{} survived {} in {} runs", m.name(), cell.explorer, cell.runs),
+        };
         (
             "survived".to_string(),
             message.clone(),

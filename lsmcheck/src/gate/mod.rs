@@ -18,12 +18,12 @@ mod render;
 use engine::mutants::Mutant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub use matrix::{Cell, Status};
-use models::workload::Plan;
+use models::judge::replay::Expect;
+use models::judge::{Quiet, Spec};
 use serde::Serialize;
-use sim::explore::Budget;
 use sim::explore::{self, Explorer, ReplayInput};
 use sim::report::{Build, Run, Verdict, FORMAT};
-use sim::scenario::{Scenario, EMBEDDED};
+use sim::scenario::{Located, EMBEDDED};
 use sim::world::Oracle;
 use std::path::Path;
 use std::time::Instant;
@@ -101,14 +101,12 @@ pub struct SelfCheck {
 /// Runs the gate; returns the exit code (0 passed, 1 failed, 2 cannot write the output).
 pub fn run(quick: bool, out_dir: &Path, without: &[Oracle], junit: Option<&Path>) -> u8 {
     let started = Instant::now();
-    let scenarios = Scenario::embedded();
-    let names: Vec<String> = EMBEDDED
+    let scenarios: Vec<Located> = EMBEDDED
         .iter()
-        .map(|(n, _)| n.trim_end_matches(".json").to_string())
+        .map(|(n, _)| models::swarm::locate(n.trim_end_matches(".json")).expect("embedded scenarios are valid"))
         .collect();
     let mut gate = Gate {
         scenarios: &scenarios,
-        names: &names,
         without,
         bar: progress_bar(&scenarios),
         failures: Vec::new(),
@@ -162,8 +160,7 @@ pub fn run(quick: bool, out_dir: &Path, without: &[Oracle], junit: Option<&Path>
 
 /// One gate run in progress: its inputs, its progress bar and the failures found so far.
 struct Gate<'a> {
-    scenarios: &'a [Scenario],
-    names: &'a [String],
+    scenarios: &'a [Located],
     without: &'a [Oracle],
     bar: ProgressBar,
     failures: Vec<String>,
@@ -172,9 +169,10 @@ struct Gate<'a> {
 }
 
 /// A bar over every scenario run and every matrix cell.
-fn progress_bar(scenarios: &[Scenario]) -> ProgressBar {
+fn progress_bar(scenarios: &[Located]) -> ProgressBar {
     let scenario_runs: usize = scenarios
         .iter()
+        .map(|l| &l.scenario)
         .map(|s| {
             s.seeds.len()
                 * Explorer::ALL
@@ -201,36 +199,38 @@ impl Gate<'_> {
     /// (a) Every scenario under every explorer it budgets, every seed, on the correct engine,
     /// on every core.
     fn scenarios_on_the_correct_engine(&mut self) -> Vec<Run> {
-        let mut jobs: Vec<(usize, Explorer, Budget, u64)> = Vec::new();
-        for (i, (scenario, name)) in self.scenarios.iter().zip(self.names).enumerate() {
+        let mut jobs: Vec<Spec> = Vec::new();
+        for located in self.scenarios {
+            let scenario = &located.scenario;
             if scenario.must_cover.is_empty() {
                 self.failures.push(format!(
-                    "scenario {name} declares no must_cover: nothing proves its runs reach what it exists for"
+                    "scenario {} declares no must_cover: nothing proves its runs reach what it exists for",
+                    located.id
                 ));
             }
             for explorer in Explorer::ALL {
                 if let Some(budget) = explorer.budget(&scenario.explorers) {
-                    jobs.extend(scenario.seeds.iter().map(|&seed| (i, explorer, budget.clone(), seed)));
+                    jobs.extend(scenario.seeds.iter().map(|&seed| Spec {
+                        without: self.without.to_vec(),
+                        ..Spec::new(located.clone(), explorer, seed, budget.clone())
+                    }));
                 }
             }
         }
-        let (scenarios, names, without, bar) = (self.scenarios, self.names, self.without, &self.bar);
+        let bar = &self.bar;
         let done = explore::quietly(|| {
-            parallel::map(&jobs, parallel::workers(jobs.len()), |(i, explorer, budget, seed)| {
-                let (scenario, name) = (&scenarios[*i], &names[*i]);
-                bar.set_message(format!("{name} / {explorer} / seed {seed}"));
-                let plan = Plan::generate(scenario, *seed, None).without(without);
-                let started = Instant::now();
-                let outcome = explore::run_quieted(*explorer, budget, &plan, None).expect("no replay input");
-                let run = Run::new(*explorer, *seed, None, budget, &outcome, name)
-                    .requiring(&scenario.must_cover.of(*explorer));
+            parallel::map(&jobs, parallel::workers(jobs.len()), |spec| {
+                bar.set_message(format!("{} / {} / seed {}", spec.located.id, spec.explorer, spec.seed));
+                let judged = spec
+                    .explore(Quiet::Already)
+                    .expect("embedded scenarios' budgets are valid");
                 bar.inc(1);
-                (run, started.elapsed().as_secs_f64())
+                (judged.run, judged.seconds)
             })
         });
         let mut results = Vec::new();
-        for ((i, explorer, _, seed), (run, seconds)) in jobs.iter().zip(done) {
-            let name = &self.names[*i];
+        for (spec, (run, seconds)) in jobs.iter().zip(done) {
+            let (name, explorer, seed) = (&spec.located.id, spec.explorer, spec.seed);
             self.cases.push(crate::junit::from_run(name, &run, seconds));
             if let Some(v) = &run.violation {
                 self.failures
@@ -256,14 +256,14 @@ impl Gate<'_> {
             .iter()
             .flat_map(|&m| Explorer::ALL.map(|e| (m, e)))
             .collect();
-        let (scenarios, names, without, bar) = (self.scenarios, self.names, self.without, &self.bar);
+        let (scenarios, without, bar) = (self.scenarios, self.without, &self.bar);
         let order = hints.longest_first(&jobs);
         let done = explore::quietly(|| {
             parallel::map_ordered(&jobs, &order, parallel::workers(jobs.len()), |&(m, explorer)| {
                 bar.set_message(format!("{} / {explorer}", m.name()));
                 let t = Instant::now();
                 let first_try = hints.first_kill(m, explorer);
-                let (cell, first) = matrix::run_cell(m, explorer, (scenarios, names), budgets, without, first_try);
+                let (cell, first) = matrix::run_cell(m, explorer, scenarios, budgets, without, first_try);
                 bar.inc(1);
                 (cell, first, t.elapsed().as_secs_f64())
             })
@@ -275,9 +275,16 @@ impl Gate<'_> {
             for (explorer, (cell, first, seconds)) in Explorer::ALL.into_iter().zip(done.by_ref()) {
                 cell_times.push((format!("{}/{explorer}", m.name()), seconds));
                 self.cases.push(matrix::junit_case(m, &cell, seconds));
-                if cell.status == Status::Survived {
-                    self.failures
-                        .push(format!("{} survived {explorer}, which must kill it", m.name()));
+                match cell.status {
+                    Status::Survived => self
+                        .failures
+                        .push(format!("{} survived {explorer}, which must kill it", m.name())),
+                    Status::WrongViolation => self.failures.push(format!(
+                        "{} under {explorer} failed only with violations it is not expected to cause ({}), which are no kill",
+                        m.name(),
+                        cell.unexpected.join("; ")
+                    )),
+                    Status::Killed | Status::NotApplicable => {}
                 }
                 firsts.extend(first);
                 cells.push(cell);
@@ -304,7 +311,7 @@ impl Gate<'_> {
         self.bar.set_message("self-checks");
         let mut checks = Vec::new();
         for f in sample(firsts) {
-            checks.extend(self_check(f, self.scenarios, self.names, self.without));
+            checks.extend(self_check(f));
         }
         if checks.is_empty() {
             self.failures.push("no killed run to self-check".into());
@@ -320,46 +327,32 @@ impl Gate<'_> {
 fn sample(firsts: &[matrix::FirstKill]) -> Vec<&matrix::FirstKill> {
     let mut out: Vec<&matrix::FirstKill> = Vec::new();
     for f in firsts {
-        if f.explorer != Explorer::Stress && !out.iter().any(|o| o.explorer == f.explorer) {
+        let e = f.spec.explorer;
+        if e != Explorer::Stress && !out.iter().any(|o| o.spec.explorer == e) {
             out.push(f);
         }
     }
     out
 }
 
-/// Replays a killed run from its recording and reruns it for determinism.
-fn self_check(f: &matrix::FirstKill, scenarios: &[Scenario], names: &[String], without: &[Oracle]) -> Vec<SelfCheck> {
-    let i = names
-        .iter()
-        .position(|n| *n == f.scenario)
-        .expect("a killed run names an embedded scenario");
-    let plan = Plan::generate(&scenarios[i], f.seed, Some(f.mutant)).without(without);
-    let what = format!("{} / {} / {} seed {}", f.mutant.name(), f.explorer, f.scenario, f.seed);
+/// Replays a killed run from its recording and reruns it for determinism, both through the
+/// judged-run protocol.
+fn self_check(f: &matrix::FirstKill) -> Vec<SelfCheck> {
+    let s = &f.spec;
+    let mutant = s.mutant.map_or("the correct engine", |m| m.name());
+    let what = format!("{mutant} / {} / {} seed {}", s.explorer, s.located.id, s.seed);
     let input = ReplayInput {
         schedule: f.failure.schedule.clone(),
-        loom_checkpoint: f.failure.loom_checkpoint.clone(),
         crash_point: None,
     };
-    let replayed = explore::run(f.explorer, &f.budget, &plan, Some(&input)).expect("recorded input is valid");
-    let reproduced = replayed.failure.as_ref().map(|r| &r.violation) == Some(&f.failure.violation);
-    let again = explore::run(f.explorer, &f.budget, &plan, None).expect("no replay input");
-    let a = Run::new(
-        f.explorer,
-        f.seed,
-        Some(f.mutant.name()),
-        &f.budget,
-        &f.outcome,
-        &f.scenario,
-    );
-    let b = Run::new(
-        f.explorer,
-        f.seed,
-        Some(f.mutant.name()),
-        &f.budget,
-        &again,
-        &f.scenario,
-    );
-    let same = serde_json::to_string(&a).ok() == serde_json::to_string(&b).ok() && a.verdict == Verdict::Violation;
+    let expect = Expect::Exactly(f.failure.violation.clone());
+    let reproduced = s
+        .replay(&input, &expect, Quiet::Here)
+        .is_ok_and(|r| r.verdict.reproduced());
+    let same = s.explore(Quiet::Here).is_ok_and(|again| {
+        let (a, b) = (&f.judged.run, &again.run);
+        serde_json::to_string(a).ok() == serde_json::to_string(b).ok() && a.verdict == Verdict::Violation
+    });
     vec![
         SelfCheck {
             what: format!("replay of {what} reproduces its violation"),

@@ -29,9 +29,18 @@ fn cell_text(c: &super::Cell) -> String {
         (Some(d), k) => format!("killed {}/{} · median {} · p90 {}", k, c.runs, d.median, d.p90),
         (None, _) => format!("survived 0/{}", c.runs),
     };
+    // The violation kinds the runs failed with: a kill counts only by a kind the mutant is
+    // expected to cause, so the cell shows which.
+    let kinds: Vec<String> = c.violations.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+    let result = if kinds.is_empty() {
+        result
+    } else {
+        format!("{result} · {}", kinds.join(", "))
+    };
     match c.status {
         Status::NotApplicable => format!("n/a ({result})"),
         Status::Survived => format!("**SURVIVED** ({result})"),
+        Status::WrongViolation => format!("**NOT KILLED: unexpected violations** ({result})"),
         Status::Killed => result,
     }
 }
@@ -44,8 +53,8 @@ pub fn matrix_markdown(r: &GateReport) -> String {
     let _ = writeln!(
         s,
         "Written by `lsmcheck gate` ({} mode, lsmcheck {} at {}), {:.0} s. Each mutant runs under each explorer \
-         over every scenario and seed. A cell reads *killed k/n · median · p90*: k of n runs found a violation, \
-         with the median and 90th percentile of executions to the first failure, then the cell's wall time. `n/a` cells are not asked to \
+         over every scenario and seed. A cell reads *killed k/n · median · p90*: k of n runs found a violation of a kind the mutant is expected \
+         to cause (the kinds found follow, with their run counts; any other kind is no kill), with the median and 90th percentile of executions to the first failure, then the cell's wall time. `n/a` cells are not asked to \
          kill the mutant (reasons below); their result is shown for information.\n",
         b.mode, b.lsmcheck.version, b.lsmcheck.commit, r.timing.total_seconds
     );

@@ -19,14 +19,14 @@ pub fn merge(inputs: &[PathBuf], out: Option<&Path>) -> u8 {
     }
 }
 
-type Key = (u64, usize, String, Option<String>);
+type Key = (u64, usize, String, Option<engine::mutants::Mutant>);
 
 fn key(r: &Run) -> Key {
     let explorer = sim::explore::Explorer::ALL
         .iter()
         .position(|e| *e == r.explorer)
         .expect("every explorer is in ALL");
-    (r.seed, explorer, r.scenario.clone(), r.mutant.clone())
+    (r.seed, explorer, r.scenario.clone(), r.mutant)
 }
 
 /// Every run with its timing, in sweep order, and the sweep's name.

@@ -1,16 +1,19 @@
 //! The loom explorer.
 //!
-//! A passing exploration runs without checkpoints (writing loom's checkpoint file before every
-//! execution costs more than a small execution) and without the trace. When it fails at
-//! execution `n`, loom's order is deterministic, so the same exploration is run again up to `n`
-//! with the trace on and a checkpoint written before every execution: the file then names the
-//! failing execution's branch path, which replays it instantly from a report.
+//! A passing exploration runs without the trace. When it fails at execution `n`, loom's order is
+//! deterministic, so the same exploration is run again up to `n` with the trace on: that pass
+//! gives the failure its trace, and shows the failure is deterministic.
+//!
+//! A loom failure replays the same way, by exploring again with the recorded budget: loom's
+//! checkpoint files are not used, because a checkpoint that no longer fits the program is not
+//! detected by loom (a shortened one replays a passing execution, and one that meets a changed
+//! lock order can abort the process). Exploring again either reproduces the failure, finds it
+//! elsewhere, or passes the whole budget, and each of those is an honest verdict.
 
 use super::{failure, trace_missing, Budget, Model, Outcome};
 use crate::world::coverage::Coverage;
 use crate::world::World;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -18,27 +21,21 @@ use std::sync::Arc;
 /// and every simulated file operation); loom's default of 1,000 is for small kernels.
 const MAX_BRANCHES: usize = 1_000_000;
 
-/// Explores with loom, or replays the execution recorded in `checkpoint`.
-pub(super) fn run<M: Model>(budget: &Budget, model: &M, world: &World, checkpoint: Option<&str>) -> Outcome {
-    let dir = tempfile::tempdir().expect("a temporary directory for loom's checkpoint");
-    let path = dir.path().join("loom-checkpoint.json");
-    if let Some(c) = checkpoint {
-        std::fs::write(&path, c).expect("write the checkpoint to replay");
-        return explore(budget, model, world, 1, Some(path));
-    }
+/// Explores `model` with loom within `budget`; a failure gets its trace from a second pass.
+pub(super) fn run<M: Model>(budget: &Budget, model: &M, world: &World) -> Outcome {
     world.set_tracing(false);
-    let first = explore(budget, model, world, budget.iterations, None);
+    let first = explore(budget, model, world, budget.iterations);
     world.set_tracing(true);
     let Some(failed) = &first.failure else {
         return first;
     };
-    let again = explore(budget, model, world, failed.execution as usize, Some(path.clone()));
+    let again = explore(budget, model, world, failed.execution as usize);
     match again.failure {
         Some(f) if f.violation == failed.violation && f.execution == failed.execution => Outcome {
             failure: Some(f),
             ..first
         },
-        // Not deterministic after all: report the first failure, without a checkpoint or trace.
+        // Not deterministic after all: report the first failure, without a trace.
         _ => {
             let mut first = first;
             if let Some(f) = &mut first.failure {
@@ -49,25 +46,15 @@ pub(super) fn run<M: Model>(budget: &Budget, model: &M, world: &World, checkpoin
     }
 }
 
-/// At most `executions` executions of `model` under loom, writing (or, if it holds one already,
-/// starting from) the checkpoint at `checkpoint` before every execution when given.
-fn explore<M: Model>(
-    budget: &Budget,
-    model: &M,
-    world: &World,
-    executions: usize,
-    checkpoint: Option<PathBuf>,
-) -> Outcome {
+/// At most `executions` executions of `model` under loom.
+fn explore<M: Model>(budget: &Budget, model: &M, world: &World, executions: usize) -> Outcome {
     let mut b = loom::model::Builder::new();
     b.preemption_bound = budget.preemption_bound;
     b.max_branches = MAX_BRANCHES;
     // loom stops when its 1-based counter reaches the maximum, so N executions need N + 1.
     b.max_permutations = Some(executions.saturating_add(1));
     // Interval 1: loom checks the budget only at checkpoint intervals, so this makes it exact.
-    // With a file, the checkpoint then always holds the path of the execution about to run, so
-    // after a failure it names the failing one.
     b.checkpoint_interval = 1;
-    b.checkpoint_file = checkpoint.clone();
     let count = Arc::new(AtomicU64::new(0));
     let (model, w, n) = (model.clone(), world.clone(), count.clone());
     let result = catch_unwind(AssertUnwindSafe(|| {
@@ -78,15 +65,11 @@ fn explore<M: Model>(
         })
     }));
     let executions = count.load(Ordering::Relaxed);
-    let failure = result.err().map(|p| {
-        let saved = checkpoint.and_then(|path| std::fs::read_to_string(path).ok());
-        failure(world, p, executions, None, saved)
-    });
     Outcome {
         executions,
         crash_states: 0,
         coverage: Coverage::new(),
         diverged: None,
-        failure,
+        failure: result.err().map(|p| failure(world, p, executions, None)),
     }
 }

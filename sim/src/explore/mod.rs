@@ -171,8 +171,6 @@ pub struct Failure {
     pub execution: u64,
     /// shuttle: the recorded schedule, replayable with `lsmcheck replay --schedule`.
     pub schedule: Option<String>,
-    /// loom: the checkpoint (the failing execution's branch path), replayable from a report.
-    pub loom_checkpoint: Option<String>,
 }
 
 /// How to replay one execution instead of exploring.
@@ -180,10 +178,34 @@ pub struct Failure {
 pub struct ReplayInput {
     /// shuttle: a schedule from a failure.
     pub schedule: Option<String>,
-    /// loom: a checkpoint from a report.
-    pub loom_checkpoint: Option<String>,
     /// crash: recover from this one crash state only (model, 1-based point) instead of all.
     pub crash_point: Option<(CrashModel, u64)>,
+}
+
+impl ReplayInput {
+    /// Checks that `explorer` made this recording: shuttle's schedulers and the crash explorer
+    /// replay a schedule, loom replays by exploring again and takes none, stress cannot replay.
+    /// A recording replayed under another explorer would explore afresh and could pass.
+    pub fn check(&self, explorer: Explorer) -> crate::Result<()> {
+        let bad = |why: &str| Err(crate::Error::Recording(format!("{explorer}: {why}")));
+        match (explorer, &self.schedule, &self.crash_point) {
+            (Explorer::Stress, ..) => bad("OS threads were scheduled by the OS: a stress run does not replay"),
+            (Explorer::Loom, Some(_), _) => bad(
+                "the recording holds a shuttle schedule, so another explorer made it (loom replays by exploring again)",
+            ),
+            (Explorer::Loom, None, Some(_)) => {
+                bad("the recording holds a crash state, which only the crash explorer makes")
+            }
+            (Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs, None, _) => {
+                bad("the recording holds no schedule to replay")
+            }
+            (Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs, Some(_), Some(_)) => {
+                bad("the recording holds a crash state, which only the crash explorer makes")
+            }
+            (Explorer::Crash, None, _) => bad("the recording holds no schedule to replay"),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// What the explorers run: one execution on any runtime, reporting into a [`World`], written
@@ -223,14 +245,13 @@ pub fn run_quieted<M: Model>(
     model: &M,
     replay: Option<&ReplayInput>,
 ) -> crate::Result<Outcome> {
+    if let Some(r) = replay {
+        r.check(explorer)?;
+    }
     let world = World::new();
     let outcome = match explorer {
-        Explorer::Loom => Ok(loom_explorer::run(
-            budget,
-            model,
-            &world,
-            replay.and_then(|r| r.loom_checkpoint.as_deref()),
-        )),
+        // loom replays by exploring again: its order is deterministic (see `loom_explorer`).
+        Explorer::Loom => Ok(loom_explorer::run(budget, model, &world)),
         Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs => shuttle_explorer::run(
             explorer,
             budget,
@@ -295,7 +316,7 @@ fn stress<M: Model>(budget: &Budget, model: &M, world: &World) -> Outcome {
                 crash_states: 0,
                 coverage: Coverage::new(),
                 diverged: None,
-                failure: Some(failure(world, p, i, None, None)),
+                failure: Some(failure(world, p, i, None)),
             };
         }
     }
@@ -309,13 +330,7 @@ fn stress<M: Model>(budget: &Budget, model: &M, world: &World) -> Outcome {
 }
 
 /// The failure of the execution that just panicked with `payload`.
-fn failure(
-    world: &World,
-    payload: Box<dyn Any + Send>,
-    execution: u64,
-    schedule: Option<String>,
-    loom_checkpoint: Option<String>,
-) -> Failure {
+fn failure(world: &World, payload: Box<dyn Any + Send>, execution: u64, schedule: Option<String>) -> Failure {
     let violation = world.violation().unwrap_or_else(|| Violation::Panic {
         thread: "checker".into(),
         message: panic_message(payload.as_ref()),
@@ -325,7 +340,6 @@ fn failure(
         trace: world.trace_events(),
         execution,
         schedule,
-        loom_checkpoint,
     }
 }
 

@@ -69,7 +69,7 @@ pub(super) fn run<M: Model>(
             failure: None,
         },
         Err(p) => {
-            let mut failed = failure(world, p, executions, Some(steps.encode()), None);
+            let mut failed = failure(world, p, executions, Some(steps.encode()));
             if exploring {
                 failed.trace = replayed_trace(explorer, budget, model, &failed);
             }

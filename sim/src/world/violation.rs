@@ -67,6 +67,9 @@ pub enum Violation {
     /// A panic that is not an oracle's: an engine assertion, or the checker's own report
     /// (deadlock, livelock).
     Panic { thread: String, message: String },
+    /// Not the engine's: the harness itself failed during the run (a panic that escaped the
+    /// explorer). Reported for that run, which is neither a pass nor a kill.
+    Harness { thread: String, message: String },
     /// O6: after a simulated crash at `point` (just after `after`), recovery under crash
     /// `model` failed the durability contract: the open failed, an acknowledged write was lost,
     /// the state is no prefix of the history, or files leaked.
@@ -128,6 +131,25 @@ impl Oracle {
 }
 
 impl Violation {
+    /// Every kind, as [`Violation::kind`] and reports name them.
+    pub const KINDS: [&'static str; 15] = [
+        "open-of-deleted-file",
+        "read-of-deleted-file",
+        "write-to-deleted-file",
+        "double-delete",
+        "delete-of-listed-file",
+        "file-number-reused",
+        "file-not-in-pinned-version",
+        "use-after-last-unref",
+        "ref-imbalance",
+        "wrong-read",
+        "leak",
+        "engine-error",
+        "panic",
+        "harness",
+        "crash-recovery",
+    ];
+
     /// The oracle that reports this violation (`None` for panics, which nothing can switch off).
     pub fn oracle(&self) -> Option<Oracle> {
         use Violation::*;
@@ -143,7 +165,7 @@ impl Violation {
             Leak { .. } => Oracle::Quiescence,
             EngineError { .. } => Oracle::EngineErrors,
             CrashRecovery { .. } => Oracle::Crash,
-            Panic { .. } => return None,
+            Panic { .. } | Harness { .. } => return None,
         })
     }
 
@@ -164,7 +186,8 @@ impl Violation {
             | Leak { thread, .. }
             | EngineError { thread, .. }
             | CrashRecovery { thread, .. }
-            | Panic { thread, .. } => thread,
+            | Panic { thread, .. }
+            | Harness { thread, .. } => thread,
         }
     }
 
@@ -254,6 +277,7 @@ impl fmt::Display for Violation {
             Leak { detail, .. } => write!(f, "at quiescence {detail}"),
             EngineError { thread, op, error } => write!(f, "{thread} {op} failed: {error}"),
             Panic { thread, message } => write!(f, "{thread} panicked: {message}"),
+            Harness { thread, message } => write!(f, "the harness failed ({thread}), not the engine: {message}"),
             CrashRecovery {
                 model,
                 point,
@@ -261,6 +285,36 @@ impl fmt::Display for Violation {
                 detail,
                 ..
             } => write!(f, "{model} crash at point {point} (after {after}): {detail}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod kinds {
+    use super::Violation;
+
+    /// A kind serde does not know fails with "unknown variant"; a known one only lacks fields.
+    fn is_kind(k: &str) -> bool {
+        let err = serde_json::from_str::<Violation>(&format!(r#"{{"kind":"{k}"}}"#)).unwrap_err();
+        !err.to_string().contains("unknown variant")
+    }
+
+    #[test]
+    fn every_listed_kind_exists_and_every_mutant_expects_only_listed_kinds() {
+        let kinds = Violation::KINDS;
+        for k in &kinds {
+            assert!(is_kind(k), "{k} is not a violation kind");
+        }
+        assert!(!is_kind("no-such-kind"));
+        for m in engine::mutants::Mutant::ALL {
+            assert!(!m.expected_kinds().is_empty(), "{} expects no violation", m.name());
+            for k in m.expected_kinds() {
+                assert!(
+                    kinds.contains(k),
+                    "{} expects {k}, which is no violation kind",
+                    m.name()
+                );
+            }
         }
     }
 }

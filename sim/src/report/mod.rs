@@ -5,14 +5,17 @@
 //! it) and a separate `timing` section. Running the same scenario, seed and build twice gives
 //! byte-identical bodies.
 
+pub mod mutant_name;
+
 use crate::explore::{Budget, Explorer, Failure, Outcome};
 use crate::world::coverage::{Coverage, Mark};
 use crate::world::{TraceEvent, Violation};
+use engine::mutants::Mutant;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// The report format's version.
-pub const FORMAT: u32 = 3;
+/// The report format's version (4: the mutant is typed, loom records no checkpoint).
+pub const FORMAT: u32 = 4;
 
 /// A whole report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -77,9 +80,9 @@ pub struct Run {
     pub explorer: Explorer,
     /// The workload seed (also seeds shuttle's random and PCT schedulers).
     pub seed: u64,
-    /// The injected bug, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mutant: Option<String>,
+    /// The injected bug, if any (by name in the file; an unknown name does not load).
+    #[serde(default, with = "mutant_name", skip_serializing_if = "Option::is_none")]
+    pub mutant: Option<Mutant>,
     /// The budget.
     pub budget: Budget,
     /// Executions explored (including a failing one).
@@ -115,9 +118,6 @@ pub struct Run {
     /// shuttle: the failing schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
-    /// loom: the failing execution's checkpoint (its branch path, as loom writes it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loom_checkpoint: Option<String>,
     /// The failing execution's events: thread, event, version, file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trace: Vec<TraceEvent>,
@@ -157,7 +157,7 @@ impl Run {
     pub fn new(
         explorer: Explorer,
         seed: u64,
-        mutant: Option<&str>,
+        mutant: Option<Mutant>,
         budget: &Budget,
         outcome: &Outcome,
         scenario: &str,
@@ -167,7 +167,7 @@ impl Run {
             scenario: scenario.to_string(),
             explorer,
             seed,
-            mutant: mutant.map(str::to_string),
+            mutant,
             budget: budget.clone(),
             executions: outcome.executions,
             complete: f.is_none()
@@ -190,7 +190,6 @@ impl Run {
             failing_execution: f.map(|f| f.execution),
             replay: f.map(|f| replay_command(explorer, seed, mutant, budget, scenario, f)),
             schedule: f.and_then(|f| f.schedule.clone()),
-            loom_checkpoint: f.and_then(|f| f.loom_checkpoint.clone()),
             trace: f.map(|f| f.trace.clone()).unwrap_or_default(),
             scenario_hash: String::new(),
             plan_hash: String::new(),
@@ -255,7 +254,7 @@ impl Run {
 pub fn replay_command(
     explorer: Explorer,
     seed: u64,
-    mutant: Option<&str>,
+    mutant: Option<Mutant>,
     budget: &Budget,
     scenario: &str,
     failure: &Failure,
@@ -267,7 +266,7 @@ pub fn replay_command(
     };
     let mut cmd = format!("lsmcheck {verb} {scenario} --explorer {explorer} --seed {seed}");
     if let Some(m) = mutant {
-        cmd.push_str(&format!(" --mutant {m}"));
+        cmd.push_str(&format!(" --mutant {}", m.name()));
     }
     match (explorer, failure.schedule.as_deref()) {
         (Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs, Some(s)) => {
