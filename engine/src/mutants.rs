@@ -122,12 +122,12 @@ mutants! {
         summary: "an iterator keeps file lists but no reference (O3, O7)",
         expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
     },
-    /// M26 (S5, violates L6): GC's live set comes from `current` only. O7 (delete of a listed
+    /// M26 (S5, violates I6): GC's live set comes from `current` only. O7 (delete of a listed
     /// file), O3.
     GcLiveSetFromCurrentOnly {
         name: "gc-live-set-from-current-only",
         class: Interleaving,
-        source: "M26 (S5, L6)",
+        source: "M26 (S5, I6)",
         summary: "GC's live set comes from current only (O7, O3)",
         expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
     },
@@ -159,22 +159,22 @@ mutants! {
         summary: "compaction unlinks its edit's inputs itself (O7, O3)",
         expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
     },
-    /// M24 (S2, violates L7): a new table (a compaction or flush output) is not registered as
+    /// M24 (S2, violates I7): a new table (a compaction or flush output) is not registered as
     /// pending, so a GC pass deletes it while it is being written. O7/O3 (write to a deleted
     /// file).
     OutputNotPending {
         name: "output-not-pending",
         class: Interleaving,
-        source: "M24 (S2, L7)",
+        source: "M24 (S2, I7)",
         summary: "new tables are not pending outputs (O7, O3)",
         expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
     },
-    /// M25 (S3, violates L7 once GC runs on other threads): a flush releases its table's pending
+    /// M25 (S3, violates I7 once GC runs on other threads): a flush releases its table's pending
     /// number before the install, LevelDB's order. O3, O7.
     FlushReleasesPendingEarly {
         name: "flush-releases-pending-early",
         class: Interleaving,
-        source: "M25 (S3, L7)",
+        source: "M25 (S3, I7)",
         summary: "a flush releases its pending number before the install (O3, O7)",
         expects: ["open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "delete-of-listed-file", "use-after-last-unref", "ref-imbalance", "file-not-in-pinned-version"],
     },
@@ -187,21 +187,21 @@ mutants! {
         summary: "the read sequence is taken before the pin (O1, O2)",
         expects: ["wrong-read"],
     },
-    /// M30 (S1, violates L9): a flush clears `imm` before the install, so readers miss its
+    /// M30 (S1, violates I9): a flush clears `imm` before the install, so readers miss its
     /// entries for the length of the MANIFEST write. O1, O2.
     ImmClearedBeforeInstall {
         name: "imm-cleared-before-install",
         class: Interleaving,
-        source: "M30 (S1, L9)",
+        source: "M30 (S1, I9)",
         summary: "imm is cleared before the install (O1, O2)",
         expects: ["wrong-read"],
     },
-    /// M31 (S7, violates L11): the sequence is published before the batch is in the memtable.
+    /// M31 (S7, violates I11): the sequence is published before the batch is in the memtable.
     /// O1, O2 (half a batch visible).
     SequencePublishedBeforeInsert {
         name: "sequence-published-before-insert",
         class: Interleaving,
-        source: "M31 (S7, L11)",
+        source: "M31 (S7, I11)",
         summary: "the sequence is published before the batch is inserted (O1, O2)",
         expects: ["wrong-read"],
     },
@@ -273,7 +273,7 @@ mutants! {
     OldWalDeletedBeforeInstall {
         name: "old-wal-deleted-before-install",
         class: Durability,
-        source: "L4 durability before deletion",
+        source: "I4 durability before deletion",
         summary: "a flush deletes the WAL before the edit retiring it is durable",
         expects: ["crash-recovery"],
     },

@@ -5,7 +5,6 @@ mod bench;
 mod cli;
 mod gate;
 mod junit;
-mod sweep;
 mod timeline;
 mod tools;
 

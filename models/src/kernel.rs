@@ -36,7 +36,7 @@ pub struct KernelModel {
     /// snapshot: they pin and read as the others do, but their `Unref` comes after every thread
     /// has finished, from the model's own thread. Only the other readers' `Unref`s race the
     /// install and GC (each of them may be the last, and then runs GC itself). `0` by default;
-    /// the unbounded two-reader loom test holds one (README, "Harness speed").
+    /// the unbounded two-reader loom test holds one (reports/bench/README.md, "Harness speed").
     pub held: usize,
     /// The injected bug, if any.
     pub mutant: Option<Mutant>,

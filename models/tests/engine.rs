@@ -14,7 +14,7 @@ use std::time::Instant;
 fn every_shipped_scenario_passes_under_every_explorer() {
     for scenario in Scenario::embedded() {
         for explorer in Explorer::ALL {
-            let Some(budget) = explorer.budget(&scenario.explorers) else {
+            let Some(budget) = scenario.explorers.budget(explorer) else {
                 continue;
             };
             let seed = scenario.seeds[0];
@@ -47,7 +47,7 @@ fn every_shipped_scenario_passes_under_every_explorer() {
 fn a_reader_that_skips_its_ref_is_caught_by_loom_and_pct_and_replays() {
     let located = models::swarm::locate("readers-vs-compaction").expect("embedded");
     for explorer in [Explorer::Loom, Explorer::ShuttlePct] {
-        let budget = explorer.budget(&located.scenario.explorers).expect("budgeted");
+        let budget = located.scenario.explorers.budget(explorer).expect("budgeted");
         let seed = located.scenario.seeds[0];
         let spec = Spec::new(located.clone(), explorer, seed, budget).with_mutant(Some(Mutant::GetSkipsRef));
         let judged = spec.explore(Quiet::Here).expect("valid input");

@@ -119,7 +119,7 @@ fn kernel_under_loom_exhaustive() {
 /// The slow tier, two readers, every interleaving: one of them holds its pin to the end (a
 /// long-lived snapshot), so one reader's Unref races the install and GC, not two. 487,450
 /// executions, 40-45 s in release on the 2-core machine. With both Unrefs racing and no bound,
-/// loom is still going after 700,000 executions and 60 s (README, "Harness speed").
+/// loom is still going after 700,000 executions and 60 s (reports/bench/README.md, "Harness speed").
 #[cfg(loom)]
 #[test]
 fn kernel_under_loom_exhaustive_two_readers() {

@@ -15,7 +15,7 @@ const EXECUTIONS: usize = 40;
 const CRASH_POINTS: usize = 60;
 
 fn mutation_budget(explorer: Explorer, scenario: &Scenario) -> Option<Budget> {
-    let mut b = explorer.budget(&scenario.explorers)?;
+    let mut b = scenario.explorers.budget(explorer)?;
     b.iterations = b
         .iterations
         .min(if explorer == Explorer::Crash { 1 } else { EXECUTIONS });

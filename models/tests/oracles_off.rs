@@ -10,7 +10,7 @@ use sim::world::Oracle;
 #[test]
 fn switching_the_file_oracles_off_lets_a_gc_bug_through() {
     let scenario = Scenario::load("readers-vs-compaction").expect("embedded");
-    let budget = Explorer::ShuttlePct.budget(&scenario.explorers).expect("budgeted");
+    let budget = scenario.explorers.budget(Explorer::ShuttlePct).expect("budgeted");
     let plan = Plan::generate(&scenario, 1, Some(Mutant::GcLiveSetFromCurrentOnly));
 
     let caught = explore::run(Explorer::ShuttlePct, &budget, &plan, None).expect("valid");

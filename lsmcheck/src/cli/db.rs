@@ -82,6 +82,6 @@ pub(super) fn db(dir: &Path, json: bool, op: &DbOp) -> u8 {
             }
             out.code as u8
         }
-        Err(e) => super::bad_input(e),
+        Err(e) => super::output::bad_input(e),
     }
 }

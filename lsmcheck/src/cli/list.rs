@@ -9,7 +9,7 @@ pub(super) fn list() -> u8 {
     for ((file, _), s) in EMBEDDED.iter().zip(Scenario::embedded()) {
         let explorers: Vec<&str> = Explorer::ALL
             .iter()
-            .filter(|e| e.budget(&s.explorers).is_some())
+            .filter(|e| s.explorers.budget(**e).is_some())
             .map(|e| e.name())
             .collect();
         println!("  {:32} {}", file.trim_end_matches(".json"), s.description);

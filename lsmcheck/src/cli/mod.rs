@@ -7,14 +7,18 @@
 
 mod db;
 mod list;
+pub(crate) mod output;
 mod replay;
 pub(crate) mod run;
+mod select;
 pub(crate) mod show;
 mod shrink;
-mod sweep_args;
+mod sweep;
 pub(crate) mod usage;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
+use output::{bad_input, timeline};
+use select::Select;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -125,11 +129,11 @@ enum Command {
         #[arg(long)]
         swarm: bool,
         /// The seeds, `A..B` with both ends included.
-        #[arg(long = "seeds", id = "seed_range", value_parser = crate::cli::sweep_args::seeds)]
+        #[arg(long = "seeds", id = "seed_range", value_parser = sweep::args::seeds)]
         seed_range: std::ops::RangeInclusive<u64>,
         /// Run shard I of N (1-based): every N-th seed, starting at the I-th. Merge the shards'
         /// reports with `lsmcheck merge`.
-        #[arg(long, value_name = "I/N", value_parser = crate::cli::sweep_args::shard, default_value = "1/1")]
+        #[arg(long, value_name = "I/N", value_parser = sweep::args::shard, default_value = "1/1")]
         shard: (u64, u64),
         /// Stop starting new seeds after SECS seconds (the summary says how many ran).
         #[arg(long, value_name = "SECS")]
@@ -197,43 +201,6 @@ enum BenchOp {
         #[arg(long, default_value = "reports/bench/harness.json")]
         out: PathBuf,
     },
-}
-
-/// The exit code of a run that found no violation but missed a required coverage mark.
-pub(crate) const VACUOUS: u8 = 4;
-
-/// Which explorers, seeds and budgets to use.
-#[derive(Args, Debug, Default, Clone)]
-pub(crate) struct Select {
-    /// Explorer(s) to run: loom, shuttle-random, shuttle-pct, shuttle-dfs, stress, crash. Default:
-    /// every explorer the scenario budgets.
-    #[arg(long = "explorer")]
-    explorers: Vec<String>,
-    /// Seed(s). Default: the scenario's.
-    #[arg(long = "seed")]
-    seeds: Vec<u64>,
-    /// Override the number of executions.
-    #[arg(long)]
-    iterations: Option<usize>,
-    /// Override loom's preemption bound.
-    #[arg(long)]
-    preemption_bound: Option<usize>,
-    /// Override PCT's depth.
-    #[arg(long)]
-    depth: Option<usize>,
-    /// Override the crash explorer's crash states per crash model and execution.
-    #[arg(long)]
-    crash_points: Option<usize>,
-    /// Inject a bug (see `list`).
-    #[arg(long)]
-    mutant: Option<String>,
-    /// How much of a failing execution's trace to print: the last N events of every thread
-    /// (default 6), or `all` recorded events.
-    #[arg(long, value_name = "N|all", value_parser = show::parse_trace)]
-    trace: Option<show::TraceShown>,
-    /// On a failure, also draw it as one HTML page here (see `lsmcheck timeline`).
-    #[arg(long, value_name = "FILE")]
-    timeline: Option<PathBuf>,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -321,10 +288,10 @@ pub fn main() -> ExitCode {
             out,
             junit,
         } => {
-            let sweep = crate::sweep::Sweep {
+            let sweep = sweep::Sweep {
                 source: match scenario {
-                    Some(s) => crate::sweep::Source::Scenario(s),
-                    None => crate::sweep::Source::Swarm,
+                    Some(s) => sweep::Source::Scenario(s),
+                    None => sweep::Source::Swarm,
                 },
                 seeds: seed_range,
                 shard,
@@ -336,10 +303,10 @@ pub fn main() -> ExitCode {
             } else if time_budget == Some(0) {
                 bad_input(usage::Usage::Zero("--time-budget"))
             } else {
-                crate::sweep::run(&sweep, out.as_deref(), junit.as_deref())
+                sweep::run(&sweep, out.as_deref(), junit.as_deref())
             }
         }
-        Command::Merge { reports, out } => crate::sweep::merge(&reports, out.as_deref()),
+        Command::Merge { reports, out } => sweep::merge(&reports, out.as_deref()),
         Command::Scenario { spec } => match models::swarm::locate(&spec) {
             Ok(l) => {
                 println!(
@@ -357,34 +324,4 @@ pub fn main() -> ExitCode {
         },
     };
     ExitCode::from(code)
-}
-
-/// `lsmcheck timeline REPORT -o FILE`.
-fn timeline(report: &std::path::Path, out: &std::path::Path) -> u8 {
-    let report = match sim::report::Report::read(report) {
-        Ok(r) => r,
-        Err(e) => return bad_input(e),
-    };
-    let failing = report.body.runs.iter().find(|r| r.violation.is_some());
-    let Some(run) = failing else {
-        return bad_input("the report has no failing run to draw");
-    };
-    write_timeline(run, out)
-}
-
-/// Writes `run`'s timeline page to `out`; 0, or 2 if it cannot be written.
-fn write_timeline(run: &sim::report::Run, out: &std::path::Path) -> u8 {
-    match std::fs::write(out, crate::timeline::render(run)) {
-        Ok(()) => {
-            println!("timeline: {}", out.display());
-            0
-        }
-        Err(e) => bad_input(format!("{}: cannot write the timeline: {e}", out.display())),
-    }
-}
-
-/// Prints `msg` as a bad-input error and returns exit code 2.
-pub(crate) fn bad_input(msg: impl std::fmt::Display) -> u8 {
-    eprintln!("lsmcheck: {msg}");
-    2
 }

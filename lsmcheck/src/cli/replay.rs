@@ -10,9 +10,10 @@
 //! violation (1), or bad input (2): a report naming a mutant or scenario this build does not
 //! have, or a recording another explorer made. A stress failure does not replay, and says so.
 
+use super::output::{bad_input, write_timeline};
 use super::run::{budget, explorers, mutant};
+use super::select::Select;
 use super::show::{print_trace, TraceShown};
-use super::{bad_input, Select};
 use models::judge::replay::{Expect, Replayed, Verdict};
 use models::judge::{Quiet, Spec};
 use models::regression::Regression;
@@ -102,7 +103,7 @@ fn go(t: &Target, input: &Input) -> u8 {
     };
     let code = judge(&replayed, input.shown);
     if let (Some(path), Some(_)) = (input.timeline, &replayed.judged.outcome.failure) {
-        if super::write_timeline(&replayed.judged.run, path) != 0 {
+        if write_timeline(&replayed.judged.run, path) != 0 {
             return 2;
         }
     }

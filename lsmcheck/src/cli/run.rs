@@ -1,9 +1,10 @@
 //! `lsmcheck run`: scenarios under their explorers, a line per run, a report on request; and
 //! the selection rules (`--explorer`, `--seed`, budgets, `--mutant`) that `replay` shares.
 
+use super::output::{bad_input, write_timeline};
+use super::select::Select;
 use super::show::{print_run, TraceShown};
 use super::usage::Usage;
-use super::{bad_input, Select};
 use crate::junit;
 use engine::mutants::Mutant;
 use models::judge::{Quiet, Spec};
@@ -52,7 +53,7 @@ pub(crate) fn explorers(select: &Select, scenario: &Scenario) -> Result<Vec<Expl
     if select.explorers.is_empty() {
         return Ok(Explorer::ALL
             .into_iter()
-            .filter(|e| e.budget(&scenario.explorers).is_some())
+            .filter(|e| scenario.explorers.budget(*e).is_some())
             .collect());
     }
     select
@@ -67,7 +68,7 @@ const DEFAULT_CRASH_POINTS: usize = 200;
 
 /// The scenario's budget for `explorer` (100 executions if it has none), with overrides.
 pub(super) fn budget(explorer: Explorer, scenario: &Scenario, select: &Select) -> Budget {
-    let mut b = explorer.budget(&scenario.explorers).unwrap_or(Budget::iterations(100));
+    let mut b = scenario.explorers.budget(explorer).unwrap_or(Budget::iterations(100));
     if explorer == Explorer::Crash {
         b.crash_points = select.crash_points.or(b.crash_points).or(Some(DEFAULT_CRASH_POINTS));
     }
@@ -166,11 +167,11 @@ pub(crate) fn explore_one(
 
 /// Writes the report (if asked) and returns the exit code.
 fn finish(spec: &str, runs: Vec<Run>, timing: Vec<Timing>, out: &Outputs) -> u8 {
-    let code = crate::sweep::Summary::of(&runs).exit_code();
+    let code = super::sweep::Summary::of(&runs).exit_code();
     let failed = code == 1;
     let first_failure = runs.iter().find(|r| r.violation.is_some());
     if let (Some(path), Some(run)) = (out.timeline, first_failure) {
-        if super::write_timeline(run, path) != 0 {
+        if write_timeline(run, path) != 0 {
             return 2;
         }
     }

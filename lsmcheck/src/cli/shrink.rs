@@ -3,7 +3,7 @@
 //! schedule (fewest context switches for shuttle, smallest preemption bound for loom,
 //! `sim::explore::shrink`); written as a new report whose replay reproduces it.
 
-use super::bad_input;
+use super::output::bad_input;
 use super::replay::{from_report, Target};
 use super::show::{print_run, TraceShown};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

@@ -177,7 +177,7 @@ fn progress_bar(scenarios: &[Located]) -> ProgressBar {
             s.seeds.len()
                 * Explorer::ALL
                     .iter()
-                    .filter(|e| e.budget(&s.explorers).is_some())
+                    .filter(|e| s.explorers.budget(**e).is_some())
                     .count()
         })
         .sum();
@@ -209,7 +209,7 @@ impl Gate<'_> {
                 ));
             }
             for explorer in Explorer::ALL {
-                if let Some(budget) = explorer.budget(&scenario.explorers) {
+                if let Some(budget) = scenario.explorers.budget(explorer) {
                     jobs.extend(scenario.seeds.iter().map(|&seed| Spec {
                         without: self.without.to_vec(),
                         ..Spec::new(located.clone(), explorer, seed, budget.clone())

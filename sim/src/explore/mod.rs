@@ -19,7 +19,6 @@ mod shuttle_explorer;
 pub use shuttle_explorer::config as shuttle_config;
 
 use crate::fs::durability::CrashModel;
-use crate::scenario::ExplorerBudgets;
 use crate::world::coverage::Coverage;
 use crate::world::{TraceEvent, Violation, World};
 use engine::sync::Runtime;
@@ -72,27 +71,6 @@ impl Explorer {
     /// The explorer called `name`.
     pub fn from_name(name: &str) -> Option<Explorer> {
         Explorer::ALL.into_iter().find(|e| e.name() == name)
-    }
-
-    /// This explorer's budget in `b`, if the scenario runs it.
-    pub fn budget(self, b: &ExplorerBudgets) -> Option<Budget> {
-        match self {
-            Explorer::Loom => b.loom.as_ref().map(|l| Budget {
-                preemption_bound: l.preemption_bound,
-                ..Budget::iterations(l.max_executions)
-            }),
-            Explorer::ShuttleRandom => b.shuttle_random.as_ref().map(|i| Budget::iterations(i.iterations)),
-            Explorer::ShuttlePct => b.shuttle_pct.as_ref().map(|p| Budget {
-                depth: Some(p.depth),
-                ..Budget::iterations(p.iterations)
-            }),
-            Explorer::ShuttleDfs => b.shuttle_dfs.as_ref().map(|i| Budget::iterations(i.iterations)),
-            Explorer::Stress => b.stress.as_ref().map(|i| Budget::iterations(i.iterations)),
-            Explorer::Crash => b.crash.as_ref().map(|c| Budget {
-                crash_points: Some(c.points),
-                ..Budget::iterations(c.iterations)
-            }),
-        }
     }
 }
 

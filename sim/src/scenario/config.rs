@@ -1,6 +1,8 @@
 //! The scenario file's schema, validated while it is parsed.
 
 use super::must_cover::MustCover;
+use super::repeats::no_repeats;
+use crate::explore::{Budget, Explorer};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -275,6 +277,30 @@ pub struct ExplorerBudgets {
     pub crash: Option<CrashBudget>,
 }
 
+impl ExplorerBudgets {
+    /// `explorer`'s budget, if the scenario runs it.
+    pub fn budget(&self, explorer: Explorer) -> Option<Budget> {
+        let b = self;
+        match explorer {
+            Explorer::Loom => b.loom.as_ref().map(|l| Budget {
+                preemption_bound: l.preemption_bound,
+                ..Budget::iterations(l.max_executions)
+            }),
+            Explorer::ShuttleRandom => b.shuttle_random.as_ref().map(|i| Budget::iterations(i.iterations)),
+            Explorer::ShuttlePct => b.shuttle_pct.as_ref().map(|p| Budget {
+                depth: Some(p.depth),
+                ..Budget::iterations(p.iterations)
+            }),
+            Explorer::ShuttleDfs => b.shuttle_dfs.as_ref().map(|i| Budget::iterations(i.iterations)),
+            Explorer::Stress => b.stress.as_ref().map(|i| Budget::iterations(i.iterations)),
+            Explorer::Crash => b.crash.as_ref().map(|c| Budget {
+                crash_points: Some(c.points),
+                ..Budget::iterations(c.iterations)
+            }),
+        }
+    }
+}
+
 /// The crash explorer's budget.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -368,22 +394,4 @@ fn seeds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
     }
     no_repeats("seeds", &v)?;
     Ok(v)
-}
-
-/// A value listed twice would run (or require) the same thing twice and look like more.
-pub(super) fn no_repeats<E: serde::de::Error, T: PartialEq + std::fmt::Debug>(field: &str, v: &[T]) -> Result<(), E> {
-    match first_repeat(v) {
-        Some(x) => Err(E::custom(format!("field `{field}`: {x:?} is listed twice"))),
-        None => Ok(()),
-    }
-}
-
-/// The first item that already appeared earlier in `items` (a scenario field or a command
-/// line that names something twice).
-pub fn first_repeat<T: PartialEq>(items: &[T]) -> Option<&T> {
-    items
-        .iter()
-        .enumerate()
-        .find(|(i, x)| items[..*i].contains(x))
-        .map(|(_, x)| x)
 }

@@ -8,12 +8,14 @@
 
 mod config;
 mod must_cover;
+mod repeats;
 
 pub use config::{
-    first_repeat, CrashBudget, EngineConfig, ExplorerBudgets, Iterations, LoomBudget, OpKind, PctBudget, Role,
-    Scenario, ThreadConfig, WorkloadConfig,
+    CrashBudget, EngineConfig, ExplorerBudgets, Iterations, LoomBudget, OpKind, PctBudget, Role, Scenario,
+    ThreadConfig, WorkloadConfig,
 };
 pub use must_cover::MustCover;
+pub use repeats::first_repeat;
 
 use std::fmt;
 use std::path::Path;

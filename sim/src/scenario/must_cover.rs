@@ -51,7 +51,7 @@ impl<'de> Deserialize<'de> for MustCover {
                     "field `must_cover`: `{key}` is neither `{EVERY}` nor an explorer"
                 )));
             }
-            super::config::no_repeats(&format!("must_cover.{key}"), marks)?;
+            super::repeats::no_repeats(&format!("must_cover.{key}"), marks)?;
         }
         Ok(MustCover(map))
     }

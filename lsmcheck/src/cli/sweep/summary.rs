@@ -53,7 +53,7 @@ impl Summary {
     pub fn exit_code(&self) -> u8 {
         match () {
             _ if !self.violations.is_empty() => 1,
-            _ if self.vacuous > 0 || self.runs == 0 => crate::cli::VACUOUS,
+            _ if self.vacuous > 0 || self.runs == 0 => crate::cli::output::VACUOUS,
             _ => 0,
         }
     }

@@ -15,7 +15,7 @@ pub fn merge(inputs: &[PathBuf], out: Option<&Path>) -> u8 {
             let (runs, timing) = pairs.into_iter().unzip();
             super::finish(&name, runs, timing, out, None)
         }
-        Err(e) => crate::cli::bad_input(e),
+        Err(e) => crate::cli::output::bad_input(e),
     }
 }
 

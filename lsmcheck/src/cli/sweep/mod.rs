@@ -5,6 +5,7 @@
 //! A sweep's report body holds its runs in seed order and names the sweep without the shard,
 //! so the merged shards' body is byte-identical to the unsharded sweep's.
 
+pub(super) mod args;
 mod merge;
 mod progress;
 mod summary;
@@ -12,7 +13,8 @@ mod summary;
 pub use merge::merge;
 pub use summary::Summary;
 
-use crate::cli::Select;
+use super::output::bad_input;
+use super::select::Select;
 use progress::Progress;
 use sim::report::{Body, Build, Report, Run, Timing, Verdict, FORMAT};
 use std::ops::RangeInclusive;
@@ -72,9 +74,9 @@ impl Sweep<'_> {
 /// Runs the sweep; writes the report and JUnit file if asked; returns the exit code.
 pub fn run(sweep: &Sweep, out: Option<&Path>, junit: Option<&Path>) -> u8 {
     let seeds = sweep.shard_seeds();
-    let mutant = match crate::cli::run::mutant(sweep.select) {
+    let mutant = match super::run::mutant(sweep.select) {
         Ok(m) => m,
-        Err(e) => return crate::cli::bad_input(e),
+        Err(e) => return bad_input(e),
     };
     let (i, n) = sweep.shard;
     println!("{}: shard {i}/{n}, {} seeds", sweep.name(), seeds.len());
@@ -89,23 +91,22 @@ pub fn run(sweep: &Sweep, out: Option<&Path>, junit: Option<&Path>) -> u8 {
         }
         let located = match models::swarm::locate(&sweep.spec(seed)) {
             Ok(l) => l,
-            Err(e) => return crate::cli::bad_input(e),
+            Err(e) => return bad_input(e),
         };
-        let mut explorers = match crate::cli::run::explorers(sweep.select, &located.scenario) {
+        let mut explorers = match super::run::explorers(sweep.select, &located.scenario) {
             Ok(e) => e,
-            Err(e) => return crate::cli::bad_input(e),
+            Err(e) => return bad_input(e),
         };
         // The report's order, whatever order the command line named them in (see `merge`).
         explorers.sort_by_key(|e| sim::explore::Explorer::ALL.iter().position(|x| x == e));
         for explorer in explorers {
-            let (run, t) = match crate::cli::run::explore_one(&located, explorer, seed, mutant, sweep.select) {
+            let (run, t) = match super::run::explore_one(&located, explorer, seed, mutant, sweep.select) {
                 Ok(x) => x,
                 Err(code) => return code,
             };
             if run.verdict != Verdict::Passed {
-                progress.println(|| {
-                    crate::cli::show::print_run(&located.scenario.name, &run, t.seconds, Default::default())
-                });
+                progress
+                    .println(|| super::show::print_run(&located.scenario.name, &run, t.seconds, Default::default()));
             }
             runs.push(run);
             timing.push(t);
@@ -135,7 +136,7 @@ pub fn finish(name: &str, runs: Vec<Run>, timing: Vec<Timing>, out: Option<&Path
             .map(|(r, t)| crate::junit::from_run(&r.scenario, r, t.seconds))
             .collect();
         if let Err(e) = crate::junit::write(path, &cases) {
-            return crate::cli::bad_input(format!("{}: cannot write the JUnit report: {e}", path.display()));
+            return bad_input(format!("{}: cannot write the JUnit report: {e}", path.display()));
         }
     }
     let report = Report {
@@ -149,7 +150,7 @@ pub fn finish(name: &str, runs: Vec<Run>, timing: Vec<Timing>, out: Option<&Path
     };
     if let Some(path) = out {
         if let Err(e) = report.write(path) {
-            return crate::cli::bad_input(format!("{}: cannot write the report: {e}", path.display()));
+            return bad_input(format!("{}: cannot write the report: {e}", path.display()));
         }
     }
     summary.exit_code()
