@@ -266,3 +266,41 @@ fn a_fixed_bug_replays_as_passed() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).starts_with("passed"), "{}", stdout(&o));
 }
+
+/// The canary's report, written to `dir`, as JSON text and its path.
+fn canary_report(dir: &Path) -> (String, std::path::PathBuf) {
+    let report = dir.join("r.json");
+    let o = lsmcheck(&common::canary_with(&["--out", report.to_str().expect("utf-8")]));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    (std::fs::read_to_string(&report).expect("report"), report)
+}
+
+/// A report naming a mutant this build does not have (renamed, or a typo) is bad input naming
+/// it: replaying it on the correct engine would say the bug is gone.
+#[test]
+fn a_report_naming_an_unknown_mutant_is_bad_input_naming_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (text, report) = canary_report(tmp.path());
+    std::fs::write(&report, text.replace("\"get-skips-ref\"", "\"get-skips-reff\"")).expect("write");
+    let o = lsmcheck(&["replay", report.to_str().expect("utf-8")]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{}{err}", stdout(&o));
+    assert!(err.contains("no such mutant `get-skips-reff`"), "{err}");
+}
+
+/// A shuttle recording replayed as if loom had made it is bad input: loom would explore afresh
+/// and could say "passed".
+#[test]
+fn a_recording_replayed_under_another_explorer_is_bad_input() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (text, report) = canary_report(tmp.path());
+    std::fs::write(
+        &report,
+        text.replace("\"explorer\": \"shuttle-pct\"", "\"explorer\": \"loom\""),
+    )
+    .expect("write");
+    let o = lsmcheck(&["replay", report.to_str().expect("utf-8")]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{}{err}", stdout(&o));
+    assert!(err.contains("bad recording: loom"), "{err}");
+}

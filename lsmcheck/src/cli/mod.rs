@@ -164,6 +164,10 @@ enum Command {
     },
     /// List the embedded scenarios, the explorers and the mutants.
     List,
+    /// Internal: explore one run read as JSON on stdin, write the judged run as JSON on stdout
+    /// (how `lsmcheck` runs each loom exploration in a child process; see `models::judge`).
+    #[command(name = "judge-one", hide = true)]
+    JudgeOne,
     /// Operate on a database directory (like RocksDB's ldb).
     Db {
         /// The database directory (required: no command guesses it).
@@ -206,6 +210,11 @@ enum BenchOp {
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // An abort inside a loom exploration ends one child process, not this command.
+    match std::env::current_exe() {
+        Ok(exe) => models::judge::isolate::isolate_loom_runs(exe),
+        Err(e) => eprintln!("lsmcheck: note: loom runs stay in this process ({e})"),
+    }
     let code = match cli.command {
         Command::Run {
             scenario,
@@ -318,6 +327,7 @@ pub fn main() -> ExitCode {
             Err(e) => bad_input(e),
         },
         Command::List => list::list(),
+        Command::JudgeOne => models::judge::isolate::child_main(),
         Command::Db { dir, json, op } => match dir {
             Some(dir) => db::db(&dir, json, &op),
             None => bad_input("db: --dir DIR is required (no command guesses the database)"),

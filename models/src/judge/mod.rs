@@ -9,10 +9,11 @@
 //! self-checks, and the saved regressions all come here, so they cannot disagree about what a
 //! run or a reproduction is.
 //!
-//! A panic that escapes an explorer (the harness's own bug, or an abort-free failure loom or
-//! shuttle reports by panicking outside an execution) becomes a `harness` violation of that run:
-//! the caller's other runs go on, and it never counts as a kill.
+//! A panic that escapes an explorer becomes a `harness` violation of that run, and so does a
+//! loom run that aborts (run in a child process by `lsmcheck`, see [`isolate`]): the caller's
+//! other runs go on, and it never counts as a kill.
 
+pub mod isolate;
 pub mod replay;
 
 use crate::workload::{Ops, Plan};
@@ -44,7 +45,7 @@ pub struct Spec {
 }
 
 /// A run explored and judged.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Judged {
     /// The report's entry: the verdict, the violation, coverage, how to replay it.
     pub run: Run,
@@ -106,8 +107,17 @@ impl Spec {
     }
 
     /// Explores the run and judges it. `Err` is bad input (an empty budget, a model the
-    /// explorer cannot run); a panic of the harness is the run's `harness` violation.
+    /// explorer cannot run); a panic of the harness is the run's `harness` violation. A loom
+    /// run goes to a child process when isolation is on ([`isolate`]).
     pub fn explore(&self, quiet: Quiet) -> sim::Result<Judged> {
+        match isolate::child_for(self) {
+            Some(exe) => isolate::explore_in_child(self, exe),
+            None => self.explore_here(quiet),
+        }
+    }
+
+    /// [`Spec::explore`] in this process.
+    fn explore_here(&self, quiet: Quiet) -> sim::Result<Judged> {
         let started = Instant::now();
         let plan = self.plan();
         let outcome = self.outcome(&plan, None, quiet)?;

@@ -124,7 +124,7 @@ impl Budget {
 }
 
 /// What an exploration found.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Outcome {
     /// Executions run (including the failing one).
     pub executions: u64,
@@ -139,7 +139,7 @@ pub struct Outcome {
 }
 
 /// A failing execution.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Failure {
     /// What broke.
     pub violation: Violation,
