@@ -1,4 +1,4 @@
-//! The observer hooks, and the background-error latch (L8), seen from outside.
+//! The observer hooks, and the background-error latch (I8), seen from outside.
 // Test code runs the engine on std (its `Std` runtime) and may use std primitives itself.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
@@ -181,7 +181,7 @@ fn a_manifest_error_latches_stops_writes_and_gc_and_loses_nothing() {
     assert!(err.to_string().contains("injected"), "{err}");
     assert!(
         matches!(db.put("after", "y"), Err(Error::Background(_))),
-        "writes stop (L8)"
+        "writes stop (I8)"
     );
     assert!(db.stats().background_error.is_some());
     let files_after: Vec<String> = OsFs.list(dir.path()).expect("list");

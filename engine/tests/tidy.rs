@@ -112,7 +112,7 @@ fn every_source_file_has_a_doc_line_and_a_sane_size() {
 }
 
 /// Every mutant has exactly one mutation point, in the one form `if <opts>.mutated(Mutant::X) {`
-/// (see `engine/src/mutants.rs`), so the real path reads as the real path.
+/// (see `engine/src/mutants/mod.rs`), so the real path reads as the real path.
 #[test]
 fn each_mutant_has_one_mutation_point_in_one_form() {
     let src = workspace().join("engine/src");
@@ -143,8 +143,8 @@ fn each_mutant_has_one_mutation_point_in_one_form() {
             points.push(name);
         }
     }
-    let mutants = fs::read_to_string(src.join("mutants.rs")).expect("mutants.rs");
-    // The table's rows: `    Name {` lines after `mutants! {` (see engine/src/mutants.rs).
+    let mutants = fs::read_to_string(src.join("mutants/mod.rs")).expect("mutants/mod.rs");
+    // The table's rows: `    Name {` lines after `mutants! {` (see engine/src/mutants/mod.rs).
     let table = mutants.split("\nmutants! {").nth(1).expect("the mutants! table");
     let table = &table[..table.find("\n}\n").expect("end of the table")];
     let declared: Vec<&str> = table

@@ -15,10 +15,9 @@
 //!   one MANIFEST, WALs not older than the log number, no temp file; the ledger balances;
 //! - a write after recovery survives a clean close and reopen.
 
-use crate::body::DIR;
 use crate::oracle;
 use crate::reference::VersionedMap;
-use crate::workload::Plan;
+use crate::workload::{Plan, DIR};
 use engine::events::{Env, FileKind};
 use engine::fs::Fs;
 use engine::sync::{Runtime, Std};

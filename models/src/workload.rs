@@ -1,15 +1,11 @@
 //! Turning a scenario and a seed into concrete operations, deterministically (ChaCha8).
 
 use engine::mutants::Mutant;
-use engine::sync::Runtime;
 use engine::{Background, Options};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use sim::explore::Model;
-use sim::fs::durability::CrashModel;
 use sim::scenario::{OpKind, Role, Scenario};
-use sim::world::World;
 
 /// One concrete operation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +53,10 @@ pub struct Ops {
     /// `(thread name, operations)` per thread.
     pub threads: Vec<(String, Vec<Op>)>,
 }
+
+/// The database directory inside the simulated filesystem: where a plan's database lives (the
+/// body opens it there, the crash oracle reopens each crash state there).
+pub const DIR: &str = "/db";
 
 /// A scenario made concrete for one seed: what the main thread does first, then each
 /// thread's operations.
@@ -288,22 +288,5 @@ impl Gen {
             OpKind::Compact => Op::Compact,
             OpKind::Gc => Op::Gc,
         }
-    }
-}
-
-impl Model for Plan {
-    fn seed(&self) -> u64 {
-        self.seed
-    }
-    fn execute<R: Runtime>(&self, world: &World) {
-        crate::body::execute::<R>(self, world)
-    }
-    fn crashing(&self, points: usize, sequential: bool, only: Option<(CrashModel, u64)>) -> Option<Self> {
-        let plan = Plan {
-            crash_points: Some(points),
-            crash_only: only,
-            ..self.clone()
-        };
-        Some(if sequential { plan.sequential() } else { plan })
     }
 }

@@ -32,12 +32,12 @@ impl<R: Runtime> DbInner<R> {
         }
     }
 
-    /// One unit of background work. Any failure latches the background error (L8).
+    /// One unit of background work. Any failure latches the background error (I8).
     pub(crate) fn step(&self, bg: &mut BgWork) -> Result<Work> {
         self.latch(self.step_unlatched(bg))
     }
 
-    /// `r`, after latching its error as the background error (L8) if it failed. Requires: the
+    /// `r`, after latching its error as the background error (I8) if it failed. Requires: the
     /// state lock not held.
     pub(crate) fn latch<T>(&self, r: Result<T>) -> Result<T> {
         if let Err(e) = &r {
@@ -65,7 +65,7 @@ impl<R: Runtime> DbInner<R> {
     }
 
     /// Writes `imm` to an L0 table and installs it, clearing `imm` in the same critical section
-    /// (L9). Returns false if there was no `imm`. Requires: the `bg_work` lock.
+    /// (I9). Returns false if there was no `imm`. Requires: the `bg_work` lock.
     pub(crate) fn flush_imm(&self, _bg: &mut BgWork) -> Result<bool> {
         let (imm, wal_number) = {
             let st = self.vs.lock();
@@ -87,6 +87,10 @@ impl<R: Runtime> DbInner<R> {
                 return Err(e);
             }
         };
+        assert!(
+            pending.iter().all(|&n| table.as_ref().is_some_and(|t| t.number == n)),
+            "I7: a flush's only pending output is its own table ({pending:?})"
+        );
         let mut edit = VersionEdit::default();
         if let Some(t) = &table {
             edit.add_file(0, t.clone());
@@ -197,7 +201,10 @@ impl<R: Runtime> Db<R> {
         };
         // One compaction takes every file of `level` that overlaps the range.
         match picker::pick_range(version, level, lo, hi) {
-            Some(c) => self.inner.latch(self.inner.run_compaction(&mut bg, c)),
+            Some(c) => {
+                assert_eq!(c.level, level, "a range compaction compacts the level asked for");
+                self.inner.latch(self.inner.run_compaction(&mut bg, c))
+            }
             None => Ok(()),
         }
     }

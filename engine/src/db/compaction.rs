@@ -46,7 +46,7 @@ impl<R: Runtime> DbInner<R> {
         };
         env.emit(|| Event::CompactionEnd { level, outputs });
         if opts.mutated(Mutant::CompactionDeletesInputsDirectly) {
-            crate::mutants::delete_inputs_directly(&self.vs, &c.input_numbers());
+            crate::mutants::delete_inputs_directly(&*self.vs.env().fs, self.vs.dir(), &c.input_numbers());
         }
         drop(c); // releases the input Version (LevelDB's ReleaseInputs)
         self.vs.remove_obsolete_files();
@@ -79,7 +79,7 @@ impl<R: Runtime> DbInner<R> {
     }
 
     /// Writes the merged, filtered inputs of `c` to new tables. Every output number is pushed
-    /// to `pending` when it becomes a pending output, before its file is created (L7).
+    /// to `pending` when it becomes a pending output, before its file is created (I7).
     fn merge_inputs(
         &self,
         bg: &mut BgWork,

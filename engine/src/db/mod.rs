@@ -52,7 +52,7 @@ pub(crate) struct DbState<R: Runtime> {
     /// The memtable receiving writes.
     pub(crate) mem: R::Arc<Memtable<R>>,
     /// The memtable being flushed, if any. Cleared in the critical section that installs the
-    /// Version holding its L0 table (L9).
+    /// Version holding its L0 table (I9).
     pub(crate) imm: Option<R::Arc<Memtable<R>>>,
     /// The WAL of `mem`.
     pub(crate) wal_number: u64,

@@ -1,4 +1,4 @@
-//! The read path: pin `(sequence, mem, imm, version)` in one critical section (L3), then look
+//! The read path: pin `(sequence, mem, imm, version)` in one critical section (I3), then look
 //! up without the lock. Snapshots register their sequence so compaction keeps what they see.
 
 use super::{Db, DbCursor, DbInner, DbIter};
@@ -54,6 +54,18 @@ impl<R: Runtime> DbInner<R> {
             imm: st.ext.imm.clone(),
             version: self.vs.pin_current(&st),
         };
+        // A snapshot's sequence was published when it was taken; without one, the read's is the
+        // published one (or an earlier one, mutant M28): never ahead of what writers published.
+        assert!(
+            snapshot.is_some() || view.seq <= st.last_sequence(),
+            "I11: a read pins a published sequence ({} > {})",
+            view.seq,
+            st.last_sequence()
+        );
+        assert!(
+            view.imm.as_ref().is_none_or(|imm| !R::arc_ptr_eq(imm, &view.mem)),
+            "a read view's imm and mem are two memtables (a frozen memtable is never mem)"
+        );
         drop(st);
         if view.imm.is_some() {
             let version = view.version.id;

@@ -96,7 +96,7 @@ pub(crate) fn adopt_first_open_leftovers<R: Runtime>(vs: &Vs<R>, names: &[String
     Ok(())
 }
 
-/// Moves the next file number above every numbered file in the directory (L10: never reuse a
+/// Moves the next file number above every numbered file in the directory (I10: never reuse a
 /// number). A crash can leave files the MANIFEST never heard of: a table written but not
 /// installed, a WAL created after the last edit; their numbers must not be handed out again.
 pub(crate) fn reserve_numbers<R: Runtime>(vs: &Vs<R>, names: &[String]) {
@@ -216,11 +216,15 @@ pub(crate) fn recover_wals<R: Runtime>(
     batches: Vec<(u64, WriteBatch)>,
 ) -> Result<()> {
     let vs = &inner.vs;
+    debug_assert!(
+        logs.windows(2).all(|w| w[0] < w[1]),
+        "WALs replay in file-number order (wals_to_replay sorts them): {logs:?}"
+    );
     let mut edit = VersionEdit::default();
     let (mut tables, mut pending) = (Vec::new(), Vec::new());
     let mut max_seq = {
         let mut st = vs.lock();
-        // WAL numbers are file numbers: never hand them out again (L10).
+        // WAL numbers are file numbers: never hand them out again (I10).
         while st.new_file_number() <= logs.last().copied().unwrap_or(0) {}
         st.last_sequence()
     };
@@ -244,6 +248,18 @@ pub(crate) fn recover_wals<R: Runtime>(
         edit.add_file(0, t.clone());
     }
     let (wal_number, wal) = inner.new_wal()?;
+    // I10: the replayed WALs' numbers were reserved above, so every file made now is newer.
+    let newest_replayed = logs.last().copied().unwrap_or(0);
+    assert!(
+        wal_number > newest_replayed,
+        "I10: the new WAL {wal_number} is numbered above every replayed WAL (up to {newest_replayed})"
+    );
+    debug_assert!(
+        tables
+            .iter()
+            .all(|t| t.number > newest_replayed && t.number < wal_number),
+        "I10: the recovered tables are numbered between the replayed WALs and the new WAL"
+    );
     edit.log_number = Some(wal_number);
     edit.prev_log_number = Some(0);
     vs.lock().set_last_sequence(max_seq);

@@ -1,6 +1,6 @@
 //! Writing new tables: the one protocol every flush and compaction output follows.
 //!
-//! A table's number is registered as a pending output before its file exists (L7), the file is
+//! A table's number is registered as a pending output before its file exists (I7), the file is
 //! created and announced, filled, finished, synced, and then opened again and checked before any
 //! MANIFEST edit may name it (LevelDB's `BuildTable` does the same read-back): a table written
 //! short by a failing disk is an error here, never an installed table with missing keys.
@@ -34,7 +34,7 @@ impl<R: Runtime> DbInner<R> {
     }
 
     /// Starts a new table: takes a file number, registers it as a pending output *before* the
-    /// file exists (L7) and pushes it to `pending` (the numbers the caller must release when
+    /// file exists (I7) and pushes it to `pending` (the numbers the caller must release when
     /// its job installs or fails), creates the file and announces it. Every flush and
     /// compaction output starts here.
     pub(crate) fn new_table(&self, pending: &mut Vec<u64>) -> Result<(u64, TableBuilder)> {
@@ -62,6 +62,10 @@ impl<R: Runtime> DbInner<R> {
     /// filter checksums) and have exactly the size written. Only then may an edit name it.
     pub(crate) fn seal_table(&self, number: u64, mut b: TableBuilder) -> Result<FileMeta> {
         let t = b.finish()?;
+        assert!(
+            t.smallest <= t.largest,
+            "table {number}'s keys were added in order, so its range is ordered"
+        );
         if self.vs.options().mutated(Mutant::TableNotSynced) {
             // Durability mutant: the table is named by the MANIFEST with its data unsynced.
         } else {

@@ -1,4 +1,4 @@
-//! The write path: WAL append, memtable insert, then publish the sequence (L11).
+//! The write path: WAL append, memtable insert, then publish the sequence (I11).
 //!
 //! Durability follows LevelDB: every WAL record is handed to the OS before the write is
 //! acknowledged, so an acknowledged write survives a process crash; a write with
@@ -107,7 +107,7 @@ impl<R: Runtime> DbInner<R> {
         for (i, (kind, key, value)) in batch.ops.into_iter().enumerate() {
             mem.insert(InternalKey::new(key, first + i as u64, kind), value);
         }
-        // Publish only now that the whole batch is in the memtable (L11).
+        // Publish only now that the whole batch is in the memtable (I11).
         self.vs.lock().set_last_sequence(last);
         Ok(first)
     }

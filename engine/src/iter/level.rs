@@ -3,7 +3,7 @@
 //!
 //! The file list is a copy taken from the pinned Version, never an index into `current`, so a
 //! compaction installing a new Version cannot make the cursor skip or repeat files. The lazy
-//! open is safe only because the reader's pin keeps every listed file on disk (L6).
+//! open is safe only because the reader's pin keeps every listed file on disk (I6).
 
 use super::InternalIter;
 use crate::error::Result;
@@ -30,6 +30,10 @@ pub(crate) struct LevelIter<R: Runtime, O: TableOpener<R>> {
 impl<R: Runtime, O: TableOpener<R>> LevelIter<R, O> {
     /// An unpositioned cursor; no file is opened until it moves.
     pub(crate) fn new(opener: O, files: Vec<FileMeta>) -> Self {
+        debug_assert!(
+            files.windows(2).all(|w| w[0].largest.user < w[1].smallest.user),
+            "O8: a level cursor's files are sorted with no user key in two files"
+        );
         LevelIter {
             opener,
             files,

@@ -2,7 +2,7 @@
 //! so hot reads skip the file and the checksum (LevelDB's block cache: a sharded LRU cache,
 //! 8 MiB by default).
 //!
-//! A block is keyed by `(file number, offset)`. File numbers are never reused (L10), so a
+//! A block is keyed by `(file number, offset)`. File numbers are never reused (I10), so a
 //! deleted table's blocks can never be served for another file; they age out like any other.
 //! Blocks are shared as `R::Arc<Vec<u8>>`: eviction never invalidates a reader holding one.
 

@@ -34,7 +34,7 @@ pub(crate) struct TableBuilder {
 }
 
 impl TableBuilder {
-    /// Creates the file. Requires: its number is already a pending output (L7).
+    /// Creates the file. Requires: its number is already a pending output (I7).
     pub(crate) fn create(fs: &dyn Fs, path: &Path, block_size: usize, compression: Compression) -> Result<Self> {
         let file = fs.create(path).at(path)?;
         Ok(TableBuilder {

@@ -2,10 +2,12 @@
 //!
 //! Entries are evicted when the cache is over capacity and when GC deletes a file. A reader
 //! that fetched a table keeps its `R::Arc<Table<R>>`, so eviction never invalidates a reader; the
-//! file itself stays on disk because the reader's pinned Version lists it (L6).
+//! file itself stays on disk because the reader's pinned Version lists it (I6).
 
 use super::{BlockCache, Table};
 use crate::error::Result;
+use crate::events::FileKind;
+use crate::filename;
 use crate::fs::Fs;
 use crate::sync::{Mutex, Runtime};
 use std::collections::HashMap;
@@ -54,6 +56,12 @@ impl<R: Runtime> TableCache<R> {
     /// if two readers miss at once, the first to insert wins and the other's copy is dropped.
     /// Requires: the caller has pinned a Version that lists `number`.
     pub(crate) fn get(&self, fs: &dyn Fs, path: &Path, number: u64) -> Result<(R::Arc<Table<R>>, bool)> {
+        debug_assert_eq!(
+            path.file_name().and_then(|n| n.to_str()).and_then(filename::parse),
+            Some((FileKind::Table, number)),
+            "the cache is keyed by file number: {} must be table {number}'s path",
+            path.display()
+        );
         if let Some(table) = self.lookup(number) {
             return Ok((table, false));
         }
@@ -63,6 +71,11 @@ impl<R: Runtime> TableCache<R> {
         let now = inner.clock;
         if let Some(slot) = inner.tables.get_mut(&number) {
             slot.used = now;
+            assert_eq!(
+                slot.table.number(),
+                Some(number),
+                "a table-cache entry is the table asked for"
+            );
             return Ok((slot.table.clone(), false));
         }
         if inner.tables.len() >= self.capacity {
@@ -78,6 +91,11 @@ impl<R: Runtime> TableCache<R> {
                 used: now,
             },
         );
+        assert!(
+            inner.tables.len() <= self.capacity,
+            "the table cache holds at most {} tables",
+            self.capacity
+        );
         Ok((table, true))
     }
 
@@ -87,6 +105,11 @@ impl<R: Runtime> TableCache<R> {
         let now = inner.clock;
         let slot = inner.tables.get_mut(&number)?;
         slot.used = now;
+        assert_eq!(
+            slot.table.number(),
+            Some(number),
+            "a table-cache entry is the table asked for"
+        );
         Some(slot.table.clone())
     }
 

@@ -48,6 +48,11 @@ impl<R: Runtime> Table<R> {
         self.file.size()
     }
 
+    /// The file number its blocks are cached under, if it reads through a block cache.
+    pub(crate) fn number(&self) -> Option<u64> {
+        self.cache.as_ref().map(|(_, n)| *n)
+    }
+
     /// Opens a table, checking the footer and the index block. Its data blocks are read
     /// through `cache`, if given.
     pub(crate) fn open(fs: &dyn Fs, path: &Path, cache: CacheHandle<R>) -> Result<Self> {

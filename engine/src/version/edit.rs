@@ -15,7 +15,7 @@ const DELETED_FILE: u64 = 6;
 const NEW_FILE: u64 = 7;
 const PREV_LOG_NUMBER: u64 = 9;
 
-/// Files removed and added, plus counters persisted with every edit (L10).
+/// Files removed and added, plus counters persisted with every edit (I10).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct VersionEdit {
     /// WALs older than this are obsolete once the edit is installed.

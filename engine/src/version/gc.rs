@@ -1,11 +1,11 @@
 //! Obsolete-file GC: delete a file only if no live Version lists it and it is not pending.
 //!
 //! Collection runs under the state lock and computes the live set and the directory listing in
-//! the same critical section (L6); the unlinks run with the lock released. A file being unlinked
+//! the same critical section (I6); the unlinks run with the lock released. A file being unlinked
 //! is recorded in `purging`, so a second GC pass that lists it meanwhile leaves it alone (the fix
-//! for RocksDB #3573). Nothing is collected after a background error (L8).
+//! for RocksDB #3573). Nothing is collected after a background error (I8).
 
-use super::set::{Locked, Shared};
+use super::shared::{Locked, Shared};
 use super::Version;
 use crate::events::{Event, FileKind};
 use crate::filename;
@@ -31,7 +31,7 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
     }
 
     /// Of the directory entries `names`, the files to delete now, marked as being purged.
-    /// Requires: state lock held, and `live` and `names` computed under it without a break (L6).
+    /// Requires: state lock held, and `live` and `names` computed under it without a break (I6).
     fn classify(&self, st: &mut Locked<R, X>, live: &BTreeSet<u64>, names: Vec<String>) -> Vec<(FileKind, u64)> {
         let mut doomed = Vec::new();
         for name in names {
@@ -68,7 +68,7 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
         }
         let live = self.live_set(st);
         self.announce_pass(st);
-        // Listed while still holding the lock that computed `live` (L6).
+        // Listed while still holding the lock that computed `live` (I6).
         let Ok(names) = self.env.fs.list(&self.dir) else {
             return Vec::new();
         };

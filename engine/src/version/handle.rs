@@ -9,7 +9,7 @@
 //! `Arc::drop`. Once zero, the count is final: `current` no longer holds the Version and no
 //! other reference exists to clone.
 
-use super::set::Shared;
+use super::shared::Shared;
 use super::Version;
 use crate::events::Event;
 use crate::mutants::Mutant;
@@ -17,7 +17,7 @@ use crate::sync::{fence, Ordering, Runtime};
 use std::fmt;
 use std::ops::Deref;
 
-/// A pinned Version. While it lives, every file the Version lists stays on disk (L6).
+/// A pinned Version. While it lives, every file the Version lists stays on disk (I6).
 /// Dropping the last reference to a Version that is no longer `current` runs file GC on the
 /// dropping thread, so it must never be dropped with the state lock held.
 pub struct VersionRef<R: Runtime, X: Send + 'static = ()> {

@@ -1,10 +1,10 @@
 //! Versions: immutable snapshots of the LSM tree's shape, and the set that publishes them.
 //!
 //! A [`Version`] lists the table files of each level. It is built once from
-//! `current + VersionEdit` (see `builder`) and never modified (L1). The [`VersionSet`] makes a
+//! `current + VersionEdit` (see `builder`) and never modified (I1). The [`VersionSet`] makes a
 //! new Version `current` only under the state lock, after its edit is durable in the MANIFEST
-//! (L4). Readers hold a [`VersionRef`]; a table file is deleted only when its number is in no
-//! live Version and not a pending output (L6, L7). Invariant numbers are defined in
+//! (I4). Readers hold a [`VersionRef`]; a table file is deleted only when its number is in no
+//! live Version and not a pending output (I6, I7). Invariant numbers are defined in
 //! `docs/invariants.md`.
 
 mod builder;
@@ -14,13 +14,15 @@ mod handle;
 mod options;
 mod read;
 mod set;
+mod shared;
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use edit::VersionEdit;
 pub use handle::VersionRef;
 pub use options::KernelOptions;
-pub use set::{Locked, VersionSet};
+pub use set::VersionSet;
+pub use shared::Locked;
 
 pub(crate) use builder::apply_edit;
 
@@ -33,7 +35,7 @@ pub const NUM_LEVELS: usize = 7;
 /// One table file as a Version lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileMeta {
-    /// File number (never reused, L10).
+    /// File number (never reused, I10).
     pub number: u64,
     /// Size in bytes.
     pub size: u64,
@@ -114,6 +116,16 @@ impl<R: Runtime> Version<R> {
     /// For a level `>= 1`: the file that could hold `user`, found by binary search.
     pub(crate) fn file_for(&self, level: usize, user: &[u8]) -> Option<&FileMeta> {
         debug_assert!(level >= 1, "L0 files overlap; search them all");
-        read::file_for(&self.levels[level], user)
+        file_for(&self.levels[level], user)
     }
+}
+
+/// For a sorted, disjoint level: the file that could hold `user`.
+fn file_for<'a>(files: &'a [FileMeta], user: &[u8]) -> Option<&'a FileMeta> {
+    debug_assert!(
+        files.windows(2).all(|w| w[0].largest.user < w[1].smallest.user),
+        "O8: a level >= 1 is sorted with no user key in two files (the binary search needs it)"
+    );
+    let i = files.partition_point(|f| f.largest.user.as_slice() < user);
+    files.get(i).filter(|f| f.smallest.user.as_slice() <= user)
 }

@@ -1,7 +1,7 @@
 //! Reading through a Version: point lookups and the per-level iterators.
 
-use super::set::Shared;
-use super::{FileMeta, VersionRef};
+use super::shared::Shared;
+use super::{file_for, FileMeta, VersionRef};
 use crate::error::Result;
 use crate::events::{Event, FileKind};
 use crate::filename;
@@ -26,12 +26,6 @@ fn open_table<R: Runtime, X: Send + 'static>(
         shared.env.emit(|| Event::TableOpened { number, version });
     }
     Ok(table)
-}
-
-/// For a sorted, disjoint level: the file that could hold `user`.
-pub(crate) fn file_for<'a>(files: &'a [FileMeta], user: &[u8]) -> Option<&'a FileMeta> {
-    let i = files.partition_point(|f| f.largest.user.as_slice() < user);
-    files.get(i).filter(|f| f.smallest.user.as_slice() <= user)
 }
 
 /// The newest entry for `user` with sequence `<= seq` in `levels`: L0 newest file first, then

@@ -85,8 +85,8 @@ fn an_install_makes_the_edit_current_and_releases_the_pending_output() {
     let st = vs.lock();
     assert_ne!(st.current().id, before, "a new Version is current");
     assert_eq!(st.current().files(1), std::slice::from_ref(&t));
-    assert!(!st.pending_outputs.contains(&t.number), "released in the install (L7)");
-    assert!(st.next_file_number > t.number, "numbers are never reused (L10)");
+    assert!(!st.pending_outputs.contains(&t.number), "released in the install (I7)");
+    assert!(st.next_file_number > t.number, "numbers are never reused (I10)");
     assert_eq!(st.live.len(), 1, "the old Version had no other reference");
 }
 
@@ -125,7 +125,7 @@ fn a_latched_background_error_refuses_edits_and_stops_gc() {
         "{refused:?}"
     );
     vs.remove_obsolete_files();
-    assert!(on_disk(&vs, garbage.number), "no GC after a background error (L8)");
+    assert!(on_disk(&vs, garbage.number), "no GC after a background error (I8)");
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn gc_spares_a_pinned_old_version_and_collects_its_files_with_the_last_unref() {
     let new = new_table(&vs, "a", "z");
     install(&vs, 2, &new, &[(1, old.number)]);
     vs.remove_obsolete_files();
-    assert!(on_disk(&vs, old.number), "a pinned Version still lists it (L6)");
+    assert!(on_disk(&vs, old.number), "a pinned Version still lists it (I6)");
     assert_eq!(vs.lock().live.len(), 2);
     drop(reader);
     assert!(on_disk(&vs, old.number), "one reference is left");
@@ -153,7 +153,7 @@ fn gc_spares_pending_outputs_and_files_another_pass_is_purging() {
     let vs = kernel::<Std>();
     let t = new_table(&vs, "a", "z");
     vs.remove_obsolete_files();
-    assert!(on_disk(&vs, t.number), "pending (L7)");
+    assert!(on_disk(&vs, t.number), "pending (I7)");
     vs.lock().remove_pending_output(t.number);
     vs.lock().purging.insert((FileKind::Table, t.number));
     vs.remove_obsolete_files();

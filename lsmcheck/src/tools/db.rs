@@ -4,6 +4,7 @@
 //! open it read-only and change no file. Output is human-readable, or one JSON document with
 //! `--json`.
 
+use super::Output;
 use engine::{Db, Options, Stats};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -11,23 +12,6 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
-
-/// What a command produced: text for humans and the same facts as JSON.
-#[derive(Debug)]
-pub struct Output {
-    /// Human-readable lines.
-    pub text: String,
-    /// Machine-readable form.
-    pub json: Value,
-    /// Process exit code: 0 success, 1 "not found".
-    pub code: i32,
-}
-
-impl Output {
-    fn ok(text: String, json: Value) -> Self {
-        Output { text, json, code: 0 }
-    }
-}
 
 /// Opens `dir` (creating it only if `create`).
 fn open(dir: &Path, create: bool) -> engine::Result<Db> {

@@ -1,7 +1,7 @@
 //! `lsmcheck db dump-manifest` (RocksDB's `ldb manifest_dump`), and how the database tools
 //! describe one table file.
 
-use super::db::Output;
+use super::Output;
 use engine::key::InternalKey;
 use engine::version::{FileMeta, VersionEdit};
 use engine::{LiveFile, TableProperties};

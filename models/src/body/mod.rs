@@ -7,7 +7,7 @@
 //! given the runtime's schedule: no clock, no OS randomness, no hash-ordered iteration.
 
 use crate::oracle;
-use crate::workload::{Op, Plan};
+use crate::workload::{Op, Plan, DIR};
 use engine::events::Env;
 use engine::fs::Fs;
 use engine::sync::{self, Runtime};
@@ -16,12 +16,29 @@ mod ops;
 use engine::Snapshot;
 use engine::{Background, Db};
 use ops::{read_all, run_op, Local};
+use sim::explore::Model;
+use sim::fs::durability::CrashModel;
 use sim::fs::SimFs;
 use sim::world::{Violation, World, WorldObserver};
 use std::path::Path;
 
-/// The database directory inside the simulated filesystem.
-pub const DIR: &str = "/db";
+/// A plan is a model the explorers run: its body is [`execute`].
+impl Model for Plan {
+    fn seed(&self) -> u64 {
+        self.seed
+    }
+    fn execute<R: Runtime>(&self, world: &World) {
+        execute::<R>(self, world)
+    }
+    fn crashing(&self, points: usize, sequential: bool, only: Option<(CrashModel, u64)>) -> Option<Self> {
+        let plan = Plan {
+            crash_points: Some(points),
+            crash_only: only,
+            ..self.clone()
+        };
+        Some(if sequential { plan.sequential() } else { plan })
+    }
+}
 
 /// Runs one execution of `plan` on runtime `R`, reporting into `world`. If the execution
 /// recorded a violation, it panics at the very end, once every engine object is dropped (that

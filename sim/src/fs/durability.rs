@@ -85,7 +85,7 @@ pub(crate) struct CrashLog {
 
 impl<R: Runtime> SimFs<R> {
     /// A filesystem holding `files` (a crash image), every name and byte durable. The names
-    /// count as created already: the engine must never create them again (L10).
+    /// count as created already: the engine must never create them again (I10).
     pub fn from_image(world: World, dir: &Path, files: &Image) -> Self {
         let fs = Self::new(world);
         {

@@ -10,7 +10,7 @@
 //! - unlinking a file twice;
 //! - unlinking a table that a live Version lists (checked against the ghost ledger, so the bug
 //!   is caught even when no reader happens to race);
-//! - creating a file name a second time (file numbers are never reused, L10).
+//! - creating a file name a second time (file numbers are never reused, I10).
 //!
 //! It also models durability ([`durability`]): a writable handle keeps appended bytes in a
 //! buffer of its own (the process's) until `flush`; an inode remembers how many of its bytes a

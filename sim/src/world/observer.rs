@@ -48,10 +48,6 @@ impl<R: Runtime> Observer for WorldObserver<R> {
     }
 }
 
-fn table(number: u64) -> Option<String> {
-    Some(format!("{number:06}.sst"))
-}
-
 /// How `e` is named in the trace, and the Version it concerns.
 fn label(e: &Event) -> (&'static str, Option<u64>) {
     match e {
@@ -75,57 +71,6 @@ fn label(e: &Event) -> (&'static str, Option<u64>) {
         Event::SnapshotReleased { .. } => ("SnapshotReleased", None),
         Event::BackgroundError { .. } => ("BackgroundError", None),
     }
-}
-
-/// The file `e` concerns and what else it says, as the trace shows them (made only when a
-/// report asks for the trace).
-pub(super) fn describe(e: &Event) -> (Option<String>, String) {
-    match e {
-        Event::VersionInstalled { files, .. } => (None, format!("files {files:?}")),
-        Event::VersionRef { refs, .. } | Event::VersionUnref { refs, .. } => (None, format!("refs {refs}")),
-        Event::TableRead { number, .. } | Event::TableOpened { number, .. } => (table(*number), String::new()),
-        Event::FileCreated { kind, number } | Event::FileDeleted { kind, number } => {
-            (Some(format!("{kind:?} {number}")), String::new())
-        }
-        Event::FlushBegin { memtable_bytes } => (None, format!("{memtable_bytes} bytes")),
-        Event::FlushEnd { table: t } => (t.and_then(table), String::new()),
-        Event::CompactionBegin {
-            level,
-            inputs,
-            trivial_move,
-        } => {
-            let trivial = if *trivial_move { " (trivial move)" } else { "" };
-            (None, format!("L{level} inputs {inputs:?}{trivial}"))
-        }
-        Event::CompactionEnd { level, outputs } => (None, format!("L{level} outputs {outputs:?}")),
-        Event::CompactionDrops(s) => (None, drops(s)),
-        Event::GcPass { live_versions, pending } => (
-            None,
-            format!("{live_versions} live Versions, {pending} pending outputs"),
-        ),
-        Event::SnapshotTaken { sequence, live } => (None, format!("at {sequence}, {live} live")),
-        Event::SnapshotReleased { sequence, oldest, live } => {
-            let order = if *oldest { "oldest" } else { "not the oldest" };
-            (None, format!("at {sequence} ({order}), {live} live"))
-        }
-        Event::BackgroundError { message } => (None, message.clone()),
-        Event::VersionDropped { .. } | Event::GcDone | Event::ImmPinned { .. } => (None, String::new()),
-    }
-}
-
-/// A compaction's drop decisions, for the trace.
-fn drops(s: &engine::DropStats) -> String {
-    format!(
-        "{} entries, smallest snapshot {}: {} shadowed, {} kept for a snapshot, {} dropped below one, \
-         tombstones {} dropped at base / {} kept above",
-        s.entries,
-        s.smallest_snapshot,
-        s.shadowed,
-        s.kept_for_snapshot,
-        s.dropped_below_snapshot,
-        s.tombstones_dropped_at_base,
-        s.tombstones_kept_above_base
-    )
 }
 
 /// Applies `e`'s ledger transition and returns the violation it reveals, if any. Requires: the

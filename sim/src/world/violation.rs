@@ -39,7 +39,7 @@ pub enum Violation {
         file: String,
         versions: Vec<u64>,
     },
-    /// L10: a file name was created twice.
+    /// I10: a file name was created twice.
     FileNumberReused { thread: String, file: String },
     /// O1/O8: a reader touched a table its pinned Version does not list.
     FileNotInPinnedVersion { thread: String, file: u64, version: u64 },
