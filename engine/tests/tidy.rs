@@ -111,8 +111,20 @@ fn every_source_file_has_a_doc_line_and_a_sane_size() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// The lines of code (not comments) of a mutation point's bug block: from just after its `if`
+/// line to its closing brace.
+fn bug_lines(after: &[&str]) -> usize {
+    let code = |l: &&&str| !l.trim().is_empty() && !l.trim_start().starts_with("//");
+    let end = after
+        .iter()
+        .position(|l| l.trim_start().starts_with('}'))
+        .expect("a mutation point's block ends");
+    after[..end].iter().filter(code).count()
+}
+
 /// Every mutant has exactly one mutation point, in the one form `if <opts>.mutated(Mutant::X) {`
-/// (see `engine/src/mutants/mod.rs`), so the real path reads as the real path.
+/// whose bug is one line (a short statement or a call into a mutant-only module; comments
+/// aside), so the real path reads as the real path (see `engine/src/mutants/mod.rs`).
 #[test]
 fn each_mutant_has_one_mutation_point_in_one_form() {
     let src = workspace().join("engine/src");
@@ -121,7 +133,9 @@ fn each_mutant_has_one_mutation_point_in_one_form() {
     let mut points: Vec<String> = Vec::new();
     let mut bad = Vec::new();
     for f in &files {
-        for line in fs::read_to_string(f).expect("read").lines() {
+        let text = fs::read_to_string(f).expect("read");
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
             let Some(at) = line.find(".mutated(Mutant::") else {
                 continue;
             };
@@ -138,6 +152,14 @@ fn each_mutant_has_one_mutation_point_in_one_form() {
                     "{}: not `if ….mutated(Mutant::X) {{`: {}",
                     f.display(),
                     line.trim()
+                ));
+            }
+            let bug = bug_lines(&lines[i + 1..]);
+            if bug > 1 {
+                bad.push(format!(
+                    "{}:{}: the bug of Mutant::{name} takes {bug} lines: move it into a mutant-only module and call it",
+                    f.display(),
+                    i + 1
                 ));
             }
             points.push(name);

@@ -58,7 +58,7 @@ pub fn check_reads(world: &World) {
     }
 }
 
-/// At quiescence (every reader gone, one GC pass done): every dropped Version released exactly
+/// At quiescence (every reader gone; each last `Unref` ran its GC pass): every dropped Version released exactly
 /// the references it took, only one Version is live, holding one reference (`current`'s), and
 /// the table files on disk are exactly the ones it lists.
 pub fn check_quiescent(world: &World, tables_on_disk: &[u64]) {

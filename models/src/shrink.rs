@@ -6,8 +6,9 @@
 //! operation; passes repeat until none helps or the time is up. Deterministic when it converges
 //! within its time budget; a budget cut keeps the smallest plan found so far.
 
+use crate::judge::{Quiet, Spec};
 use crate::workload::{Op, Plan};
-use sim::explore::{self, Budget, Explorer, Outcome};
+use sim::explore::Outcome;
 use std::time::Instant;
 
 /// The smallest plan found and its failing exploration.
@@ -64,19 +65,13 @@ fn candidates(p: &Plan) -> Vec<Plan> {
     out
 }
 
-/// Shrinks `plan`, whose exploration `failed` failed, keeping the violation kind, until
-/// `deadline`. `tick` hears the attempts so far.
-pub fn workload(
-    explorer: Explorer,
-    budget: &Budget,
-    plan: &Plan,
-    failed: &Outcome,
-    deadline: Instant,
-    tick: &mut dyn FnMut(usize),
-) -> Smaller {
+/// Shrinks the workload of `spec`, whose exploration `failed` failed, keeping the violation
+/// kind, until `deadline`; each candidate is explored and judged by the judged-run protocol.
+/// `tick` hears the attempts so far.
+pub fn workload(spec: &Spec, failed: &Outcome, deadline: Instant, tick: &mut dyn FnMut(usize)) -> Smaller {
     let kind = failed.failure.as_ref().map(|f| f.violation.kind()).unwrap_or_default();
     let mut best = Smaller {
-        plan: plan.clone(),
+        plan: spec.plan(),
         outcome: failed.clone(),
         attempts: 0,
     };
@@ -88,11 +83,20 @@ pub fn workload(
                 break;
             }
             best.attempts += 1;
-            let o = explore::run(explorer, budget, &c, None);
+            let candidate = Spec {
+                ops: Some(c.ops()),
+                ..spec.clone()
+            };
+            let judged = candidate.explore(Quiet::Here);
             tick(best.attempts);
-            let Ok(o) = o else { continue };
-            if o.failure.as_ref().is_some_and(|f| f.violation.kind() == kind) {
-                (best.plan, best.outcome, improved) = (c, o, true);
+            let Ok(judged) = judged else { continue };
+            if judged
+                .outcome
+                .failure
+                .as_ref()
+                .is_some_and(|f| f.violation.kind() == kind)
+            {
+                (best.plan, best.outcome, improved) = (c, judged.outcome, true);
                 break;
             }
         }

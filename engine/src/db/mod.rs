@@ -10,6 +10,7 @@ mod background;
 mod compaction;
 mod cursor;
 mod iter;
+mod mutated;
 mod open;
 mod options;
 mod properties;

@@ -35,12 +35,7 @@ impl<R: Runtime> DbInner<R> {
     /// Pins the read view at `snapshot`, or at the last published sequence.
     pub(crate) fn pin(&self, snapshot: Option<u64>) -> Result<ReadView<R>> {
         let early = if self.vs.options().mutated(Mutant::SequenceBeforePin) {
-            // Mutant M28/M29: the sequence comes from an earlier critical section than the view.
-            let seq = snapshot.unwrap_or_else(|| self.vs.lock().last_sequence());
-            for _ in 0..3 {
-                crate::sync::yield_now::<R>(); // the window between the two critical sections
-            }
-            Some(seq)
+            Some(self.sequence_before_pin(snapshot)) // mutant M28/M29
         } else {
             None
         };
@@ -88,8 +83,7 @@ impl<R: Runtime> DbInner<R> {
         }
         if found == Lookup::Absent {
             found = if self.vs.options().mutated(Mutant::GetSkipsRef) {
-                let ReadView { seq, version, .. } = view;
-                version.into_unpinned().get(key, seq)?
+                view.version.into_unpinned().get(key, view.seq)? // mutant M01: no reference held
             } else {
                 view.version.get(key, view.seq)?
             };

@@ -142,6 +142,17 @@ mutants! {
         summary: "GC lists the directory outside the live-set critical section (O3, O7, O5)",
         expects: ["delete-of-listed-file", "open-of-deleted-file", "read-of-deleted-file", "write-to-deleted-file", "double-delete"],
     },
+    /// S8 (violates I6's other half: a file no live Version lists is deleted): the thread that
+    /// drops a Version's last reference unregisters it but runs no GC pass, so the files only
+    /// that Version listed stay on disk until some later pass, or forever if none comes. RocksDB
+    /// purges obsolete files on the last iterator's cleanup for this reason. O4 (leak).
+    LastUnrefSkipsGc {
+        name: "last-unref-skips-gc",
+        class: Interleaving,
+        source: "S8 (I6), rocksdb PurgeObsoleteFiles on cleanup",
+        summary: "the last Unref of a Version leaves its obsolete files on disk (O4)",
+        expects: ["leak"],
+    },
     /// M19 (rocksdb #3573): two GC passes both purge the same files (no "being purged" filter).
     /// O5 (double delete).
     GcSkipsPurgingFilter {

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 impl<R: Runtime, X: Send + 'static> Shared<R, X> {
     /// Numbers no GC pass may delete now: pending outputs and every file of every live
     /// Version. Requires: state lock held (`st` is its guard).
-    fn live_set(&self, st: &Locked<R, X>) -> BTreeSet<u64> {
+    pub(super) fn live_set(&self, st: &Locked<R, X>) -> BTreeSet<u64> {
         let mut live: BTreeSet<u64> = st.pending_outputs.clone();
         let versions: Vec<&R::Arc<Version<R>>> = if self.opts.mutated(Mutant::GcLiveSetFromCurrentOnly) {
             vec![&st.current] // mutant M26: Versions that readers pin are ignored
@@ -32,7 +32,12 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
 
     /// Of the directory entries `names`, the files to delete now, marked as being purged.
     /// Requires: state lock held, and `live` and `names` computed under it without a break (I6).
-    fn classify(&self, st: &mut Locked<R, X>, live: &BTreeSet<u64>, names: Vec<String>) -> Vec<(FileKind, u64)> {
+    pub(super) fn classify(
+        &self,
+        st: &mut Locked<R, X>,
+        live: &BTreeSet<u64>,
+        names: Vec<String>,
+    ) -> Vec<(FileKind, u64)> {
         let mut doomed = Vec::new();
         for name in names {
             let Some((kind, number)) = filename::parse(&name) else {
@@ -76,7 +81,7 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
     }
 
     /// Tells the observer a pass computed its live set. Requires: state lock held.
-    fn announce_pass(&self, st: &Locked<R, X>) {
+    pub(super) fn announce_pass(&self, st: &Locked<R, X>) {
         self.env.emit(|| Event::GcPass {
             live_versions: st.live.len(),
             pending: st.pending_outputs.len(),
@@ -119,24 +124,6 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
         self.purge(doomed);
     }
 
-    /// Mutant M17: the live set and the listing come from two critical sections.
-    fn remove_obsolete_files_listing_unlocked(&self) {
-        let live = {
-            let st = self.lock();
-            if st.bg_error.is_some() {
-                return;
-            }
-            self.announce_pass(&st);
-            self.live_set(&st)
-        };
-        let Ok(names) = self.env.fs.list(&self.dir) else { return };
-        let doomed = {
-            let mut st = self.lock();
-            self.classify(&mut st, &live, names)
-        };
-        self.purge(doomed);
-    }
-
     /// Called by the thread that dropped a Version's last reference: unregisters it and runs
     /// GC, since its files may now be obsolete. Requires: state lock not held.
     pub(crate) fn version_died(&self, id: u64) {
@@ -151,7 +138,11 @@ impl<R: Runtime, X: Send + 'static> Shared<R, X> {
                 "the current Version {id} lost its last reference"
             );
             self.env.emit(|| Event::VersionDropped { id });
-            self.collect_obsolete(&mut st)
+            if self.opts.mutated(Mutant::LastUnrefSkipsGc) {
+                Vec::new() // mutant: the dead Version's obsolete files stay until some later pass
+            } else {
+                self.collect_obsolete(&mut st)
+            }
         };
         self.purge(doomed);
     }

@@ -11,6 +11,7 @@ mod builder;
 mod edit;
 mod gc;
 mod handle;
+mod mutated;
 mod options;
 mod read;
 mod set;

@@ -13,7 +13,7 @@ use crate::table::Table;
 
 /// Opens table `file` for a reader of Version `version`. The read is announced before the
 /// table is touched, so an observer can name the pinned Version if the access fails.
-fn open_table<R: Runtime, X: Send + 'static>(
+pub(super) fn open_table<R: Runtime, X: Send + 'static>(
     shared: &Shared<R, X>,
     version: u64,
     file: &FileMeta,
@@ -30,7 +30,7 @@ fn open_table<R: Runtime, X: Send + 'static>(
 
 /// The newest entry for `user` with sequence `<= seq` in `levels`: L0 newest file first, then
 /// one file per deeper level.
-fn lookup<R: Runtime, O: TableOpener<R>>(
+pub(super) fn lookup<R: Runtime, O: TableOpener<R>>(
     levels: &[Vec<FileMeta>],
     opener: &O,
     user: &[u8],
@@ -90,64 +90,5 @@ impl<R: Runtime, X: Send + 'static> VersionRef<R, X> {
             out.push(Box::new(LevelIter::new(self.clone(), files.clone())));
         }
         out
-    }
-
-    // ---- Mutant-only (M01, `get-skips-ref` / `iter-skips-ref`): from here to the end of the
-    // file. A reader that skipped its reference; the real path never builds one.
-
-    /// Mutant M01 only: the file lists of this Version with the reference dropped.
-    pub(crate) fn into_unpinned(self) -> Unpinned<R, X> {
-        Unpinned {
-            shared: self.shared_arc(),
-            version: self.id,
-            levels: self.levels().to_vec(),
-        }
-    }
-}
-
-/// A copy of a Version's file lists held *without* a reference: what a reader that skipped
-/// its `Ref` holds (mutant M01). Nothing keeps its files on disk.
-pub(crate) struct Unpinned<R: Runtime, X: Send + 'static> {
-    shared: R::Arc<Shared<R, X>>,
-    version: u64,
-    levels: Vec<Vec<FileMeta>>,
-}
-
-impl<R: Runtime, X: Send + 'static> Clone for Unpinned<R, X> {
-    fn clone(&self) -> Self {
-        Unpinned {
-            shared: self.shared.clone(),
-            version: self.version,
-            levels: self.levels.clone(),
-        }
-    }
-}
-
-impl<R: Runtime, X: Send + 'static> TableOpener<R> for Unpinned<R, X> {
-    fn open(&self, file: &FileMeta) -> Result<R::Arc<Table<R>>> {
-        open_table(&self.shared, self.version, file)
-    }
-}
-
-impl<R: Runtime, X: Send + 'static> Unpinned<R, X> {
-    /// Like [`VersionRef::iterators`], holding no reference (mutant M01, iterator form).
-    pub(crate) fn iterators(&self) -> Vec<Box<dyn InternalIter>> {
-        let opener = || Unpinned::<R, X> {
-            shared: self.shared.clone(),
-            version: self.version,
-            levels: Vec::new(),
-        };
-        let mut out: Vec<Box<dyn InternalIter>> = Vec::new();
-        for f in self.levels[0].iter().rev() {
-            out.push(Box::new(LevelIter::new(opener(), vec![f.clone()])));
-        }
-        for files in self.levels.iter().skip(1).filter(|fs| !fs.is_empty()) {
-            out.push(Box::new(LevelIter::new(opener(), files.clone())));
-        }
-        out
-    }
-    /// Like [`VersionRef::get`], unprotected.
-    pub(crate) fn get(&self, user: &[u8], seq: u64) -> Result<Lookup> {
-        lookup(&self.levels, self, user, seq)
     }
 }

@@ -39,9 +39,7 @@ pub fn run(path: &Path, out: Option<&Path>, seconds: u64) -> u8 {
     bar.set_message(format!("(budget {seconds} s)"));
     // Half the time for the workload, the rest (and whatever it left) for the schedule.
     let halfway = started + Duration::from_secs(seconds) / 2;
-    let smaller = models::shrink::workload(spec.explorer, &spec.budget, &original, &recorded, halfway, &mut |n| {
-        bar.set_position(n as u64)
-    });
+    let smaller = models::shrink::workload(spec, &recorded, halfway, &mut |n| bar.set_position(n as u64));
     let (before, plan) = (original.size(), smaller.plan);
     let deadline = started + Duration::from_secs(seconds);
     let shrunk = shrink::shrink(

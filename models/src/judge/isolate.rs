@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sim::explore::{Budget, Explorer, Failure, Outcome};
 use sim::world::{Oracle, Violation};
 use std::io::Write;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -96,7 +97,6 @@ pub(super) fn explore_in_child(spec: &Spec, exe: &Path) -> sim::Result<Judged> {
     let started = std::time::Instant::now();
     let child = Command::new(exe)
         .arg(CHILD_COMMAND)
-        .env("LSMCHECK_SHOW_PANICS", "1") // so an abort's messages reach the parent
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -159,23 +159,16 @@ fn how(status: &std::process::ExitStatus) -> String {
     }
 }
 
-/// The panic messages in a child's stderr, without backtraces: what explains an abort.
+/// The panic lines a child noted on its stderr (`sim::explore::note_panics_to`): what explains an
+/// abort. The last few are kept: the abort's own cause comes last.
 fn panics(stderr: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let mut lines = stderr.lines().peekable();
-    while let Some(line) = lines.next() {
-        if line.starts_with("thread '") && line.contains("panicked at") {
-            out.push(line.trim());
-            if let Some(msg) = lines.next_if(|l| !l.starts_with("stack backtrace") && !l.starts_with("note:")) {
-                out.push(msg.trim());
-            }
-        } else if line.contains("aborting") {
-            out.push(line.trim());
-        }
-    }
-    let tail = out.len().saturating_sub(8);
+    let out: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("thread '") && l.contains(" panicked"))
+        .collect();
+    let tail = out.len().saturating_sub(6);
     if out.is_empty() {
-        "it printed no panic message".into()
+        "it noted no panic".into()
     } else {
         out[tail..].join(" / ")
     }
@@ -192,6 +185,11 @@ pub fn child_main() -> u8 {
         Ok(s) => s,
         Err(e) => return bad(e),
     };
+    // Exploring mutes stderr; a copy of it keeps the panic notes reaching the parent.
+    match std::io::stderr().as_fd().try_clone_to_owned() {
+        Ok(fd) => sim::explore::note_panics_to(std::fs::File::from(fd)),
+        Err(e) => eprintln!("judge-one: panics will not be noted: {e}"),
+    }
     match spec.explore_here(Quiet::Here) {
         Ok(judged) => {
             let text = serde_json::to_string(&judged).expect("a judged run serializes");
@@ -217,10 +215,8 @@ mod tests {
     fn aborting_child(dir: &Path) -> PathBuf {
         let exe = dir.join("aborts");
         let script = "#!/bin/sh\ncat >/dev/null\n\
-            echo \"thread 'main' panicked at engine/src/version/set.rs:1:1:\" >&2\n\
-            echo 'an engine assertion' >&2\n\
-            echo 'stack backtrace:' >&2\n\
-            echo 'thread caused non-unwinding panic. aborting.' >&2\n\
+            echo \"thread 'main' panicked at engine/src/version/set.rs:1:1: an engine assertion\" >&2\n\
+            echo 'not a panic line' >&2\n\
             kill -ABRT $$\n";
         std::fs::write(&exe, script).unwrap();
         std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -240,7 +236,7 @@ mod tests {
             text.contains("SIGABRT") && text.contains("an engine assertion"),
             "{text}"
         );
-        assert!(!text.contains("stack backtrace"), "{text}");
+        assert!(!text.contains("not a panic line"), "{text}");
         assert_eq!(judged.run.verdict, sim::report::Verdict::Violation);
     }
 

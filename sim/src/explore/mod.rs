@@ -12,10 +12,12 @@
 
 mod crash_explorer;
 mod loom_explorer;
+mod panic_notes;
 pub mod schedule;
 pub mod shrink;
 mod shuttle_explorer;
 
+pub use panic_notes::note_panics_to;
 pub use shuttle_explorer::config as shuttle_config;
 
 use crate::fs::durability::CrashModel;
@@ -273,7 +275,7 @@ pub fn quietly<T>(f: impl FnOnce() -> T) -> T {
     // before exploring).
     let quiet = std::env::var_os("LSMCHECK_SHOW_PANICS").is_none();
     if quiet {
-        std::panic::set_hook(Box::new(|_| {}));
+        std::panic::set_hook(Box::new(panic_notes::note));
     }
     // shuttle writes a line of its own to stderr for every failing execution ("test panicked in
     // task ..."), unconditionally; lsmcheck reports the failure itself. So the process's stderr
