@@ -92,8 +92,9 @@ pub fn dump(fs: &dyn Fs, dir: &Path) -> Result<(std::path::PathBuf, Vec<(u64, Ve
     Ok((path, edits))
 }
 
-/// The records of MANIFEST `path` and how it ends; a corrupt record (not a cut-off tail) is an
-/// error.
+/// The records of MANIFEST `path` and how it ends; a corrupt record (one with intact records
+/// after it) is an error. A torn or garbage tail is an edit whose sync never finished, so never
+/// installed: the MANIFEST ends before it.
 fn read_manifest(fs: &dyn Fs, path: &Path) -> Result<LogContents> {
     let log = read_log(fs, path)?;
     if let Tail::Corrupt { offset, reason, .. } = log.tail {

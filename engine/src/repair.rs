@@ -138,6 +138,10 @@ fn salvage_wal(
         Tail::Torn { offset } => report
             .dropped
             .push((name.clone(), format!("torn tail at offset {offset}"))),
+        Tail::Garbage { offset, dropped } => report.dropped.push((
+            name.clone(),
+            format!("garbage tail at offset {offset}: {dropped} bytes dropped"),
+        )),
         Tail::Corrupt {
             offset,
             dropped,

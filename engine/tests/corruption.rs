@@ -80,13 +80,19 @@ fn a_truncated_table_is_a_corruption_error() {
     assert!(err.to_string().contains(".sst"), "names the file: {err}");
 }
 
+/// Under `paranoid_checks` (off by default: then the damage and what follows it are dropped and
+/// reported, `tests/recovery.rs`).
 #[test]
-fn a_damaged_wal_stops_open_and_nothing_is_lost() {
+fn a_damaged_wal_stops_a_paranoid_open_and_nothing_is_lost() {
     let dir = populated();
     let wal = files_with(dir.path(), |n| n.ends_with(".log")).pop().expect("a wal");
     flip(&wal, 12);
     let before = snapshot_dir(dir.path());
-    let err = Db::open(dir.path(), Options::tiny()).expect_err("checksum mismatch");
+    let paranoid = Options {
+        paranoid_checks: true,
+        ..Options::tiny()
+    };
+    let err = Db::open(dir.path(), paranoid).expect_err("checksum mismatch");
     assert!(
         matches!(err, Error::Corruption { ref path, offset: 0, .. } if *path == wal),
         "{err}"

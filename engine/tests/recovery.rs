@@ -1,5 +1,5 @@
 //! What open does with what a crash (or a damaged disk) leaves, on real files: torn and
-//! zero-filled WAL tails, `paranoid_checks`, missing tables, a crashed first open, and
+//! zero-filled and garbage WAL tails, corrupt records, `paranoid_checks`, missing tables, a crashed first open, and
 //! directories that hold no database.
 
 use engine::{Db, Error, Options};
@@ -21,6 +21,14 @@ fn listing(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .into_iter()
         .map(|p| (p.clone(), fs::read(&p).expect("read")))
         .collect()
+}
+
+/// `Options::tiny()` with strict WAL recovery.
+fn paranoid() -> Options {
+    Options {
+        paranoid_checks: true,
+        ..Options::tiny()
+    }
 }
 
 /// A database whose last WAL holds `a=1` and `b=2`, closed cleanly.
@@ -52,29 +60,83 @@ fn a_zero_filled_wal_tail_opens_with_the_prefix_and_is_reported() {
     );
 }
 
+/// ALICE (OSDI'14): after a power loss the WAL's last record can have its length intact and its
+/// bytes garbage. Under the default options that is a dropped tail, reported, never a database
+/// that will not open; a paranoid open refuses it, naming the file and offset.
 #[test]
-fn without_paranoid_checks_a_corrupt_record_drops_the_rest_and_says_so() {
+fn a_garbage_last_record_is_dropped_by_default_and_fails_a_paranoid_open() {
     let (dir, wal) = two_writes();
     let first_record = 8 + 17; // header + a one-put batch ("a" = "1")
     let mut bytes = fs::read(&wal).expect("read");
-    bytes[first_record + 9] ^= 0x5a; // inside the second record's payload
+    bytes[first_record + 9] ^= 0x5a; // inside the second, last record's payload
     fs::write(&wal, &bytes).expect("write");
-    Db::open(dir.path(), Options::tiny()).expect_err("paranoid by default");
-    let mut o = Options::tiny();
-    o.paranoid_checks = false;
-    let db = Db::open(dir.path(), o).expect("opens with the prefix");
+    let err = Db::open(dir.path(), paranoid()).expect_err("paranoid");
+    assert!(
+        matches!(err, Error::Corruption { ref path, offset, .. } if *path == wal && offset == first_record as u64),
+        "{err}"
+    );
+    let db = Db::open(dir.path(), Options::tiny()).expect("opens with the prefix");
     assert_eq!(db.get(b"a").expect("get"), Some(b"1".to_vec()));
     assert_eq!(db.get(b"b").expect("get"), None);
     let dropped = &db.recovery_report().dropped;
     assert_eq!(dropped.len(), 1, "{dropped:?}");
-    assert_eq!(dropped[0].file, wal);
-    assert_eq!(dropped[0].offset, first_record as u64);
+    let d = &dropped[0];
     assert_eq!(
-        dropped[0].bytes,
-        (bytes.len() - first_record) as u64,
-        "the rest of the file"
+        (d.file.clone(), d.offset, d.bytes),
+        (wal, first_record as u64, (bytes.len() - first_record) as u64)
     );
-    assert!(dropped[0].reason.contains("checksum"), "{dropped:?}");
+    assert!(d.reason.contains("garbage tail"), "{dropped:?}");
+}
+
+/// The issue's own reproduction, with `Options::default()` exactly: a WAL whose last record is
+/// garbage opens and keeps every earlier record.
+#[test]
+fn default_options_reopen_a_wal_ending_in_a_garbage_record_keeping_every_earlier_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(dir.path(), Options::default()).expect("open");
+    for i in 0..20u32 {
+        db.put(format!("k{i:02}"), format!("v{i}")).expect("put");
+    }
+    db.close().expect("close");
+    let wal = files_ending(dir.path(), ".log").pop().expect("a wal");
+    let mut bytes = fs::read(&wal).expect("read");
+    let n = bytes.len();
+    for b in &mut bytes[n - 6..] {
+        *b = b.wrapping_mul(31).wrapping_add(7); // the last record's tail bytes, garbled
+    }
+    fs::write(&wal, &bytes).expect("write");
+    let db = Db::open(dir.path(), Options::default()).expect("a garbage tail never bricks the database");
+    for i in 0..19u32 {
+        let want = Some(format!("v{i}").into_bytes());
+        assert_eq!(db.get(format!("k{i:02}").as_bytes()).expect("get"), want, "k{i:02}");
+    }
+    assert_eq!(db.get(b"k19").expect("get"), None, "the garbage record is gone");
+    assert_eq!(db.recovery_report().dropped.len(), 1);
+}
+
+/// A bad record followed by intact ones is damage, not a crash: a paranoid open refuses it;
+/// the default keeps the prefix before it and drops (and reports) the rest.
+#[test]
+fn a_bad_record_followed_by_intact_ones_is_corruption() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(dir.path(), Options::tiny()).expect("open");
+    for k in ["a", "b", "c"] {
+        db.put(k, "1").expect("put");
+    }
+    db.close().expect("close");
+    let wal = files_ending(dir.path(), ".log").pop().expect("a wal");
+    let second = 8 + 17;
+    let mut bytes = fs::read(&wal).expect("read");
+    bytes[second + 9] ^= 0x5a; // inside b's record; c's follows intact
+    fs::write(&wal, &bytes).expect("write");
+    let err = Db::open(dir.path(), paranoid()).expect_err("paranoid");
+    assert!(err.to_string().contains("checksum"), "{err}");
+    let db = Db::open(dir.path(), Options::tiny()).expect("opens with the prefix");
+    assert_eq!(db.get(b"a").expect("get"), Some(b"1".to_vec()));
+    assert_eq!(db.get(b"c").expect("get"), None, "nothing after the damage: a prefix");
+    let d = &db.recovery_report().dropped[0];
+    assert_eq!((d.offset, d.bytes), (second as u64, (bytes.len() - second) as u64));
+    assert!(d.reason.contains("checksum"), "{d:?}");
 }
 
 #[test]
@@ -163,7 +225,7 @@ fn repair_recovers_a_database_with_a_flipped_wal_byte_and_reports_what_it_lost()
     let at = bytes.len() - 3;
     bytes[at] ^= 0x5a; // inside the last record (w2)
     fs::write(&wal, &bytes).expect("write");
-    Db::open(dir.path(), Options::tiny()).expect_err("the damage stops a paranoid open");
+    Db::open(dir.path(), paranoid()).expect_err("the damage stops a paranoid open");
 
     let report = engine::repair(dir.path(), &Options::tiny()).expect("repair");
     assert!(!report.tables_salvaged.is_empty(), "{report:?}");
@@ -171,7 +233,7 @@ fn repair_recovers_a_database_with_a_flipped_wal_byte_and_reports_what_it_lost()
         report
             .dropped
             .iter()
-            .any(|(f, why)| wal.ends_with(f) && why.contains("checksum")),
+            .any(|(f, why)| wal.ends_with(f) && why.contains("garbage tail")),
         "{report:?}"
     );
     assert!(
@@ -219,8 +281,8 @@ fn repair_keeps_the_newest_value_of_every_key_across_levels() {
 }
 
 /// A record whose checksum is right but whose batch does not decode (a bad op kind) is
-/// corruption too: without paranoid checks the prefix opens and the rest is reported, with
-/// its size.
+/// corruption too: a paranoid open refuses it; by default the prefix opens and the rest is
+/// reported, with its size.
 #[test]
 fn a_well_framed_record_holding_a_malformed_batch_drops_the_rest_and_says_so() {
     let (dir, wal) = two_writes();
@@ -231,10 +293,8 @@ fn a_well_framed_record_holding_a_malformed_batch_drops_the_rest_and_says_so() {
     let crc = crc32c::crc32c(&bytes[second + 4..second + 8 + len]);
     bytes[second..second + 4].copy_from_slice(&crc.to_le_bytes());
     fs::write(&wal, &bytes).expect("write");
-    Db::open(dir.path(), Options::tiny()).expect_err("paranoid by default");
-    let mut o = Options::tiny();
-    o.paranoid_checks = false;
-    let db = Db::open(dir.path(), o).expect("opens with the prefix");
+    Db::open(dir.path(), paranoid()).expect_err("paranoid");
+    let db = Db::open(dir.path(), Options::tiny()).expect("opens with the prefix");
     assert_eq!(db.get(b"a").expect("get"), Some(b"1".to_vec()));
     assert_eq!(db.get(b"b").expect("get"), None);
     let dropped = &db.recovery_report().dropped;
@@ -264,4 +324,38 @@ fn a_wal_the_manifest_covers_is_not_replayed() {
     fs::write(&wal, old_wal).expect("what a crash before GC leaves");
     let db = Db::open(dir.path(), Options::tiny()).expect("reopen");
     assert_eq!(db.get(b"a").expect("get"), Some(b"new".to_vec()));
+}
+
+/// A WAL is synced whole before the next one begins, so garbage at the end of an older WAL is
+/// damage, not a crash: a paranoid open refuses it, and by default recovery keeps the prefix
+/// before it and drops (and reports) the later WAL too, so what opens is a prefix of history.
+#[test]
+fn garbage_at_the_end_of_an_older_wal_is_corruption() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(dir.path(), Options::tiny()).expect("open");
+    let mut i = 0u32;
+    while files_ending(dir.path(), ".log").len() < 2 {
+        db.put(format!("k{i:04}"), "x".repeat(40)).expect("put");
+        i += 1;
+    }
+    db.put("newest", "in the later WAL").expect("put");
+    db.close().expect("close");
+    let wals = files_ending(dir.path(), ".log");
+    assert_eq!(wals.len(), 2, "{wals:?}");
+    let mut older = fs::read(&wals[0]).expect("read");
+    let n = older.len();
+    older[n - 2] ^= 0x5a; // the older WAL's last record
+    fs::write(&wals[0], &older).expect("write");
+    let err = Db::open(dir.path(), paranoid()).expect_err("paranoid");
+    assert!(err.to_string().contains("synced before a later one"), "{err}");
+    let db = Db::open(dir.path(), Options::tiny()).expect("opens with the prefix");
+    assert_eq!(db.get(b"k0000").expect("get"), Some("x".repeat(40).into_bytes()));
+    assert_eq!(
+        db.get(b"newest").expect("get"),
+        None,
+        "nothing after the damage: a prefix"
+    );
+    let dropped = &db.recovery_report().dropped;
+    assert_eq!(dropped.len(), 2, "{dropped:?}");
+    assert_eq!(dropped[1].file, wals[1]);
 }

@@ -73,7 +73,7 @@ impl<R: Runtime> Db<R> {
     }
 
     /// What the last open found damaged in the WALs and dropped (torn tails, and with
-    /// [`Options::paranoid_checks`] off, corrupt records and what followed them).
+    /// [`Options::paranoid_checks`] off, garbage tails and corrupt records with what followed them).
     pub fn recovery_report(&self) -> &RecoveryReport {
         &self.inner.recovery
     }

@@ -46,10 +46,14 @@ pub struct Options {
     pub compression: crate::Compression,
     /// Sync the WAL on every write (default false, as in LevelDB); see [`crate::WriteOptions`].
     pub sync_writes: bool,
-    /// A corrupt WAL record found at open (a bad checksum with data after it, not a torn tail)
-    /// fails the open with the file and offset (default true). Off, recovery keeps the prefix
-    /// before it, drops the rest and reports it in [`crate::Db::recovery_report`]. LevelDB's
-    /// default is off; ours is on because an open must never lose data silently.
+    /// Strict WAL recovery (default false, as in LevelDB). On, a bad WAL record found at open
+    /// fails the open with the file and offset: a corrupt one (intact records follow it) and a
+    /// garbage tail (the last record's bytes are wrong) alike. Off, a garbage tail is dropped
+    /// like a torn one (a crash can leave either, and neither was synced), and a corrupt record
+    /// ends the recoverable prefix: it and everything after it are dropped. Either way what was
+    /// dropped is reported in [`crate::Db::recovery_report`], and a torn tail (cut off by the end
+    /// of the file, or zeros) never fails an open. Off by default so that no crash can leave a
+    /// database that will not open.
     pub paranoid_checks: bool,
     /// Who runs background work (default [`Background::Thread`]).
     pub background: Background,
@@ -82,7 +86,7 @@ impl Default for Options {
             block_cache_size: kernel.block_cache_size,
             compression: crate::Compression::None,
             sync_writes: false,
-            paranoid_checks: true,
+            paranoid_checks: false,
             background: Background::Thread,
             reuse_manifest: false,
             #[cfg(feature = "mutants")]

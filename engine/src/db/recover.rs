@@ -1,11 +1,14 @@
 //! Recovery steps of `open`: checks of the directory against the MANIFEST, and WAL replay.
 //!
-//! WAL replay follows LevelDB's reader and RocksDB's point-in-time recovery: a torn tail (a
+//! WAL replay follows LevelDB's reader and RocksDB's point-in-time recovery. A torn tail (a
 //! record cut off by the end of the file, or a tail of zeros) is what a crash in the middle of an
-//! unsynced append leaves, and ends the log silently. A corrupt record with data after it is
-//! either an error naming the file and offset (`paranoid_checks`, our default), or the end of
-//! the recoverable prefix: it, the rest of its WAL and every later WAL are dropped and reported,
-//! so the recovered state is always a prefix of the acknowledged history.
+//! unsynced append leaves: it ends the log, reported, and replay goes on. A garbage tail (a last
+//! record whole by its length but wrong, with no intact record after it) is what a machine crash
+//! leaves when an unsynced append reached the disk as garbage: the same, unless
+//! `paranoid_checks` is on (off by default, as in LevelDB), which makes it an error naming the
+//! file and offset. A bad record followed by intact ones is corruption: an error if paranoid,
+//! else the end of the recoverable prefix: it, the rest of its WAL and every later WAL are
+//! dropped and reported, so the recovered state is always a prefix of the acknowledged history.
 
 use super::{DbInner, Vs};
 use crate::error::{Error, IoContext, Result};
@@ -127,31 +130,16 @@ pub(crate) fn read_wals<R: Runtime>(
     report: &mut RecoveryReport,
 ) -> Result<Vec<(u64, WriteBatch)>> {
     let mut batches = Vec::new();
-    let mut logs = logs.iter();
-    for &n in logs.by_ref() {
+    let mut replayed = 0;
+    while let Some(&n) = logs.get(replayed) {
+        replayed += 1;
         let path = filename::path(vs.dir(), FileKind::Log, n);
-        let contents = read_log(&*vs.env().fs, &path)?;
-        let mut tail = contents.tail;
-        for (offset, rec) in contents.records {
-            match WriteBatch::decode(&rec) {
-                Some(batch) => batches.push(batch),
-                None => {
-                    let size = vs.env().fs.open(&path).at(&path)?.size();
-                    let reason = "malformed write batch";
-                    tail = Tail::Corrupt {
-                        offset,
-                        dropped: size - offset,
-                        reason,
-                    };
-                    break;
-                }
-            }
-        }
+        let tail = decode_wal(vs, &path, replayed < logs.len(), &mut batches)?;
         if !accept_tail(vs, &path, tail, paranoid, report)? {
             break;
         }
     }
-    for &n in logs {
+    for &n in &logs[replayed..] {
         let path = filename::path(vs.dir(), FileKind::Log, n);
         let bytes = vs.env().fs.open(&path).at(&path)?.size();
         let reason = "after an earlier corrupt WAL".to_string();
@@ -163,6 +151,38 @@ pub(crate) fn read_wals<R: Runtime>(
         });
     }
     Ok(batches)
+}
+
+/// Decodes the records of WAL `path` into `batches`, and says how it ends. A WAL is synced whole
+/// before the next one begins, so garbage at the end of one that has a `later` WAL is damage,
+/// not a crash: corruption.
+fn decode_wal<R: Runtime>(
+    vs: &Vs<R>,
+    path: &std::path::Path,
+    later: bool,
+    batches: &mut Vec<(u64, WriteBatch)>,
+) -> Result<Tail> {
+    let contents = read_log(&*vs.env().fs, path)?;
+    for (offset, rec) in contents.records {
+        let Some(batch) = WriteBatch::decode(&rec) else {
+            let reason = "malformed write batch";
+            let dropped = contents.size - offset;
+            return Ok(Tail::Corrupt {
+                offset,
+                dropped,
+                reason,
+            });
+        };
+        batches.push(batch);
+    }
+    Ok(match contents.tail {
+        Tail::Garbage { offset, dropped } if later => Tail::Corrupt {
+            offset,
+            dropped,
+            reason: "garbage at the end of a WAL that was synced before a later one began",
+        },
+        tail => tail,
+    })
 }
 
 /// Decides what a WAL's tail means. Returns whether replay may go on to the next WAL.
@@ -187,6 +207,27 @@ fn accept_tail<R: Runtime>(
                 file: path.to_path_buf(),
                 offset,
                 bytes,
+                reason,
+            });
+            Ok(true)
+        }
+        Tail::Garbage { offset, .. } if paranoid => Err(Error::corruption(
+            path,
+            offset,
+            "log record checksum mismatch at the tail",
+        )),
+        Tail::Garbage { offset, dropped } => {
+            if vs.options().mutated(Mutant::GarbageTailIsCorruption) {
+                return Err(Error::corruption(path, offset, "log record checksum mismatch"));
+                // durability mutant
+            }
+            let reason = "garbage tail: the last record's bytes are wrong and no intact record follows \
+                          (an unsynced append that reached the disk as garbage)"
+                .to_string();
+            report.dropped.push(Dropped {
+                file: path.to_path_buf(),
+                offset,
+                bytes: dropped,
                 reason,
             });
             Ok(true)

@@ -335,6 +335,16 @@ mutants! {
         summary: "a torn WAL tail is treated as corruption (torn write)",
         expects: ["crash-recovery"],
     },
+    /// Durability (ALICE, OSDI'14, on LevelDB): WAL recovery treats a garbage last record (its
+    /// length intact, its bytes not) as corruption, so a power loss that left an unsynced
+    /// append's bytes as garbage makes the database unopenable under the default options.
+    GarbageTailIsCorruption {
+        name: "garbage-tail-is-corruption",
+        class: Durability,
+        source: "ALICE OSDI'14: LevelDB garbage WAL tail",
+        summary: "a garbage WAL tail is treated as corruption (garbage crash)",
+        expects: ["crash-recovery"],
+    },
 }
 
 impl Mutant {

@@ -65,7 +65,7 @@ enum Command {
         /// shuttle: the failing schedule a failure printed.
         #[arg(long)]
         schedule: Option<String>,
-        /// crash: recover from this crash model's state only (process, power, torn).
+        /// crash: recover from this crash model's state only (process, power, torn, garbage).
         #[arg(long, requires = "crash_point")]
         crash_model: Option<String>,
         /// crash: recover from this crash point only (1-based, as a violation names it).

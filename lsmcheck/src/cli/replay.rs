@@ -65,7 +65,11 @@ pub fn replay(report: Option<&Path>, spec: Option<&str>, select: &Select, input:
         None => None,
         Some((name, point)) => match CrashModel::from_name(name) {
             Some(model) => Some((model, *point)),
-            None => return bad_input(format!("--crash-model {name}: expected process, power or torn")),
+            None => {
+                return bad_input(format!(
+                    "--crash-model {name}: expected process, power, torn or garbage"
+                ))
+            }
         },
     };
     let located = match models::swarm::locate(spec) {

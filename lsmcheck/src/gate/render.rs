@@ -60,7 +60,7 @@ pub fn matrix_markdown(r: &GateReport) -> String {
     );
     let _ = writeln!(
         s,
-        "On the correct engine the crash explorer recovered from {} distinct crash states (process, power and torn \
+        "On the correct engine the crash explorer recovered from {} distinct crash states (process, power, torn and garbage \
          crashes at every file-operation boundary of its executions), every one within the durability contract. \
          Which race windows and drop rules each scenario's runs reached, explorer by explorer, is in \
          [coverage.md](coverage.md).\n",
@@ -132,7 +132,7 @@ pub fn summary(r: &GateReport) -> String {
     );
     let _ = writeln!(
         s,
-        "crashes:   {} distinct crash states recovered (process, power, torn)",
+        "crashes:   {} distinct crash states recovered (process, power, torn, garbage)",
         b.crash_states
     );
     let killed = b

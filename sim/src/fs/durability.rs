@@ -13,7 +13,11 @@
 //! - `power`: only synced bytes survive, and only names made durable by a directory sync
 //!   (strict POSIX);
 //! - `torn`: like `power`, and the file that last received unsynced bytes keeps part of them:
-//!   the first half, or as many zeros (alternating by point).
+//!   the first half, or as many zeros (alternating by point);
+//! - `garbage`: like `power`, and the file that last received unsynced bytes keeps as many bytes
+//!   as it was handed, but they are garbage: all of them, or the second half after an intact
+//!   first half (alternating by point). ALICE (OSDI'14) found this after power losses on ext4
+//!   (`data=writeback`): appends are not atomic, and a file can grow before its data lands.
 
 use super::{key, name_of, Inode, Key, SimFs, State};
 use crate::world::World;
@@ -35,11 +39,19 @@ pub enum CrashModel {
     Power,
     /// Power loss in the middle of a write: as `Power`, plus a torn last append.
     Torn,
+    /// Power loss after a file grew but before its data landed: as `Power`, plus the last
+    /// unsynced append kept at full length with garbage bytes.
+    Garbage,
 }
 
 impl CrashModel {
     /// Every model.
-    pub const ALL: [CrashModel; 3] = [CrashModel::Process, CrashModel::Power, CrashModel::Torn];
+    pub const ALL: [CrashModel; 4] = [
+        CrashModel::Process,
+        CrashModel::Power,
+        CrashModel::Torn,
+        CrashModel::Garbage,
+    ];
 
     /// The kebab-case name.
     pub fn name(self) -> &'static str {
@@ -47,6 +59,7 @@ impl CrashModel {
             CrashModel::Process => "process",
             CrashModel::Power => "power",
             CrashModel::Torn => "torn",
+            CrashModel::Garbage => "garbage",
         }
     }
 
@@ -179,18 +192,41 @@ impl<R: Runtime> SimFs<R> {
                 .iter()
                 .map(|(path, i, len)| (PathBuf::from(&**path), bytes(*i, *len)))
                 .collect();
-            if let (CrashModel::Torn, Some((ino, synced, len))) = (model, p.torn) {
+            if let Some((ino, synced, len)) = p.torn.filter(|_| model != CrashModel::Power) {
                 let torn_path = p.power.iter().find(|(_, i, _)| *i == ino).map(|(path, ..)| path);
                 if let Some(data) = torn_path.and_then(|path| files.get_mut(Path::new(&**path))) {
-                    let unsynced = len - synced;
-                    match p.index % 2 {
-                        0 => data.resize(synced + unsynced, 0),
-                        _ => data.extend_from_slice(&st.inodes[&ino].data[synced..synced + unsynced / 2]),
-                    }
+                    let unsynced = &st.inodes[&ino].data[synced..len];
+                    data.extend(last_append(model, p.index, unsynced));
                 }
             }
             files
         };
         log.points.iter().map(|p| (p.clone(), image(p))).collect()
     }
+}
+
+/// What a crash under `model` at point `index` leaves of the `unsynced` bytes last appended to
+/// a file (`torn` and `garbage`; the others keep none or all, elsewhere).
+fn last_append(model: CrashModel, index: u64, unsynced: &[u8]) -> Vec<u8> {
+    let half = unsynced.len() / 2;
+    match (model, index % 2) {
+        (CrashModel::Torn, 0) => vec![0; unsynced.len()],
+        (CrashModel::Torn, _) => unsynced[..half].to_vec(),
+        (CrashModel::Garbage, 0) => garbage(index, unsynced.len()),
+        (CrashModel::Garbage, _) => [&unsynced[..half], &garbage(index, unsynced.len() - half)[..]].concat(),
+        (CrashModel::Process | CrashModel::Power, _) => Vec::new(),
+    }
+}
+
+/// `len` bytes of deterministic garbage (never all zeros), different per crash point.
+fn garbage(index: u64, len: usize) -> Vec<u8> {
+    let mut x = index.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8 | 1
+        })
+        .collect()
 }

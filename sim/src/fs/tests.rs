@@ -103,3 +103,45 @@ fn a_reopened_file_appends_at_its_end_and_only_a_sync_makes_that_durable() {
         "nothing to reopen"
     );
 }
+
+/// `torn` keeps part of the last unsynced append (its first half, or zeros of its length);
+/// `garbage` keeps its length with garbage bytes (all of them, or after an intact first half),
+/// alternating by crash point.
+#[test]
+fn torn_and_garbage_crashes_damage_only_the_last_unsynced_append() {
+    let (_world, fs) = fs();
+    fs.record_crashes();
+    let dir = Path::new("/db");
+    let wal = dir.join("000003.log");
+    let mut w = fs.create(&wal).expect("create");
+    w.append(b"synced").expect("append");
+    w.sync().expect("sync");
+    fs.sync_dir(dir).expect("sync dir");
+    w.append(b"12345678").expect("append");
+    w.flush().expect("flush: handed to the OS, never synced");
+    w.flush().expect("a second crash point, of the other parity");
+    let last_two = |model| fs.crash_images(model).into_iter().rev().take(2).collect::<Vec<_>>();
+    for (point, image) in last_two(CrashModel::Torn) {
+        let want: &[u8] = if point.index % 2 == 0 {
+            b"synced\0\0\0\0\0\0\0\0"
+        } else {
+            b"synced1234"
+        };
+        assert_eq!(image[&wal], want, "torn at point {}", point.index);
+    }
+    for (point, image) in last_two(CrashModel::Garbage) {
+        let data = &image[&wal];
+        assert!(
+            data.starts_with(b"synced") && data.len() == 14,
+            "synced bytes, and the append's length"
+        );
+        let kept = if point.index % 2 == 0 { 0 } else { 4 };
+        assert_eq!(
+            &data[6..6 + kept],
+            &b"1234"[..kept],
+            "an intact first half, at odd points"
+        );
+        assert!(data[6 + kept..].iter().all(|&b| b != 0), "garbage, never zeros");
+        assert_ne!(&data[6 + kept..], &b"12345678"[kept..], "the rest is garbage");
+    }
+}
