@@ -165,8 +165,8 @@ fn record_at(data: &[u8], pos: usize) -> Record {
 /// anywhere after it, else a torn (cut off) or garbage (bad checksum) tail.
 fn classify(data: &[u8], pos: usize, bad: Record) -> Tail {
     let (offset, dropped) = (pos as u64, (data.len() - pos) as u64);
-    let intact_after =
-        (pos + 1..data.len()).any(|q| matches!(record_at(data, q), Record::Whole(end) if end > q + HEADER));
+    // From `pos` itself, which is bad: does any offset after it frame an intact record?
+    let intact_after = (pos..data.len()).any(|q| matches!(record_at(data, q), Record::Whole(_)));
     match (intact_after, bad) {
         (true, Record::CutOff) => Tail::Corrupt {
             offset,
