@@ -3,8 +3,10 @@
 //! must be there after reopen (LevelDB's promise: each WAL record reaches the OS before `put`
 //! returns, so only a machine crash can lose an unsynced write).
 //!
-//! The child is this test binary itself, running only its ignored `child_writer` test with the
-//! directory in its environment (so the file runs under libtest and cargo-nextest alike).
+//! The child is this test binary itself, running only its `child_writer` test with the
+//! directory in its environment (so the file runs under libtest and cargo-nextest alike). Run
+//! by the suite instead, that test checks the writer on its own: with no crash, every write it
+//! acknowledged reads back after a clean close.
 // Test code runs the engine on std (its `Std` runtime) and may use std primitives itself.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
@@ -25,53 +27,54 @@ fn value(i: u64) -> String {
     format!("value-{i}-{}", "x".repeat(100))
 }
 
-/// The child's entry point: ignored in a normal run; `spawn_child` runs it alone (`--exact
-/// --ignored`) with the directory in its environment.
+/// In a child that `spawn_child` started (`--exact`, the directory in its environment): the
+/// writer, until it crashes. In the suite: the writer without the crash, whose acknowledged
+/// writes must all read back after a clean close.
 #[test]
-#[ignore = "the child writer of the crash tests, run by them in a child process"]
 fn child_writer() {
-    let dir = std::env::var(DIR_VAR).expect("run by spawn_child, which sets the directory");
-    write_until_crash(&dir);
+    if let Ok(dir) = std::env::var(DIR_VAR) {
+        let stop_after = std::env::var(STOP_AFTER_VAR)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .expect("a count");
+        let db = write(&dir, stop_after, &mut std::io::stdout().lock());
+        if std::env::var(HOW_VAR).is_ok_and(|h| h == "abort") {
+            std::process::abort();
+        }
+        let _keep_open = db;
+        loop {
+            std::thread::park(); // until SIGKILL
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut acks = Vec::new();
+    write(dir.path().to_str().expect("utf-8"), 50, &mut acks)
+        .close()
+        .expect("close");
+    let acked = String::from_utf8(acks).expect("text").lines().count() as u64;
+    assert_eq!(acked, 50, "an ack line per write");
+    assert_all_present(dir.path(), acked);
 }
 
-/// The child: puts keys 0, 1, 2, … and prints `acked i` after each `put` returns. After
-/// `STOP_AFTER` acknowledged writes it aborts (`HOW=abort`) or waits to be killed (`HOW=wait`),
-/// so the crash comes exactly after the last acknowledged write.
-fn write_until_crash(dir: &str) {
-    let stop_after: u64 = std::env::var(STOP_AFTER_VAR)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .expect("a count");
-    let abort = std::env::var(HOW_VAR).is_ok_and(|h| h == "abort");
+/// Puts keys 0, 1, 2, … up to `stop_after` and writes `acked i` to `out` after each `put`
+/// returns, so a crash right after comes exactly after the last acknowledged write.
+fn write(dir: &str, stop_after: u64, out: &mut impl Write) -> Db {
     let db = Db::open(dir, Options::default()).expect("open");
-    let mut out = std::io::stdout().lock();
     for i in 0..stop_after {
         db.put(key(i), value(i)).expect("put");
-        writeln!(out, "acked {i}").and_then(|()| out.flush()).expect("stdout");
+        writeln!(out, "acked {i}").and_then(|()| out.flush()).expect("acks");
     }
-    if abort {
-        std::process::abort();
-    }
-    loop {
-        std::thread::park(); // until SIGKILL
-    }
+    db
 }
 
 fn spawn_child(dir: &Path, stop_after: u64, how: &str) -> std::process::Child {
     let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
-    cmd.args([
-        "child_writer",
-        "--exact",
-        "--ignored",
-        "--nocapture",
-        "--test-threads=1",
-        "-q",
-    ])
-    .env(DIR_VAR, dir)
-    .env(STOP_AFTER_VAR, stop_after.to_string())
-    .env(HOW_VAR, how)
-    .stdout(Stdio::piped())
-    .stderr(Stdio::null());
+    cmd.args(["child_writer", "--exact", "--nocapture", "--test-threads=1", "-q"])
+        .env(DIR_VAR, dir)
+        .env(STOP_AFTER_VAR, stop_after.to_string())
+        .env(HOW_VAR, how)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     cmd.spawn().expect("spawn the child writer")
 }
 

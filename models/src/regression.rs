@@ -9,7 +9,7 @@
 //! correct engine must then explore the same seed and budget without a failure.
 
 use crate::judge::replay::{Expect, Verdict};
-use crate::judge::{Quiet, Spec};
+use crate::judge::{relocate, Quiet, Spec};
 use crate::workload::Ops;
 use engine::mutants::Mutant;
 use serde::{Deserialize, Serialize};
@@ -75,13 +75,7 @@ impl Regression {
 
     /// The run it records.
     fn spec(&self) -> Result<Spec, String> {
-        let located = crate::swarm::locate(&self.scenario).map_err(|e| e.to_string())?;
-        if located.hash != self.scenario_hash {
-            return Err(format!(
-                "scenario {} changed since the regression was saved (hash {}, now {}): save it again",
-                self.scenario, self.scenario_hash, located.hash
-            ));
-        }
+        let located = relocate(&self.scenario, &self.scenario_hash).map_err(|e| format!("{e}: save it again"))?;
         let mut spec = Spec::new(located, self.explorer, self.seed, self.budget.clone()).with_mutant(self.mutant);
         spec.ops = self.ops.clone();
         Ok(spec)

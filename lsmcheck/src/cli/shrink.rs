@@ -101,7 +101,7 @@ fn write(
         ops,
         ..t.spec.clone()
     };
-    let mut run = spec.judge(s.outcome.clone(), seconds).run;
+    let mut run = spec.judge(&spec.plan(), s.outcome.clone(), seconds).run;
     if run.ops.is_some() {
         // A shrunk workload is not the seed's: only the report replays it.
         run.replay = Some(format!(

@@ -17,8 +17,8 @@ use super::{Judged, Quiet, Spec};
 use crate::workload::Ops;
 use engine::mutants::Mutant;
 use serde::{Deserialize, Serialize};
-use sim::explore::{Budget, Explorer, Failure, Outcome};
-use sim::world::{Oracle, Violation};
+use sim::explore::{Budget, Explorer};
+use sim::world::Oracle;
 use std::io::Write;
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
@@ -72,15 +72,8 @@ impl Wire {
     }
 
     fn spec(self) -> Result<Spec, String> {
-        let located = crate::swarm::locate(&self.scenario).map_err(|e| e.to_string())?;
-        if located.hash != self.scenario_hash {
-            return Err(format!(
-                "scenario {} changed while the run was handed over",
-                self.scenario
-            ));
-        }
         Ok(Spec {
-            located,
+            located: super::relocate(&self.scenario, &self.scenario_hash)?,
             explorer: self.explorer,
             seed: self.seed,
             mutant: self.mutant,
@@ -129,22 +122,9 @@ pub(super) fn explore_in_child(spec: &Spec, exe: &Path) -> sim::Result<Judged> {
 
 /// The judged run of a child that died: a `harness` violation.
 fn died(spec: &Spec, why: &str, started: std::time::Instant) -> Judged {
-    let outcome = Outcome {
-        executions: 0,
-        crash_states: 0,
-        diverged: None,
-        coverage: Default::default(),
-        failure: Some(Failure {
-            violation: Violation::Harness {
-                thread: format!("{} (child process)", spec.explorer),
-                message: format!("the exploration died: {why}"),
-            },
-            trace: Vec::new(),
-            execution: 0,
-            schedule: None,
-        }),
-    };
-    spec.judge(outcome, started.elapsed().as_secs_f64())
+    let thread = format!("{} (child process)", spec.explorer);
+    let outcome = super::harness_failure(thread, format!("the exploration died: {why}"));
+    spec.judge(&spec.plan(), outcome, started.elapsed().as_secs_f64())
 }
 
 /// How a child ended, in words.

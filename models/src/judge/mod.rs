@@ -121,14 +121,13 @@ impl Spec {
         let started = Instant::now();
         let plan = self.plan();
         let outcome = self.outcome(&plan, None, quiet)?;
-        Ok(self.judge(outcome, started.elapsed().as_secs_f64()))
+        Ok(self.judge(&plan, outcome, started.elapsed().as_secs_f64()))
     }
 
-    /// Judges `outcome`, an exploration of this run's plan that took `seconds`: the report's
-    /// entry, with the run's provenance and the marks its scenario requires. (`shrink` judges
-    /// the outcome its search found through here too.)
-    pub fn judge(&self, outcome: Outcome, seconds: f64) -> Judged {
-        let plan = self.plan();
+    /// Judges `outcome`, an exploration of `plan` (this run's: [`Spec::plan`]) that took
+    /// `seconds`: the report's entry, with the run's provenance and the marks its scenario
+    /// requires. (`shrink` judges the outcome its search found through here too.)
+    pub fn judge(&self, plan: &Plan, outcome: Outcome, seconds: f64) -> Judged {
         let mut run = Run::new(
             self.explorer,
             self.seed,
@@ -157,22 +156,36 @@ impl Spec {
             Quiet::Here => explore::quietly(go),
             Quiet::Already => go(),
         };
-        caught.unwrap_or_else(|payload| Ok(harness_failure(self.explorer, payload.as_ref())))
+        caught.unwrap_or_else(|payload| {
+            let message = explore::panic_message(payload.as_ref());
+            Ok(harness_failure(self.explorer.name().into(), message))
+        })
     }
 }
 
-/// The outcome of a run whose explorer panicked outside any execution.
-fn harness_failure(explorer: Explorer, payload: &(dyn std::any::Any + Send)) -> Outcome {
+/// The scenario `id` names (an embedded name, a path, or `swarm:SEED`), refused if its text no
+/// longer hashes to `hash`, the hash a recording of a run on it kept.
+pub fn relocate(id: &str, hash: &str) -> Result<Located, String> {
+    let located = crate::swarm::locate(id).map_err(|e| e.to_string())?;
+    if located.hash != hash {
+        return Err(format!(
+            "scenario {id} changed since the run was recorded (text hash {hash}, now {})",
+            located.hash
+        ));
+    }
+    Ok(located)
+}
+
+/// The outcome of a run the harness itself failed (an explorer that panicked outside any
+/// execution, a child process that died): a `harness` violation by `thread`.
+fn harness_failure(thread: String, message: String) -> Outcome {
     Outcome {
         executions: 0,
         crash_states: 0,
         diverged: None,
         coverage: Default::default(),
         failure: Some(Failure {
-            violation: Violation::Harness {
-                thread: explorer.name().into(),
-                message: explore::panic_message(payload),
-            },
+            violation: Violation::Harness { thread, message },
             trace: Vec::new(),
             execution: 0,
             schedule: None,

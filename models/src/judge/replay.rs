@@ -87,9 +87,9 @@ pub struct Replayed {
 
 impl Spec {
     /// Replays `input`, a recording of this run, and judges it against `expect`. `Err` is bad
-    /// input: a schedule that does not decode, or a recording another explorer made.
+    /// input: a schedule that does not decode, or a recording another explorer made
+    /// (`sim::explore::run` checks it).
     pub fn replay(&self, input: &ReplayInput, expect: &Expect, quiet: Quiet) -> sim::Result<Replayed> {
-        input.check(self.explorer)?;
         let started = Instant::now();
         let plan = self.plan();
         let outcome = self.outcome(&plan, Some(input), quiet)?;
@@ -99,7 +99,7 @@ impl Spec {
             outcome.executions,
             expect,
         );
-        let judged = self.judge(outcome, started.elapsed().as_secs_f64());
+        let judged = self.judge(&plan, outcome, started.elapsed().as_secs_f64());
         Ok(Replayed { verdict, judged })
     }
 }
