@@ -184,3 +184,72 @@ fn within(limit: Duration, what: &str, f: impl FnOnce() + Send + 'static) {
         }
     }
 }
+
+/// Holds the first non-trivial compaction at its start until released, and records every
+/// event in order.
+#[derive(Clone, Default)]
+struct HoldCompaction {
+    events: Arc<std::sync::Mutex<Vec<Event>>>,
+    held: Arc<(std::sync::Mutex<(bool, bool)>, std::sync::Condvar)>, // (entered, released)
+}
+
+impl Observer for HoldCompaction {
+    fn on_event(&self, e: &Event) {
+        self.events.lock().expect("events lock").push(e.clone());
+        if let Event::CompactionBegin { trivial_move: false, .. } = e {
+            let (m, cv) = &*self.held;
+            let mut g = m.lock().expect("hold lock");
+            g.0 = true;
+            cv.notify_all();
+            while !g.1 {
+                g = cv.wait(g).expect("hold wait");
+            }
+        }
+    }
+}
+
+/// LevelDB's compaction loop flushes a waiting immutable memtable between input entries, so a
+/// long compaction does not stall writers for its whole length. A writer fills the memtable
+/// while a compaction of more than 256 entries is held at its start; once released, the flush
+/// must come before the compaction ends.
+#[test]
+fn a_long_compaction_flushes_the_waiting_memtable_midway() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hold = HoldCompaction::default();
+    let db: Db = Db::open_with(dir.path(), Options::tiny(), Env::os().observed_by(hold.clone())).expect("open");
+    for round in 0..2 {
+        for i in 0..600u32 {
+            db.put(format!("k{i:04}"), format!("v{round}")).expect("put");
+        }
+        db.flush().expect("flush");
+    }
+    std::thread::scope(|s| {
+        let compactor = s.spawn(|| db.compact_level(0, None, None));
+        let (m, cv) = &*hold.held;
+        let mut g = m.lock().expect("hold lock");
+        while !g.0 {
+            g = cv.wait(g).expect("hold wait");
+        }
+        drop(g);
+        let mut n = 0u32;
+        while !db.stats().has_imm {
+            db.put(format!("w{n:05}"), "x").expect("put while the compaction is held");
+            n += 1;
+        }
+        m.lock().expect("hold lock").1 = true;
+        cv.notify_all();
+        compactor.join().expect("compactor thread").expect("compaction");
+    });
+    let events = hold.events.lock().expect("events lock").clone();
+    let begin = events
+        .iter()
+        .position(|e| matches!(e, Event::CompactionBegin { trivial_move: false, .. }))
+        .expect("a merging compaction ran");
+    let end = begin + events[begin..].iter().position(|e| matches!(e, Event::CompactionEnd { .. })).expect("it ended");
+    assert!(
+        events[begin..end].iter().any(|e| matches!(e, Event::FlushBegin { .. })),
+        "the waiting memtable was flushed during the compaction, not after it ({} events between \
+         its begin and end, none a flush)",
+        end - begin - 1
+    );
+}
