@@ -59,6 +59,11 @@ pub enum Event {
     GcPass { live_versions: usize, pending: usize },
     /// That GC pass finished its unlinks.
     GcDone,
+    /// A writer starts inserting a batch into the active memtable (`true`), or has inserted it
+    /// (`false`). Readers may walk the memtable meanwhile: they take no lock.
+    MemtableInsert { begin: bool },
+    /// A reader is about to walk the active memtable (a `get`, or a cursor's creation).
+    MemtableRead,
     /// A read pinned an immutable memtable (one whose flush has not installed yet), together
     /// with Version `version`.
     ImmPinned { version: u64 },

@@ -63,7 +63,7 @@ pub fn repair_with(dir: &Path, opts: &Options, env: &Env) -> Result<RepairReport
             last_seq = last_seq.max(seq);
         }
     }
-    let mem = <Std as Runtime>::arc_new(Memtable::<Std>::new());
+    let mem = <Std as Runtime>::arc_new(Memtable::<Std>::new(&opts.kernel()));
     for &(_, n) in files.iter().filter(|f| f.0 == FileKind::Log) {
         last_seq = last_seq.max(salvage_wal(fs, dir, n, &mem, &mut report)?);
     }

@@ -196,7 +196,10 @@ struct HoldCompaction {
 impl Observer for HoldCompaction {
     fn on_event(&self, e: &Event) {
         self.events.lock().expect("events lock").push(e.clone());
-        if let Event::CompactionBegin { trivial_move: false, .. } = e {
+        if let Event::CompactionBegin {
+            trivial_move: false, ..
+        } = e
+        {
             let (m, cv) = &*self.held;
             let mut g = m.lock().expect("hold lock");
             g.0 = true;
@@ -233,7 +236,8 @@ fn a_long_compaction_flushes_the_waiting_memtable_midway() {
         drop(g);
         let mut n = 0u32;
         while !db.stats().has_imm {
-            db.put(format!("w{n:05}"), "x").expect("put while the compaction is held");
+            db.put(format!("w{n:05}"), "x")
+                .expect("put while the compaction is held");
             n += 1;
         }
         m.lock().expect("hold lock").1 = true;
@@ -243,9 +247,21 @@ fn a_long_compaction_flushes_the_waiting_memtable_midway() {
     let events = hold.events.lock().expect("events lock").clone();
     let begin = events
         .iter()
-        .position(|e| matches!(e, Event::CompactionBegin { trivial_move: false, .. }))
+        .position(|e| {
+            matches!(
+                e,
+                Event::CompactionBegin {
+                    trivial_move: false,
+                    ..
+                }
+            )
+        })
         .expect("a merging compaction ran");
-    let end = begin + events[begin..].iter().position(|e| matches!(e, Event::CompactionEnd { .. })).expect("it ended");
+    let end = begin
+        + events[begin..]
+            .iter()
+            .position(|e| matches!(e, Event::CompactionEnd { .. }))
+            .expect("it ended");
     assert!(
         events[begin..end].iter().any(|e| matches!(e, Event::FlushBegin { .. })),
         "the waiting memtable was flushed during the compaction, not after it ({} events between \

@@ -13,15 +13,16 @@ fn body(path: &Path) -> String {
 
 #[test]
 fn a_run_that_never_reaches_a_required_mark_is_vacuous_not_green() {
-    // readers-vs-compaction requires loom to reach `stale-version-read`; with seed 7's workload
-    // loom's 300 executions at bound 2 never do (its own seeds 1 and 2 do).
+    // readers-vs-compaction requires loom to reach `stale-version-read`; with seed 1's workload
+    // loom's bounded search never does (it explores bound 2 completely in 2,175 executions
+    // without reaching it: scenarios/README.md), while its own seeds 2 and 3 do within 1,500.
     let tmp = tempfile::tempdir().expect("tempdir");
     let (report, junit) = (tmp.path().join("r.json"), tmp.path().join("j.xml"));
     let o = lsmcheck(&[
         "run",
         "readers-vs-compaction",
         "--seed",
-        "7",
+        "1",
         "--explorer",
         "loom",
         "--out",
@@ -33,7 +34,7 @@ fn a_run_that_never_reaches_a_required_mark_is_vacuous_not_green() {
     assert_eq!(o.status.code(), Some(4), "{out}");
     assert!(out.contains("VACUOUS") && out.contains("stale-version-read"), "{out}");
     assert!(
-        out.contains("--iterations 300 --preemption-bound 2"),
+        out.contains("--iterations 1500 --preemption-bound 2"),
         "names the budget: {out}"
     );
     let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
@@ -45,7 +46,7 @@ fn a_run_that_never_reaches_a_required_mark_is_vacuous_not_green() {
     assert!(xml.contains("<failure") && xml.contains("vacuous"), "{xml}");
 
     // The same run with the scenario's own seed reaches it.
-    let o = lsmcheck(&["run", "readers-vs-compaction", "--seed", "1", "--explorer", "loom"]);
+    let o = lsmcheck(&["run", "readers-vs-compaction", "--seed", "2", "--explorer", "loom"]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
 }
 
@@ -58,7 +59,7 @@ fn the_same_scenario_and_seed_give_byte_identical_report_bodies() {
             "run",
             "readers-vs-compaction",
             "--seed",
-            "1",
+            "2",
             "--out",
             out.to_str().expect("utf-8"),
         ]);

@@ -6,7 +6,8 @@
 //!   [`body`]: the program that runs a plan against the engine's real [`engine::Db`] on
 //!   [`sim::fs::SimFs`] under any runtime.
 //! - [`kernel`]: the kernel model, the engine's own `VersionSet` alone (readers pinning
-//!   `current` against a compactor and GC).
+//!   `current` against a compactor and GC), and [`memtable`], the engine's own memtable alone
+//!   (one inserter against readers that take no lock).
 //! - [`oracle`] and [`crash`]: the checks at the end of an execution (reads against the reference
 //!   model, the quiescent file set, recovery from every crash state).
 //!
@@ -17,13 +18,14 @@
 //! - [`judge`]: the judged run, the one place where a run is explored and judged and a recording
 //!   is replayed and judged; every command, the gate and the regressions go through it.
 //!
-//! Both programs implement [`sim::explore::Model`], so every exploration goes through
+//! The three programs implement [`sim::explore::Model`], so every exploration goes through
 //! `sim::explore::run`.
 
 pub mod body;
 pub mod crash;
 pub mod judge;
 pub mod kernel;
+pub mod memtable;
 pub mod oracle;
 pub mod reference;
 pub mod regression;

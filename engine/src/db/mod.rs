@@ -32,7 +32,7 @@ pub use write::WriteOptions;
 
 use crate::memtable::Memtable;
 use crate::sync::{Mutex, Runtime, Std};
-use crate::version::VersionSet;
+use crate::version::{KernelOptions, VersionSet};
 use crate::wal::LogWriter;
 use std::collections::BTreeMap;
 
@@ -67,9 +67,9 @@ pub(crate) struct DbState<R: Runtime> {
 
 impl<R: Runtime> DbState<R> {
     /// The state of a database just opened: an empty memtable, nothing else.
-    pub(crate) fn fresh() -> Self {
+    pub(crate) fn fresh(opts: &KernelOptions) -> Self {
         DbState {
-            mem: R::arc_new(Memtable::new()),
+            mem: R::arc_new(Memtable::new(opts)),
             imm: None,
             wal_number: 0,
             snapshots: BTreeMap::new(),

@@ -37,7 +37,7 @@ impl<R: Runtime> Db<R> {
         let lock_path = dir.join(filename::LOCK);
         let lock = env.fs.lock(&lock_path).at(&lock_path)?;
         let names = env.fs.list(dir).at(dir)?;
-        let (vs, found) = VersionSet::<R, DbState<R>>::open(dir, env, opts.kernel(), DbState::fresh())?;
+        let (vs, found) = VersionSet::<R, DbState<R>>::open(dir, env, opts.kernel(), DbState::fresh(&opts.kernel()))?;
         if found {
             if opts.error_if_exists {
                 return Err(Error::InvalidArgument(format!(

@@ -62,6 +62,7 @@ impl<R: Runtime> DbInner<R> {
             "a read view's imm and mem are two memtables (a frozen memtable is never mem)"
         );
         drop(st);
+        self.vs.env().emit(|| Event::MemtableRead);
         if view.imm.is_some() {
             let version = view.version.id;
             self.vs.env().emit(|| Event::ImmPinned { version });

@@ -31,7 +31,7 @@ impl<R: Runtime> Db<R> {
         let names = env.fs.list(dir).at(dir)?;
         let mut kernel = opts.kernel();
         kernel.read_only = true;
-        let (vs, found) = VersionSet::<R, DbState<R>>::open(dir, env, kernel, DbState::fresh())?;
+        let (vs, found) = VersionSet::<R, DbState<R>>::open(dir, env, kernel.clone(), DbState::fresh(&kernel))?;
         if !found {
             return Err(Error::InvalidArgument(format!(
                 "{} holds no database (no CURRENT)",

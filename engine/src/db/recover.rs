@@ -269,7 +269,7 @@ pub(crate) fn recover_wals<R: Runtime>(
         while st.new_file_number() <= logs.last().copied().unwrap_or(0) {}
         st.last_sequence()
     };
-    let mut mem = R::arc_new(Memtable::<R>::new());
+    let mut mem = R::arc_new(Memtable::<R>::new(inner.vs.options()));
     for (first_seq, batch) in batches {
         // Every record of a WAL at or above `log_number` is missing from the tables, whatever
         // its sequence: a later edit (say, a compaction's) may already have persisted a
@@ -281,7 +281,7 @@ pub(crate) fn recover_wals<R: Runtime>(
         }
         if mem.approximate_bytes() >= inner.opts.write_buffer_size {
             tables.extend(inner.write_level0(&mem, &mut pending)?);
-            mem = R::arc_new(Memtable::new());
+            mem = R::arc_new(Memtable::new(inner.vs.options()));
         }
     }
     tables.extend(inner.write_level0(&mem, &mut pending)?);

@@ -104,9 +104,11 @@ impl<R: Runtime> DbInner<R> {
         if self.vs.options().mutated(Mutant::SequencePublishedBeforeInsert) {
             self.vs.lock().set_last_sequence(last);
         }
+        self.vs.env().emit(|| Event::MemtableInsert { begin: true });
         for (i, (kind, key, value)) in batch.ops.into_iter().enumerate() {
             mem.insert(InternalKey::new(key, first + i as u64, kind), value);
         }
+        self.vs.env().emit(|| Event::MemtableInsert { begin: false });
         // Publish only now that the whole batch is in the memtable (I11).
         self.vs.lock().set_last_sequence(last);
         Ok(first)
@@ -145,7 +147,7 @@ impl<R: Runtime> DbInner<R> {
             }
             *wal = Some(new_wal);
             let mut st = self.vs.lock();
-            let mem = std::mem::replace(&mut st.ext.mem, R::arc_new(Memtable::new()));
+            let mem = std::mem::replace(&mut st.ext.mem, R::arc_new(Memtable::new(self.vs.options())));
             st.ext.imm = Some(mem);
             st.ext.wal_number = number;
             drop(st);

@@ -45,7 +45,7 @@ fn table(fs: &MemFs<Std>, n: usize, entries: &[Entry]) -> (Arc<Table<Std>>, File
 fn merged(parts: &[Vec<Entry>; 3], cut: usize, window: usize) -> MergingIter {
     let fs = MemFs::<Std>::new();
     fs.create_dir_all(Path::new("/t")).expect("mkdir");
-    let mem = Std::arc_new(Memtable::<Std>::new());
+    let mem = Std::arc_new(Memtable::<Std>::new(&crate::version::KernelOptions::default()));
     for e in &parts[0] {
         mem.insert(e.key.clone(), e.value.clone());
     }

@@ -225,7 +225,37 @@ mutants! {
         class: MemoryOrdering,
         source: "M32 rocksdb e919ecedfc",
         summary: "Relaxed refcount decrement, no Acquire fence (O9, loom only)",
-        expects: ["panic"],
+        expects: ["data-race"],
+    },
+    /// S9 (violates I13; LevelDB `db/skiplist.h` `SetNext` is a release store): a memtable
+    /// node is linked with a `Relaxed` store, so a reader that reaches it need not see its
+    /// entry. O9 (loom reports the race); shuttle runs every atomic as SeqCst.
+    RelaxedLink {
+        name: "relaxed-link",
+        class: MemoryOrdering,
+        source: "S9 (I13), leveldb db/skiplist.h SetNext",
+        summary: "a memtable node is linked Relaxed: a reader may not see its entry (O9, loom only)",
+        expects: ["data-race"],
+    },
+    /// S10 (violates I12): a memtable node is linked before its entry is written, so a reader
+    /// can reach an unwritten node. loom sees the race; shuttle sees a reader find an empty
+    /// node (the engine's I12 assertion).
+    NodeLinkedBeforeWritten {
+        name: "node-linked-before-written",
+        class: Interleaving,
+        source: "S10 (I12), leveldb db/skiplist.h NewNode before SetNext",
+        summary: "a memtable node is linked before its entry is written (O9, I12 assertion)",
+        expects: ["data-race", "panic"],
+    },
+    /// S11 (violates I13): a node's tower is linked from the top down, so a reader can reach it
+    /// at an upper level while its own lower links are still null, and a search falls off the
+    /// end of the list. O1, O2 (a present key reads as absent).
+    UpperLevelsLinkedFirst {
+        name: "upper-levels-linked-first",
+        class: Interleaving,
+        source: "S11 (I13), leveldb db/skiplist.h Insert links level 0 first",
+        summary: "a node's tower is linked top down: a search may miss present keys (O1, O2)",
+        expects: ["wrong-read"],
     },
     /// M11 (leveldb #44 family): an L0 compaction takes only the newest L0 file, moving a newer
     /// entry below older ones. O2 (stale reads), O8.

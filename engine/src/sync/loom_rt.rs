@@ -18,6 +18,7 @@ impl_runtime!(
     thread = loom::thread,
     arc = loom::sync::Arc,
     track = LoomTrack,
+    cell = loom::cell::UnsafeCell,
     thread_key = thread_key
 );
 

@@ -4,13 +4,14 @@
 //! so the three implementations differ only in the module paths they read from.
 
 /// Implements `Runtime` for `$ty` from a `std::sync`-shaped module, its `atomic` module,
-/// a `thread` module and an `Arc` type, each given as a path.
+/// a `thread` module, an `Arc` type, a race marker and a loom-shaped `UnsafeCell` (with
+/// `with`/`with_mut`), each given as a path.
 macro_rules! impl_runtime {
     (
         $ty:ty, $name:literal, checked = $checked:literal,
         sync = $($sync:ident)::+, atomic = $($atomic:ident)::+,
         thread = $($thread:ident)::+, arc = $($arc:ident)::+, track = $($track:ident)::+,
-        thread_key = $thread_key:path
+        cell = $($cell:ident)::+, thread_key = $thread_key:path
     ) => {
         impl $crate::sync::Runtime for $ty {
             const NAME: &'static str = $name;
@@ -20,6 +21,8 @@ macro_rules! impl_runtime {
             type Guard<'a, T: Send + 'a> = $($sync)::+::MutexGuard<'a, T>;
             type RawCondvar = $($sync)::+::Condvar;
             type RawAtomicU64 = $($atomic)::+::AtomicU64;
+            type RawAtomicPtr<T> = $($atomic)::+::AtomicPtr<T>;
+            type RawCell<T> = $($cell)::+<T>;
             type Arc<T: Send + Sync + 'static> = $($arc)::+<T>;
             type JoinHandle<T: Send + 'static> = $($thread)::+::JoinHandle<T>;
 
@@ -52,6 +55,24 @@ macro_rules! impl_runtime {
             }
             fn atomic_fetch_sub(a: &Self::RawAtomicU64, value: u64, order: $crate::sync::Ordering) -> u64 {
                 a.fetch_sub(value, order)
+            }
+            fn atomic_ptr_new<T>(p: *mut T) -> Self::RawAtomicPtr<T> {
+                $($atomic)::+::AtomicPtr::new(p)
+            }
+            fn atomic_ptr_load<T>(a: &Self::RawAtomicPtr<T>, order: $crate::sync::Ordering) -> *mut T {
+                a.load(order)
+            }
+            fn atomic_ptr_store<T>(a: &Self::RawAtomicPtr<T>, p: *mut T, order: $crate::sync::Ordering) {
+                a.store(p, order)
+            }
+            fn cell_new<T>(value: T) -> Self::RawCell<T> {
+                $($cell)::+::new(value)
+            }
+            fn cell_with<T, U>(c: &Self::RawCell<T>, f: impl FnOnce(*const T) -> U) -> U {
+                c.with(f)
+            }
+            fn cell_with_mut<T, U>(c: &Self::RawCell<T>, f: impl FnOnce(*mut T) -> U) -> U {
+                c.with_mut(f)
             }
             fn fence(order: $crate::sync::Ordering) {
                 $($atomic)::+::fence(order)

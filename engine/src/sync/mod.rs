@@ -7,7 +7,7 @@
 //! under `loom::model` and under a shuttle scheduler, side by side, without a rebuild.
 //!
 //! Call sites use the thin wrappers below ([`Mutex`], [`Condvar`], [`AtomicU64`], [`AtomicBool`],
-//! [`spawn`], [`yield_now`], [`fence`]) and `R::Arc<T>` with [`arc`]. They look like `std` and
+//! [`AtomicPtr`], [`UnsafeCell`], [`spawn`], [`yield_now`], [`fence`]) and `R::Arc<T>` with [`arc`]. They look like `std` and
 //! carry no `cfg`.
 //!
 //! Deliberately missing, because at least one checker lacks or fakes it: `Weak` (loom has none),
@@ -15,7 +15,11 @@
 //! timeouts (neither checker has time), and `const` constructors (loom's are not `const`).
 //! Under shuttle every atomic is SeqCst; only loom checks weaker orderings.
 
+mod atomic;
+mod cell;
 mod macros;
+pub use atomic::{AtomicBool, AtomicPtr, AtomicU64};
+pub use cell::{PlainCell, UnsafeCell};
 mod std_rt;
 pub use std_rt::Std;
 
@@ -54,6 +58,10 @@ pub trait Runtime: Copy + Default + fmt::Debug + Send + Sync + 'static {
     type RawCondvar: Send + Sync;
     /// A 64-bit atomic.
     type RawAtomicU64: Send + Sync;
+    /// A pointer-sized atomic.
+    type RawAtomicPtr<T>: Send + Sync;
+    /// A cell whose accesses loom checks for data races (`std`'s `UnsafeCell` elsewhere).
+    type RawCell<T>;
     /// A reference-counted pointer. Under loom its clones and drops are modelled and leaks are
     /// reported; under std and shuttle it is `std::sync::Arc`.
     type Arc<T: Send + Sync + 'static>: Clone + Deref<Target = T> + Send + Sync;
@@ -81,6 +89,18 @@ pub trait Runtime: Copy + Default + fmt::Debug + Send + Sync + 'static {
     fn atomic_fetch_add(a: &Self::RawAtomicU64, value: u64, order: Ordering) -> u64;
     /// Atomic subtract; returns the previous value.
     fn atomic_fetch_sub(a: &Self::RawAtomicU64, value: u64, order: Ordering) -> u64;
+    /// Creates a pointer atomic.
+    fn atomic_ptr_new<T>(p: *mut T) -> Self::RawAtomicPtr<T>;
+    /// Pointer atomic load.
+    fn atomic_ptr_load<T>(a: &Self::RawAtomicPtr<T>, order: Ordering) -> *mut T;
+    /// Pointer atomic store.
+    fn atomic_ptr_store<T>(a: &Self::RawAtomicPtr<T>, p: *mut T, order: Ordering);
+    /// Creates a cell.
+    fn cell_new<T>(value: T) -> Self::RawCell<T>;
+    /// Reads through the cell (loom records a read access).
+    fn cell_with<T, U>(c: &Self::RawCell<T>, f: impl FnOnce(*const T) -> U) -> U;
+    /// Writes through the cell (loom records a write access).
+    fn cell_with_mut<T, U>(c: &Self::RawCell<T>, f: impl FnOnce(*mut T) -> U) -> U;
     /// A memory fence.
     fn fence(order: Ordering);
     /// Allocates an `Arc`.
@@ -258,62 +278,6 @@ impl<R: Runtime> Default for Condvar<R> {
 impl<R: Runtime> fmt::Debug for Condvar<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Condvar<{}>", R::NAME)
-    }
-}
-
-/// A 64-bit atomic on runtime `R`.
-pub struct AtomicU64<R: Runtime>(R::RawAtomicU64);
-
-impl<R: Runtime> AtomicU64<R> {
-    /// Creates an atomic holding `value`.
-    pub fn new(value: u64) -> Self {
-        AtomicU64(R::atomic_new(value))
-    }
-    /// Loads the value.
-    pub fn load(&self, order: Ordering) -> u64 {
-        R::atomic_load(&self.0, order)
-    }
-    /// Stores a value.
-    pub fn store(&self, value: u64, order: Ordering) {
-        R::atomic_store(&self.0, value, order)
-    }
-    /// Adds, returning the previous value.
-    pub fn fetch_add(&self, value: u64, order: Ordering) -> u64 {
-        R::atomic_fetch_add(&self.0, value, order)
-    }
-    /// Subtracts, returning the previous value.
-    pub fn fetch_sub(&self, value: u64, order: Ordering) -> u64 {
-        R::atomic_fetch_sub(&self.0, value, order)
-    }
-}
-
-impl<R: Runtime> fmt::Debug for AtomicU64<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "AtomicU64<{}>", R::NAME)
-    }
-}
-
-/// A boolean atomic on runtime `R` (an [`AtomicU64`] holding 0 or 1).
-pub struct AtomicBool<R: Runtime>(AtomicU64<R>);
-
-impl<R: Runtime> AtomicBool<R> {
-    /// Creates an atomic holding `value`.
-    pub fn new(value: bool) -> Self {
-        AtomicBool(AtomicU64::new(u64::from(value)))
-    }
-    /// Loads the value.
-    pub fn load(&self, order: Ordering) -> bool {
-        self.0.load(order) != 0
-    }
-    /// Stores a value.
-    pub fn store(&self, value: bool, order: Ordering) {
-        self.0.store(u64::from(value), order)
-    }
-}
-
-impl<R: Runtime> fmt::Debug for AtomicBool<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "AtomicBool<{}>", R::NAME)
     }
 }
 

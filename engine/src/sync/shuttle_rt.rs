@@ -21,6 +21,7 @@ impl_runtime!(
     thread = shuttle::thread,
     arc = std::sync::Arc,
     track = crate::sync::NoTrack,
+    cell = crate::sync::PlainCell,
     thread_key = thread_key
 );
 

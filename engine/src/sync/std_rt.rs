@@ -19,6 +19,7 @@ impl_runtime!(
     thread = std::thread,
     arc = std::sync::Arc,
     track = crate::sync::NoTrack,
+    cell = crate::sync::PlainCell,
     thread_key = thread_key
 );
 

@@ -11,7 +11,9 @@
 //!   decisions of an execution, so a race that needs an early preemption is out of its reach;
 //! - a memory-ordering bug is loom's alone: shuttle runs every atomic as SeqCst;
 //! - stress is OS scheduling: its result is reported, but it is not reproducible, so it never
-//!   gates;
+//!   gates. It does not run a mutant that is expected to cause a data race: on OS threads a
+//!   data race is undefined behaviour (a reader may follow a torn pointer), which could bring
+//!   the harness down rather than fail one run;
 //! - a durability bug shows only when the process or the machine dies, and only the crash
 //!   explorer crashes: it must kill every durability mutant, and the others are not run on
 //!   them. Conversely the crash explorer spends its budget on the crash states of a few
@@ -27,6 +29,9 @@ pub fn not_applicable(m: Mutant, explorer: Explorer) -> Option<&'static str> {
         (BugClass::Durability, Explorer::Crash) => None,
         (BugClass::Durability, _) => Some("a durability bug shows only when the process or machine dies: only the crash explorer crashes (not run)"),
         (_, Explorer::Crash) => Some("the crash explorer checks what survives crashes of a few schedules; this bug is the interleaving explorers' (not run)"),
+        (_, Explorer::Stress) if m.expected_kinds().contains(&"data-race") => {
+            Some("a data race on OS threads is undefined behaviour, which could bring the harness down (not run)")
+        }
         (_, Explorer::Stress) => Some("OS scheduling is not reproducible: reported, never gating"),
         (BugClass::MemoryOrdering, Explorer::ShuttleRandom | Explorer::ShuttlePct | Explorer::ShuttleDfs) => {
             Some("shuttle runs every atomic as SeqCst: ordering bugs are invisible to it")
@@ -41,7 +46,9 @@ pub fn not_applicable(m: Mutant, explorer: Explorer) -> Option<&'static str> {
     }
 }
 
-/// False if `explorer` cannot observe `m` at all, so its cell is not run.
+/// False if `explorer` cannot observe `m` at all, or must not run it (a data race on OS
+/// threads), so its cell is not run.
 pub fn runs(m: Mutant, explorer: Explorer) -> bool {
-    (m.class() == BugClass::Durability) == (explorer == Explorer::Crash)
+    let racy = m.expected_kinds().contains(&"data-race");
+    (m.class() == BugClass::Durability) == (explorer == Explorer::Crash) && !(racy && explorer == Explorer::Stress)
 }

@@ -311,10 +311,9 @@ fn stress<M: Model>(budget: &Budget, model: &M, world: &World) -> Outcome {
 
 /// The failure of the execution that just panicked with `payload`.
 fn failure(world: &World, payload: Box<dyn Any + Send>, execution: u64, schedule: Option<String>) -> Failure {
-    let violation = world.violation().unwrap_or_else(|| Violation::Panic {
-        thread: "checker".into(),
-        message: panic_message(payload.as_ref()),
-    });
+    let violation = world
+        .violation()
+        .unwrap_or_else(|| Violation::from_panic("checker".into(), panic_message(payload.as_ref())));
     Failure {
         violation,
         trace: world.trace_events(),

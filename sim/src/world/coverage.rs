@@ -26,6 +26,9 @@ pub enum Mark {
     VersionDroppedDuringGc,
     /// A read pinned the immutable memtable while another thread was flushing it.
     ImmReadDuringFlush,
+    /// A reader set out to walk the active memtable while another thread was inserting into
+    /// it (readers take no lock there).
+    MemReadDuringInsert,
     /// A compaction dropped an entry shadowed by a newer one (no reader could see it).
     ShadowedDropped,
     /// A compaction kept a shadowed entry because a snapshot reads it.
@@ -53,13 +56,14 @@ pub enum Mark {
 
 impl Mark {
     /// Every mark, in report order.
-    pub const ALL: [Mark; 17] = [
+    pub const ALL: [Mark; 18] = [
         Mark::StaleVersionRead,
         Mark::StaleTableOpen,
         Mark::GcWithOldVersions,
         Mark::GcWithPendingOutput,
         Mark::VersionDroppedDuringGc,
         Mark::ImmReadDuringFlush,
+        Mark::MemReadDuringInsert,
         Mark::ShadowedDropped,
         Mark::KeptForSnapshot,
         Mark::SnapshotSplitsKey,
@@ -90,6 +94,7 @@ impl Mark {
             Mark::GcWithPendingOutput => "a GC pass ran while a flush or compaction had pending outputs",
             Mark::VersionDroppedDuringGc => "a Version was torn down while another thread's GC pass unlinked",
             Mark::ImmReadDuringFlush => "a read pinned imm while another thread was flushing it",
+            Mark::MemReadDuringInsert => "a reader walked the active memtable while another thread inserted into it",
             Mark::ShadowedDropped => "a compaction dropped an entry shadowed below the oldest snapshot",
             Mark::KeptForSnapshot => "a compaction kept a shadowed entry because a snapshot reads it",
             Mark::SnapshotSplitsKey => "a compaction kept an entry for a snapshot and dropped the one below",
@@ -131,8 +136,9 @@ pub struct Marks {
     hit: u32,
     /// The Version installed last.
     current: Option<u64>,
-    /// Threads inside a flush, a GC pass.
+    /// Threads inside a flush, a memtable insert, a GC pass.
     flushing: Vec<String>,
+    inserting: Vec<String>,
     gc: Vec<String>,
     /// Threads that started a compaction while the scenario's threads ran.
     compactors: Vec<String>,
@@ -196,6 +202,12 @@ impl Marks {
             }
             Event::FlushBegin { .. } => enter(&mut self.flushing, thread),
             Event::FlushEnd { .. } => self.flushing.retain(|t| t != thread),
+            Event::MemtableInsert { begin: true } => enter(&mut self.inserting, thread),
+            Event::MemtableInsert { begin: false } => self.inserting.retain(|t| t != thread),
+            Event::MemtableRead => {
+                let elsewhere = self.inserting.iter().any(|t| t != thread);
+                self.hit_if(elsewhere, Mark::MemReadDuringInsert);
+            }
             Event::ImmPinned { .. } => {
                 let elsewhere = self.flushing.iter().any(|t| t != thread);
                 self.hit_if(elsewhere, Mark::ImmReadDuringFlush);

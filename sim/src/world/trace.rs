@@ -128,7 +128,11 @@ fn describe(e: &Event) -> (Option<String>, String) {
             (None, format!("at {sequence} ({order}), {live} live"))
         }
         Event::BackgroundError { message } => (None, message.clone()),
-        Event::VersionDropped { .. } | Event::GcDone | Event::ImmPinned { .. } => (None, String::new()),
+        Event::VersionDropped { .. }
+        | Event::GcDone
+        | Event::ImmPinned { .. }
+        | Event::MemtableInsert { .. }
+        | Event::MemtableRead => (None, String::new()),
     }
 }
 

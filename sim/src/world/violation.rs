@@ -67,6 +67,9 @@ pub enum Violation {
     /// A panic that is not an oracle's: an engine assertion, or the checker's own report
     /// (deadlock, livelock).
     Panic { thread: String, message: String },
+    /// A data race the checker saw: loom's "Causality violation", a read and a write of one
+    /// cell that no happens-before orders (a too-weak ordering, or a publication too early).
+    DataRace { thread: String, message: String },
     /// Not the engine's: the harness itself failed during the run (a panic that escaped the
     /// explorer). Reported for that run, which is neither a pass nor a kill.
     Harness { thread: String, message: String },
@@ -131,8 +134,19 @@ impl Oracle {
 }
 
 impl Violation {
+    /// The violation a panic that no oracle raised stands for: a data race if it is loom's
+    /// causality report, otherwise a panic (an engine assertion, or the checker's deadlock or
+    /// livelock report).
+    pub fn from_panic(thread: String, message: String) -> Violation {
+        if message.contains("Causality violation") {
+            Violation::DataRace { thread, message }
+        } else {
+            Violation::Panic { thread, message }
+        }
+    }
+
     /// Every kind, as [`Violation::kind`] and reports name them.
-    pub const KINDS: [&'static str; 15] = [
+    pub const KINDS: [&'static str; 16] = [
         "open-of-deleted-file",
         "read-of-deleted-file",
         "write-to-deleted-file",
@@ -146,6 +160,7 @@ impl Violation {
         "leak",
         "engine-error",
         "panic",
+        "data-race",
         "harness",
         "crash-recovery",
     ];
@@ -165,7 +180,7 @@ impl Violation {
             Leak { .. } => Oracle::Quiescence,
             EngineError { .. } => Oracle::EngineErrors,
             CrashRecovery { .. } => Oracle::Crash,
-            Panic { .. } | Harness { .. } => return None,
+            Panic { .. } | DataRace { .. } | Harness { .. } => return None,
         })
     }
 
@@ -187,6 +202,7 @@ impl Violation {
             | EngineError { thread, .. }
             | CrashRecovery { thread, .. }
             | Panic { thread, .. }
+            | DataRace { thread, .. }
             | Harness { thread, .. } => thread,
         }
     }
@@ -277,6 +293,7 @@ impl fmt::Display for Violation {
             Leak { detail, .. } => write!(f, "at quiescence {detail}"),
             EngineError { thread, op, error } => write!(f, "{thread} {op} failed: {error}"),
             Panic { thread, message } => write!(f, "{thread} panicked: {message}"),
+            DataRace { thread, message } => write!(f, "{thread}: data race: {message}"),
             Harness { thread, message } => write!(f, "the harness failed ({thread}), not the engine: {message}"),
             CrashRecovery {
                 model,
