@@ -59,6 +59,9 @@ pub enum Event {
     GcPass { live_versions: usize, pending: usize },
     /// That GC pass finished its unlinks.
     GcDone,
+    /// The leader of a write group is about to append it to the WAL as one record: `writers`
+    /// writes' batches, synced if `sync`.
+    WriteGroup { writers: usize, sync: bool },
     /// A writer starts inserting a batch into the active memtable (`true`), or has inserted it
     /// (`false`). Readers may walk the memtable meanwhile: they take no lock.
     MemtableInsert { begin: bool },

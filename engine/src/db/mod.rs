@@ -9,6 +9,7 @@
 mod background;
 mod compaction;
 mod cursor;
+mod group;
 mod iter;
 mod mutated;
 mod open;
@@ -31,7 +32,7 @@ pub use stats::{LevelStats, LiveFile, Stats};
 pub use write::WriteOptions;
 
 use crate::memtable::Memtable;
-use crate::sync::{Mutex, Runtime, Std};
+use crate::sync::{Condvar, Mutex, Runtime, Std};
 use crate::version::{KernelOptions, VersionSet};
 use crate::wal::LogWriter;
 use std::collections::BTreeMap;
@@ -89,8 +90,12 @@ pub(crate) struct BgWork;
 pub(crate) struct DbInner<R: Runtime> {
     pub(crate) vs: Vs<R>,
     pub(crate) opts: Options,
-    /// The WAL writer; `None` once closed. Holding it serializes writers.
+    /// The WAL writer; `None` once closed. The leader of a write group holds it while it
+    /// commits; a flush and `close` take it too.
     pub(crate) writer: Mutex<R, Option<LogWriter>>,
+    /// Writes waiting to commit (group commit), and the condition its waiters wait on.
+    pub(crate) queue: Mutex<R, group::WriteQueue>,
+    pub(crate) queue_cv: Condvar<R>,
     pub(crate) bg_work: Mutex<R, BgWork>,
     /// What the open that made this handle dropped from damaged WALs.
     pub(crate) recovery: recover::RecoveryReport,
@@ -110,6 +115,8 @@ impl<R: Runtime> DbInner<R> {
             vs,
             opts,
             writer: Mutex::new(None),
+            queue: Mutex::new(group::WriteQueue::default()),
+            queue_cv: Condvar::new(),
             bg_work: Mutex::new(BgWork),
             recovery,
             _lock: lock,

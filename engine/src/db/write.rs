@@ -71,11 +71,40 @@ impl<R: Runtime> Db<R> {
 
 impl<R: Runtime> DbInner<R> {
     /// Returns the first sequence number of the batch (the next unused one if it is empty).
+    /// Joins the writer queue; the writer at its head commits its group (`group.rs`).
     pub(crate) fn write(&self, batch: WriteBatch, wo: WriteOptions) -> Result<u64> {
         self.check_writable()?;
         if batch.is_empty() {
             return Ok(self.vs.lock().last_sequence() + 1);
         }
+        let mut q = self.queue.lock();
+        let ticket = q.join(batch, wo.sync);
+        loop {
+            if let Some(result) = q.outcome(ticket) {
+                return result; // a leader committed this write's group
+            }
+            if q.leads(ticket) {
+                break;
+            }
+            q = self.queue_cv.wait(q);
+        }
+        let mut group = q.build_group(self.vs.options());
+        if self.vs.options().mutated(Mutant::GroupAckedBeforeAppend) {
+            self.ack_followers_early(&mut q, &group); // durability mutant: acknowledged before the WAL has it
+        }
+        drop(q);
+        let batch = std::mem::take(&mut group.batch);
+        let result = self.commit(batch, group.sync, group.writers());
+        let mine = self.queue.lock().finish(&group, &result);
+        self.queue_cv.notify_all();
+        mine
+    }
+
+    /// Commits a write group's merged `batch` (of `writers` writes): one WAL record handed to the
+    /// OS (synced if `sync`), the memtable insert, then the published last sequence (I11, I14).
+    /// Returns the group's first sequence. Requires: the caller leads the group (the head of the
+    /// writer queue).
+    fn commit(&self, batch: WriteBatch, sync: bool, writers: usize) -> Result<u64> {
         let mut wal = self.writer.lock();
         if wal.is_none() {
             return Err(Error::Closed);
@@ -88,9 +117,10 @@ impl<R: Runtime> DbInner<R> {
         };
         let last = first + batch.len() as u64 - 1;
         assert!(last <= MAX_SEQUENCE, "sequence numbers exhausted");
+        self.vs.env().emit(|| Event::WriteGroup { writers, sync });
         let w = wal.as_mut().ok_or(Error::Closed)?;
         let logged = w.add_record(&batch.encode(first)).and_then(|()| {
-            if wo.sync {
+            if sync {
                 return w.sync();
             }
             if self.vs.options().mutated(Mutant::WalNotFlushedBeforeAck) {
@@ -109,7 +139,7 @@ impl<R: Runtime> DbInner<R> {
             mem.insert(InternalKey::new(key, first + i as u64, kind), value);
         }
         self.vs.env().emit(|| Event::MemtableInsert { begin: false });
-        // Publish only now that the whole batch is in the memtable (I11).
+        // Publish only now that the whole group is in the memtable (I11).
         self.vs.lock().set_last_sequence(last);
         Ok(first)
     }

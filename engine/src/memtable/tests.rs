@@ -99,3 +99,18 @@ fn thousands_of_keys_build_tall_towers_and_stay_in_order() {
         );
     }
 }
+
+#[test]
+fn the_size_estimate_counts_each_entry_with_a_bounded_overhead() {
+    let mem = Memtable::<Std>::new(&KernelOptions::default());
+    let mut held = 0;
+    for (user, value) in [(100, 0), (1, 300), (50, 50)] {
+        mem.insert(key(&"k".repeat(user), 1 + held as u64), vec![7u8; value]);
+        held += user + value;
+        let bytes = mem.approximate_bytes() as usize;
+        assert!(
+            (held..=held + 3 * 64).contains(&bytes),
+            "{bytes} bytes estimated for {held} held"
+        );
+    }
+}

@@ -23,85 +23,9 @@
 //! The durability mutants show only when the process or the machine dies; the harness's crash
 //! explorer is the one that kills them.
 
-/// What kind of bug a mutant is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum BugClass {
-    /// Shows only under a particular interleaving.
-    Interleaving,
-    /// An interleaving bug whose window must span another thread's whole compaction.
-    LongWindow,
-    /// A wrong rule that shows in any interleaving that exercises it.
-    Logic,
-    /// A too-weak atomic ordering.
-    MemoryOrdering,
-    /// What survives a crash is wrong.
-    Durability,
-}
-
-impl BugClass {
-    /// Every class.
-    pub const ALL: [BugClass; 5] = [
-        BugClass::Interleaving,
-        BugClass::LongWindow,
-        BugClass::Logic,
-        BugClass::MemoryOrdering,
-        BugClass::Durability,
-    ];
-}
-
-/// Declares [`Mutant`] from one table: a row per mutant with everything said about it.
-macro_rules! mutants {
-    ($(
-        $(#[doc = $doc:literal])*
-        $variant:ident {
-            name: $name:literal,
-            class: $class:ident,
-            source: $source:literal,
-            summary: $summary:literal,
-            expects: [$($kind:literal),* $(,)?],
-        }
-    ),* $(,)?) => {
-        /// A selectable bug.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum Mutant {
-            $($(#[doc = $doc])* $variant,)*
-        }
-
-        impl Mutant {
-            /// Every mutant, in the table's order.
-            pub const ALL: [Mutant; [$(stringify!($variant)),*].len()] = [$(Mutant::$variant),*];
-
-            /// The name used on command lines and in reports.
-            pub fn name(self) -> &'static str {
-                match self { $(Mutant::$variant => $name,)* }
-            }
-
-            /// What kind of bug it is: which explorers are asked to find it follows from this
-            /// (`lsmcheck/src/gate/applicability.rs`), and the saved regressions cover every
-            /// class.
-            pub fn class(self) -> BugClass {
-                match self { $(Mutant::$variant => BugClass::$class,)* }
-            }
-
-            /// The catalogue entry it mirrors (`docs/invariants.md`), or the invariant it breaks.
-            pub fn source(self) -> &'static str {
-                match self { $(Mutant::$variant => $source,)* }
-            }
-
-            /// One line: what goes wrong and which oracle should see it.
-            pub fn summary(self) -> &'static str {
-                match self { $(Mutant::$variant => $summary,)* }
-            }
-
-            /// The violation kinds (as reports name them) this bug is expected to cause; a run
-            /// that fails with any other kind did not find this bug and does not kill it.
-            pub fn expected_kinds(self) -> &'static [&'static str] {
-                match self { $(Mutant::$variant => &[$($kind),*],)* }
-            }
-        }
-    };
-}
+#[macro_use]
+mod declare;
+pub use declare::BugClass;
 
 mutants! {
     /// M01 (dain/leveldb #78): `get` copies its Version's file lists and drops the reference
@@ -256,6 +180,26 @@ mutants! {
         source: "S11 (I13), leveldb db/skiplist.h Insert links level 0 first",
         summary: "a node's tower is linked top down: a search may miss present keys (O1, O2)",
         expects: ["wrong-read"],
+    },
+    /// S12 (violates I14; LevelDB `DBImpl::Write` marks followers done only after the log
+    /// write): the leader of a write group acknowledges its followers before it appends the
+    /// group to the WAL. A crash in between loses acknowledged writes. O6.
+    GroupAckedBeforeAppend {
+        name: "group-acked-before-append",
+        class: Durability,
+        source: "S12 (I14), leveldb db/db_impl.cc DBImpl::Write",
+        summary: "a write group's followers are acknowledged before its WAL append (O6)",
+        expects: ["crash-recovery"],
+    },
+    /// S13 (violates I14; LevelDB `BuildBatchGroup` stops at a sync writer when the leader is
+    /// not sync): a sync write joins a group whose leader does not sync, so it is acknowledged
+    /// unsynced and a power loss can take it. O6.
+    SyncJoinsNonSyncGroup {
+        name: "sync-joins-non-sync-group",
+        class: Durability,
+        source: "S13 (I14), leveldb db/db_impl.cc BuildBatchGroup",
+        summary: "a sync write joins a write group that does not sync (O6, power loss)",
+        expects: ["crash-recovery"],
     },
     /// M11 (leveldb #44 family): an L0 compaction takes only the newest L0 file, moving a newer
     /// entry below older ones. O2 (stale reads), O8.

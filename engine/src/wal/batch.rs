@@ -35,6 +35,10 @@ impl WriteBatch {
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
     }
+    /// Appends `other`'s updates after this batch's (a write group's merged batch).
+    pub(crate) fn append(&mut self, other: WriteBatch) {
+        self.ops.extend(other.ops);
+    }
     /// Approximate encoded size in bytes.
     pub(crate) fn approximate_size(&self) -> usize {
         self.ops.iter().map(|(_, k, v)| k.len() + v.len() + 8).sum::<usize>() + 12

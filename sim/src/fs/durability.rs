@@ -3,7 +3,9 @@
 //! With recording on ([`SimFs::record_crashes`]), every operation that changes what a crash
 //! would leave (create, flush, sync, rename, remove, directory sync, close) records a
 //! [`CrashPoint`]: the names, lengths and synced lengths at that instant, and how much of the
-//! write history had been acknowledged. File data is append-only and inodes are never freed, so
+//! write history had been acknowledged. If writes were acknowledged since the previous point,
+//! the instant just before the operation is recorded too: the previous files with the new
+//! acknowledgements (a crash right after an acknowledgement). File data is append-only and inodes are never freed, so
 //! a point stores lengths, not bytes; [`SimFs::crash_images`] cuts the final contents back to
 //! them after the execution.
 //!
@@ -96,6 +98,28 @@ pub(crate) struct CrashLog {
     points: Vec<CrashPoint>,
 }
 
+impl CrashLog {
+    /// If writes were acknowledged since the last point, records the instant just before the
+    /// operation now being recorded: the files as the last point left them (nothing that a
+    /// crash keeps changes between two recorded operations), with the acknowledgements made
+    /// since. A crash there finds an acknowledged write whose bytes no operation has handed to
+    /// the OS yet, if one exists: an acknowledgement that came before its WAL append.
+    fn acknowledged_since_last(&mut self, acked: u64, synced_acked: u64) {
+        let Some(last) = self.points.last() else { return };
+        if (last.acked, last.synced_acked) == (acked, synced_acked) {
+            return;
+        }
+        let point = CrashPoint {
+            index: last.index + 1,
+            after: format!("{}, then acknowledgements through sequence {acked}", last.after),
+            acked,
+            synced_acked,
+            ..last.clone()
+        };
+        self.points.push(point);
+    }
+}
+
 impl<R: Runtime> SimFs<R> {
     /// A filesystem holding `files` (a crash image), every name and byte durable. The names
     /// count as created already: the engine must never create them again (I10).
@@ -152,6 +176,7 @@ impl<R: Runtime> SimFs<R> {
             .filter(|&(_, synced, len)| len > synced);
         let (process, power) = (process.collect(), power.collect());
         let log = st.crash.as_mut().expect("checked above");
+        log.acknowledged_since_last(acked, synced_acked);
         let index = log.points.len() as u64 + 1;
         let after = format!("{op} {what} ({})", R::thread_name());
         log.points.push(CrashPoint {

@@ -29,6 +29,8 @@ pub enum Mark {
     /// A reader set out to walk the active memtable while another thread was inserting into
     /// it (readers take no lock there).
     MemReadDuringInsert,
+    /// A write group's leader committed two or more writers' batches with one WAL record.
+    GroupCommit,
     /// A compaction dropped an entry shadowed by a newer one (no reader could see it).
     ShadowedDropped,
     /// A compaction kept a shadowed entry because a snapshot reads it.
@@ -56,7 +58,7 @@ pub enum Mark {
 
 impl Mark {
     /// Every mark, in report order.
-    pub const ALL: [Mark; 18] = [
+    pub const ALL: [Mark; 19] = [
         Mark::StaleVersionRead,
         Mark::StaleTableOpen,
         Mark::GcWithOldVersions,
@@ -64,6 +66,7 @@ impl Mark {
         Mark::VersionDroppedDuringGc,
         Mark::ImmReadDuringFlush,
         Mark::MemReadDuringInsert,
+        Mark::GroupCommit,
         Mark::ShadowedDropped,
         Mark::KeptForSnapshot,
         Mark::SnapshotSplitsKey,
@@ -95,6 +98,7 @@ impl Mark {
             Mark::VersionDroppedDuringGc => "a Version was torn down while another thread's GC pass unlinked",
             Mark::ImmReadDuringFlush => "a read pinned imm while another thread was flushing it",
             Mark::MemReadDuringInsert => "a reader walked the active memtable while another thread inserted into it",
+            Mark::GroupCommit => "a write group's leader committed two or more writers' batches in one WAL record",
             Mark::ShadowedDropped => "a compaction dropped an entry shadowed below the oldest snapshot",
             Mark::KeptForSnapshot => "a compaction kept a shadowed entry because a snapshot reads it",
             Mark::SnapshotSplitsKey => "a compaction kept an entry for a snapshot and dropped the one below",
@@ -204,6 +208,7 @@ impl Marks {
             Event::FlushEnd { .. } => self.flushing.retain(|t| t != thread),
             Event::MemtableInsert { begin: true } => enter(&mut self.inserting, thread),
             Event::MemtableInsert { begin: false } => self.inserting.retain(|t| t != thread),
+            Event::WriteGroup { writers, .. } => self.hit_if(*writers >= 2, Mark::GroupCommit),
             Event::MemtableRead => {
                 let elsewhere = self.inserting.iter().any(|t| t != thread);
                 self.hit_if(elsewhere, Mark::MemReadDuringInsert);

@@ -70,6 +70,7 @@ fn label(e: &Event) -> (&'static str, Option<u64>) {
         Event::MemtableInsert { begin: true } => ("MemtableInsertBegin", None),
         Event::MemtableInsert { begin: false } => ("MemtableInsertEnd", None),
         Event::MemtableRead => ("MemtableRead", None),
+        Event::WriteGroup { .. } => ("WriteGroup", None),
         Event::SnapshotTaken { .. } => ("SnapshotTaken", None),
         Event::SnapshotReleased { .. } => ("SnapshotReleased", None),
         Event::BackgroundError { .. } => ("BackgroundError", None),

@@ -128,6 +128,10 @@ fn describe(e: &Event) -> (Option<String>, String) {
             (None, format!("at {sequence} ({order}), {live} live"))
         }
         Event::BackgroundError { message } => (None, message.clone()),
+        Event::WriteGroup { writers, sync } => {
+            let synced = if *sync { ", synced" } else { "" };
+            (None, format!("{writers} writes in one WAL record{synced}"))
+        }
         Event::VersionDropped { .. }
         | Event::GcDone
         | Event::ImmPinned { .. }
