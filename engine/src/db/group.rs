@@ -199,6 +199,14 @@ mod tests {
     }
 
     #[test]
+    fn a_group_may_fill_its_cap_exactly() {
+        // `batch(n)` is n + 21 bytes by `approximate_size`: the second batch brings the group to
+        // its cap (the first batch plus 128 KiB) and no further.
+        let (_, g) = group_of(&[(100, false), ((128 << 10) - 21, false), (0, false)]);
+        assert_eq!(g.writers(), 2);
+    }
+
+    #[test]
     fn one_error_fails_every_write_of_the_group() {
         let (mut q, g) = group_of(&[(10, false), (10, false), (10, false)]);
         let failed: Result<u64> = Err(Error::InvalidArgument("disk on fire".into()));
