@@ -6,12 +6,28 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusty_leveldb::LdbIterator;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// How many items an iterator of results yields; panics on the first error.
 fn count<T, E: std::fmt::Debug>(it: impl Iterator<Item = Result<T, E>>) -> u64 {
     it.map(|r| r.map(|_| 1u64)).sum::<Result<u64, E>>().expect("scan")
+}
+
+/// Our engine's WAL records (write groups) and the writes they held, while counted.
+pub static GROUPS: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+
+/// Counts our write groups into [`GROUPS`].
+struct GroupCounter;
+
+impl engine::Observer for GroupCounter {
+    fn on_event(&self, e: &engine::Event) {
+        if let engine::Event::WriteGroup { writers, .. } = e {
+            // Relaxed: counters read after every writer is joined.
+            GROUPS[0].fetch_add(1, Ordering::Relaxed);
+            GROUPS[1].fetch_add(*writers as u64, Ordering::Relaxed);
+        }
+    }
 }
 
 /// Which engine.
@@ -33,11 +49,17 @@ pub enum Engine {
 
 impl Engine {
     /// Opens a fresh database in `dir` with each engine's default options (no sync on write).
-    pub fn open(kind: Kind, dir: &Path) -> Engine {
+    /// `count_groups`: ours counts its WAL records and the writes in them ([`GROUPS`]).
+    pub fn open(kind: Kind, dir: &Path, count_groups: bool) -> Engine {
         match kind {
-            Kind::Ours => Engine::Ours(Arc::new(
-                engine::Db::open(dir, engine::Options::default()).expect("open ours"),
-            )),
+            Kind::Ours => {
+                let env = match count_groups {
+                    true => engine::Env::os().observed_by(GroupCounter),
+                    false => engine::Env::os(),
+                };
+                let db = engine::Db::open_with(dir, engine::Options::default(), env).expect("open ours");
+                Engine::Ours(Arc::new(db))
+            }
             Kind::RustyLevelDb => {
                 let opts = rusty_leveldb::Options {
                     create_if_missing: true,
@@ -130,11 +152,9 @@ impl Engine {
         }
     }
 
-    /// `readers` threads do `n` random gets in all while one thread writes random keys;
-    /// returns the reads done. `None` for rusty-leveldb, whose handle cannot be shared between
-    /// threads (`&mut self` methods over `Rc`s).
-    pub fn read_while_writing(&mut self, n: u64, readers: u64, seed: u64) -> Option<u64> {
-        let get: Arc<dyn Fn(&[u8]) + Send + Sync> = match self {
+    /// A `get` that any thread may call, if the engine can be shared between threads.
+    fn shared_get(&self) -> Option<Arc<dyn Fn(&[u8]) + Send + Sync>> {
+        Some(match self {
             Engine::Ours(db) => {
                 let db = db.clone();
                 Arc::new(move |k| drop(std::hint::black_box(db.get(k).expect("get"))))
@@ -148,8 +168,12 @@ impl Engine {
                 Arc::new(move |k| drop(std::hint::black_box(db.get(k))))
             }
             Engine::RustyLevelDb(_) => return None,
-        };
-        let put: Arc<dyn Fn(&[u8], &[u8]) + Send + Sync> = match self {
+        })
+    }
+
+    /// A `put` that any thread may call, if the engine can be shared between threads.
+    fn shared_put(&self) -> Option<Arc<dyn Fn(&[u8], &[u8]) + Send + Sync>> {
+        Some(match self {
             Engine::Ours(db) => {
                 let db = db.clone();
                 Arc::new(move |k, v| db.put(k, v).expect("put"))
@@ -163,38 +187,57 @@ impl Engine {
                 Arc::new(move |k, v| db.put(k, v))
             }
             Engine::RustyLevelDb(_) => return None,
-        };
+        })
+    }
+
+    /// db_bench's readwhilewriting with `writers` writer threads: one reader makes `n` random
+    /// `get`s while the writers overwrite random keys until it is done. Returns the reads.
+    pub fn read_while_writing(&mut self, n: u64, writers: u64, seed: u64) -> Option<u64> {
+        let (get, put) = (self.shared_get()?, self.shared_put()?);
         let done = Arc::new(AtomicBool::new(false));
-        let writer = {
-            let (done, put) = (done.clone(), put.clone());
-            std::thread::spawn(move || {
-                let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xffff);
-                // Relaxed: a stop flag with no data behind it; the join synchronizes.
-                while !done.load(Ordering::Relaxed) {
-                    let k = super::key(rng.gen_range(0..n));
-                    put(&k, &super::value(&mut rng));
-                }
-            })
-        };
-        let per = n / readers;
-        let handles: Vec<_> = (0..readers)
-            .map(|r| {
-                let get = get.clone();
+        let writer_threads: Vec<_> = (0..writers)
+            .map(|w| {
+                let (done, put) = (done.clone(), put.clone());
                 std::thread::spawn(move || {
-                    let mut rng = ChaCha8Rng::seed_from_u64(seed + r);
-                    for _ in 0..per {
-                        get(&super::key(rng.gen_range(0..n)));
+                    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xffff ^ (w << 32));
+                    // Relaxed: a stop flag with no data behind it; the join synchronizes.
+                    while !done.load(Ordering::Relaxed) {
+                        let k = super::key(rng.gen_range(0..n));
+                        put(&k, &super::value(&mut rng));
                     }
                 })
             })
             .collect();
-        for h in handles {
-            h.join().expect("reader");
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        for _ in 0..n {
+            get(&super::key(rng.gen_range(0..n)));
         }
-        done.store(true, Ordering::Relaxed); // see the writer's load
+        done.store(true, Ordering::Relaxed); // see the writers' load
+        for w in writer_threads {
+            w.join().expect("writer");
+        }
+        Some(n)
+    }
 
-        writer.join().expect("writer");
-        Some(per * readers)
+    /// `writers` threads each put `n / writers` random keys at once. Returns the writes.
+    pub fn fill_concurrently(&mut self, n: u64, writers: u64, seed: u64) -> Option<u64> {
+        let put = self.shared_put()?;
+        let per = n / writers;
+        let threads: Vec<_> = (0..writers)
+            .map(|w| {
+                let put = put.clone();
+                std::thread::spawn(move || {
+                    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (w << 40));
+                    for _ in 0..per {
+                        put(&super::key(rng.gen_range(0..n)), &super::value(&mut rng));
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().expect("writer");
+        }
+        Some(per * writers)
     }
 
     /// Closes the database.

@@ -3,7 +3,9 @@
 //! Workloads (db_bench's defaults: 16-byte keys, 100-byte values, no sync): fillseq,
 //! fillrandom, overwrite, readrandom, readseq, readreverse, seekrandom (a new iterator and one
 //! seek per operation), readwhilewriting (1 reader and 1 writer, as db_bench runs it with one
-//! thread, for a fixed number of reads). Engines: this project's `engine`, rusty-leveldb 4,
+//! thread, for a fixed number of reads; `readwhilewriting2` and `4`: 2 and 4 writers),
+//! fillconcurrent4 (4 threads fill at once: group commit's case). For the concurrent workloads
+//! our engine also reports its WAL records per write (under 1 when group commit merges them). Engines: this project's `engine`, rusty-leveldb 4,
 //! fjall 3 and LevelDB's C++ implementation (`leveldb-sys`), each with its default options and
 //! every write's WAL record handed to the OS, on real files in a fresh temporary directory.
 //! Runs are interleaved A/B/C/D, A/B/C/D… so machine noise hits every engine alike; each figure
@@ -22,15 +24,18 @@ use rand_chacha::ChaCha8Rng;
 use std::time::Instant;
 
 const VALUE_SIZE: usize = 100;
-const WORKLOADS: [&str; 8] = [
+const WORKLOADS: [&str; 11] = [
     "fillseq",
     "fillrandom",
     "overwrite",
+    "fillconcurrent4",
     "readrandom",
     "readseq",
     "readreverse",
     "seekrandom",
     "readwhilewriting",
+    "readwhilewriting2",
+    "readwhilewriting4",
 ];
 const KINDS: [(Kind, &str); 4] = [
     (Kind::Ours, "ours"),
@@ -51,7 +56,8 @@ fn value(rng: &mut ChaCha8Rng) -> Vec<u8> {
 /// engine cannot run it.
 fn run(kind: Kind, workload: &str, n: u64, seed: u64) -> Option<f64> {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut db = Engine::open(kind, dir.path());
+    let concurrent = workload.starts_with("fillconcurrent") || workload.starts_with("readwhilewriting");
+    let mut db = Engine::open(kind, dir.path(), concurrent);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     // Workloads that read or overwrite start from a database filled with random keys.
     if workload != "fillseq" && workload != "fillrandom" {
@@ -60,6 +66,9 @@ fn run(kind: Kind, workload: &str, n: u64, seed: u64) -> Option<f64> {
             db.put(&k, &value(&mut rng));
         }
         db.settle();
+    }
+    for g in &engines::GROUPS {
+        g.store(0, std::sync::atomic::Ordering::Relaxed); // counted from here
     }
     let started = Instant::now();
     let ops = match workload {
@@ -89,12 +98,25 @@ fn run(kind: Kind, workload: &str, n: u64, seed: u64) -> Option<f64> {
             }
             n
         }
+        "fillconcurrent4" => db.fill_concurrently(n, 4, seed)?,
         "readwhilewriting" => db.read_while_writing(n, 1, seed)?,
+        "readwhilewriting2" => db.read_while_writing(n, 2, seed)?,
+        "readwhilewriting4" => db.read_while_writing(n, 4, seed)?,
         other => unreachable!("unknown workload {other}"),
     };
+    let elapsed = started.elapsed().as_secs_f64();
+    if matches!(kind, Kind::Ours) && concurrent {
+        let [records, writes] = [0, 1].map(|i| engines::GROUPS[i].load(std::sync::atomic::Ordering::Relaxed));
+        if writes > 0 {
+            WAL_PER_WRITE.lock().expect("ratios").push(records as f64 / writes as f64);
+        }
+    }
     db.finish();
-    Some(ops as f64 / started.elapsed().as_secs_f64())
+    Some(ops as f64 / elapsed)
 }
+
+/// Our WAL records per write in each run of the current workload (concurrent workloads only).
+static WAL_PER_WRITE: std::sync::Mutex<Vec<f64>> = std::sync::Mutex::new(Vec::new());
 
 /// Runs `workload` `runs` times on every engine, interleaved; the median per engine (`None` if
 /// the engine cannot run it) and every sample.
@@ -144,13 +166,19 @@ fn main() {
         if only.as_ref().is_some_and(|o| !o.iter().any(|w| w == workload)) {
             continue;
         }
+        WAL_PER_WRITE.lock().expect("ratios").clear();
         let (med, samples) = measure(workload, n, runs, &engines);
+        let per_write = WAL_PER_WRITE.lock().expect("ratios").clone();
+        let wal_per_write = (!per_write.is_empty()).then(|| median(per_write));
         let fmt = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{v:.0}"));
         print!("{workload:18}");
         med.iter().for_each(|m| print!(" {:>13}", fmt(*m)));
         for m in &med[1..] {
             let ratio = med[0].zip(*m).map_or("n/a".into(), |(a, b)| format!("{:.2}", a / b));
             print!(" {ratio:>16}");
+        }
+        if let Some(r) = wal_per_write {
+            print!("   (ours: {r:.3} WAL records per write)");
         }
         println!();
         let by_name = |f: &dyn Fn(usize) -> serde_json::Value| {
@@ -165,6 +193,7 @@ fn main() {
             serde_json::json!({
                 "ops_per_second": by_name(&|i| serde_json::json!(med[i])),
                 "samples": by_name(&|i| serde_json::json!(samples[i])),
+                "ours_wal_records_per_write": wal_per_write,
             }),
         );
     }
