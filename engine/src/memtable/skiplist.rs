@@ -255,7 +255,8 @@ impl<R: Runtime, K: Ord, V> SkipList<R, K, V> {
         unsafe { &*self.head }
     }
 
-    fn height(&self) -> usize {
+    /// How many levels are in use.
+    pub(crate) fn height(&self) -> usize {
         // Relaxed: see `insert`; any height a reader sees is safe to start from.
         self.height.load(Ordering::Relaxed) as usize
     }

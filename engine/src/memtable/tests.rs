@@ -89,6 +89,9 @@ fn thousands_of_keys_build_tall_towers_and_stay_in_order() {
     let mem = filled(4099); // prime: a scrambled order covering every key
     let all = mem.batch_from(Bound::Unbounded, 5000);
     assert_eq!(all.len(), 4099);
+    // Towers of height h come once in 4^(h-1) inserts: 4,099 keys make the list about 6 levels
+    // high, so a search does not walk level 0 alone.
+    assert!((5..=12).contains(&mem.list.height()), "height {}", mem.list.height());
     assert!(all.windows(2).all(|w| w[0].key < w[1].key));
     for i in [0u64, 1, 777, 4098] {
         let u = format!("k{i:03}");
