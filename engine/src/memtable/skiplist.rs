@@ -198,7 +198,7 @@ impl<R: Runtime, K: Ord, V> SkipList<R, K, V> {
         let height = node.next.len();
         for i in 0..height {
             let level = if self.opts.mutated(Mutant::UpperLevelsLinkedFirst) {
-                height - 1 - i // mutant: the tower is linked top down
+                Self::top_down(height, i) // mutant: the tower is linked top down
             } else {
                 i
             };

@@ -17,4 +17,10 @@ impl<R: Runtime, K: Ord, V> SkipList<R, K, V> {
         self.link(node, raw, prev);
         Self::write(node, entry.0, entry.1);
     }
+
+    /// Mutant S11 (`upper-levels-linked-first`): the level linked at step `i` of a tower of
+    /// `height`, from the top down (breaks I13).
+    pub(super) fn top_down(height: usize, i: usize) -> usize {
+        height - 1 - i
+    }
 }
