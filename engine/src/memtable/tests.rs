@@ -2,7 +2,7 @@
 
 use super::{Lookup, Memtable};
 use crate::key::{InternalKey, Kind};
-use crate::sync::Std;
+use crate::sync::{AtomicU64, Ordering, Runtime, Std};
 use crate::version::KernelOptions;
 use std::ops::Bound;
 
@@ -119,22 +119,22 @@ fn the_size_estimate_counts_each_entry_with_a_bounded_overhead() {
 }
 
 /// Counts its drops, to check that dropping a list frees every node.
-struct Counted(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+struct Counted(<Std as Runtime>::Arc<AtomicU64<Std>>);
 
 impl Drop for Counted {
     fn drop(&mut self) {
-        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.fetch_add(1, Ordering::SeqCst);
     }
 }
 
 #[test]
 fn dropping_the_list_frees_every_node_once() {
-    let dropped = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let dropped = crate::sync::arc::<Std, _>(AtomicU64::new(0));
     let list = super::skiplist::SkipList::<Std, u64, Counted>::new(&KernelOptions::default());
     for i in (0..1000u64).map(|i| (i * 7) % 1000) {
         list.insert(i, Counted(dropped.clone()));
     }
-    assert_eq!(dropped.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(dropped.load(Ordering::SeqCst), 0);
     drop(list);
-    assert_eq!(dropped.load(std::sync::atomic::Ordering::SeqCst), 1000);
+    assert_eq!(dropped.load(Ordering::SeqCst), 1000);
 }
