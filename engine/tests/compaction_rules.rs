@@ -292,3 +292,37 @@ fn a_lone_file_over_a_dense_grandparent_level_is_rewritten_not_moved() {
         "rewritten, not moved: L1 {l1:?}, L2 {l2:?}"
     );
 }
+
+/// The other half of LevelDB's `IsTrivialMove`: a lone file whose keys overlap only a little
+/// of the level below its new one (at most 10 target files) is moved down whole, keeping its
+/// number, when L1 is over its budget.
+#[test]
+fn a_lone_file_over_a_sparse_grandparent_level_is_moved_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db: Db = Db::open(dir.path(), Options::tiny()).expect("open");
+    for i in 0..400u32 {
+        db.put(format!("k{i:05}"), value(i, 100)).expect("put");
+    }
+    db.flush().expect("flush");
+    push_down(&db, 3);
+    // About 12 KiB of new values for the first 12 keys, over L3's first 2 KiB file.
+    for i in 0..12u32 {
+        db.put(format!("k{i:05}"), value(i, 1000)).expect("put");
+    }
+    db.flush().expect("flush");
+    push_down(&db, 1);
+    let l1 = numbers_at(&db, 1);
+    assert!(bytes_at(&db, 1) > 8 << 10, "L1 is over its 8 KiB budget");
+    while db.step_background().expect("step") != engine::Work::Idle {}
+    let l2 = numbers_at(&db, 2);
+    assert!(
+        l2.iter().any(|n| l1.contains(n)),
+        "an L1 file went down to L2 whole: L1 was {l1:?}, L2 is {l2:?}"
+    );
+    for i in 0..12u32 {
+        assert_eq!(
+            db.get(format!("k{i:05}").as_bytes()).expect("get"),
+            Some(value(i, 1000))
+        );
+    }
+}
