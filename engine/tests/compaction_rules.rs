@@ -265,6 +265,17 @@ fn compact_level_refuses_the_last_level() {
     assert_eq!(db.get(b"k").expect("get"), Some(b"v".to_vec()));
 }
 
+/// Flushes the memtable into L1 (over its 8 KiB budget), then lets the background work run
+/// until idle; returns the L1 file numbers before and the L2 ones after.
+fn l1_compacted_automatically(db: &Db) -> (Vec<u64>, Vec<u64>) {
+    db.flush().expect("flush");
+    push_down(db, 1);
+    let l1 = numbers_at(db, 1);
+    assert!(bytes_at(db, 1) > 8 << 10, "L1 is over its 8 KiB budget");
+    while db.step_background().expect("step") != engine::Work::Idle {}
+    (l1, numbers_at(db, 2))
+}
+
 /// An automatic compaction moves a lone file down whole only if that leaves it overlapping
 /// at most 10 target files of the level below its new one (LevelDB's `IsTrivialMove`): sparse
 /// L1 files over a dense L3 are rewritten, not moved.
@@ -280,12 +291,7 @@ fn a_lone_file_over_a_dense_grandparent_level_is_rewritten_not_moved() {
     for i in (0..4000u32).step_by(20) {
         db.put(format!("k{i:05}"), value(i, 100)).expect("put");
     }
-    db.flush().expect("flush");
-    push_down(&db, 1);
-    let l1 = numbers_at(&db, 1);
-    assert!(bytes_at(&db, 1) > 8 << 10, "L1 is over its 8 KiB budget");
-    while db.step_background().expect("step") != engine::Work::Idle {}
-    let l2 = numbers_at(&db, 2);
+    let (l1, l2) = l1_compacted_automatically(&db);
     assert!(!l2.is_empty(), "L1 files went down to L2");
     assert!(
         l2.iter().all(|n| !l1.contains(n)),
@@ -309,12 +315,7 @@ fn a_lone_file_over_a_sparse_grandparent_level_is_moved_whole() {
     for i in 0..12u32 {
         db.put(format!("k{i:05}"), value(i, 1000)).expect("put");
     }
-    db.flush().expect("flush");
-    push_down(&db, 1);
-    let l1 = numbers_at(&db, 1);
-    assert!(bytes_at(&db, 1) > 8 << 10, "L1 is over its 8 KiB budget");
-    while db.step_background().expect("step") != engine::Work::Idle {}
-    let l2 = numbers_at(&db, 2);
+    let (l1, l2) = l1_compacted_automatically(&db);
     assert!(
         l2.iter().any(|n| l1.contains(n)),
         "an L1 file went down to L2 whole: L1 was {l1:?}, L2 is {l2:?}"
